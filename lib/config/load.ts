@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { DEFAULT_CONFIG } from "./default-config";
+import { configSchema, type PrivateApiConfig } from "./schema";
+
+/** Environment variable that selects a config file; without it the embedded default is used. */
+export const CONFIG_ENV_VAR = "PRIVATE_API_CONFIG";
+
+/** A config that cannot be used. `message` is meant for people: one line per problem, each naming a field. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** Every problem found, as `field.path: what is wrong`. */
+    public readonly problems: readonly string[] = [message],
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** `services[1].hostPort` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out || "(config)";
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return "";
+  return text.length > 80 ? ` (got ${text.slice(0, 77)}...)` : ` (got ${text})`;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const field = formatPath(issue.path);
+  // Custom (cross-field) messages already quote the value; zod's own ones do not.
+  const got = issue.code === "custom" ? "" : describeValue(valueAt(input, issue.path));
+  if (issue.code === "unrecognized_keys") return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) return `${field}: is required`;
+  return `${field}: ${issue.message}${got}`;
+}
+
+/**
+ * Validates a parsed JSON value. Throws a ConfigError listing every problem, each prefixed with
+ * its field path, so nothing is synthesised from a config that is only partly right.
+ */
+export function parseConfig(input: unknown, source = "config"): PrivateApiConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => formatIssue(issue, input));
+  const header = problems.length === 1 ? `Invalid ${source}:` : `Invalid ${source} (${problems.length} problems):`;
+  throw new ConfigError(`${header}\n${problems.map((p) => `  - ${p}`).join("\n")}`, problems);
+}
+
+/** Reads and validates a JSON config file. */
+export function loadConfigFile(path: string): PrivateApiConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "read error";
+    throw new ConfigError(`Cannot read config file "${path}" (${CONFIG_ENV_VAR}): ${code === "ENOENT" ? "no such file" : code}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`Config file "${path}" is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(json, `config file "${path}"`);
+}
+
+/** The config selected by the environment: the file named by PRIVATE_API_CONFIG, or the embedded default. */
+export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PrivateApiConfig {
+  const path = env[CONFIG_ENV_VAR];
+  if (path !== undefined && path.trim() !== "") return loadConfigFile(path);
+  return parseConfig(DEFAULT_CONFIG, "embedded default config");
+}

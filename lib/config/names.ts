@@ -1,0 +1,22 @@
+/**
+ * Every AWS name derived from the config, in one place: the constructs use these, and the
+ * validation checks their lengths against AWS limits before anything is synthesised.
+ */
+
+export const AWS_NAME_LIMITS = {
+  loadBalancer: 32,
+  targetGroup: 32,
+  iamRole: 64,
+} as const;
+
+export const nlbName = (name: string): string => `${name}-nlb`;
+export const targetGroupName = (name: string, hostPort: number): string => `${name}-tg-${hostPort}`;
+export const instanceRoleName = (name: string): string => `${name}-ecs-instance`;
+export const serviceLogGroupName = (name: string, service: string): string => `/ecs/${name}/${service}`;
+
+/** AWS partition of a region, for ARNs of AWS-managed policies. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { checkSemantics } from "./semantics";
+
+/**
+ * The one typed config a platform team writes. Every field is checked here at runtime (zod), and
+ * `config.schema.json` is generated from this file for editor completion (`npm run schema`).
+ *
+ * Cross-field rules (ports used twice, routes to unknown services, subnets outside the VPC, derived
+ * AWS names that are too long, ...) live in ./semantics.ts and run after the shapes are valid.
+ */
+
+const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const nameField = (what: string) =>
+  z.string().regex(NAME_PATTERN, {
+    message: `${what} must be lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen`,
+  });
+
+const port = z.number().int().min(1).max(65535);
+
+const cidr = z.string().describe("An IPv4 CIDR block, for example 10.0.0.0/16");
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
+
+/** The AMI the launch template uses by default: the current ECS-optimised Amazon Linux 2023 image. */
+export const DEFAULT_ECS_AMI_SSM_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+const createNetwork = z
+  .strictObject({
+    type: z.literal("create"),
+    vpcCidr: cidr,
+    availabilityZones: z
+      .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: "must be an AZ name such as eu-west-2a" }))
+      .min(1)
+      .max(6),
+    privateSubnetCidrs: z.array(cidr).min(1).max(6),
+    vpcEndpoints: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Create the interface endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api, ecr.dkr, logs) and the S3 gateway endpoint that instances in subnets without internet access need to join the cluster and pull images from ECR.",
+      ),
+  })
+  .describe("Create a new VPC with private subnets only: nothing in it is reachable from the internet.");
+
+const existingNetwork = z
+  .strictObject({
+    type: z.literal("existing"),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must look like vpc-0123456789abcdef0" }),
+    vpcCidr: cidr.describe("The VPC's CIDR block; instance ingress is limited to it"),
+    privateSubnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must look like subnet-0123456789abcdef0" }))
+      .min(1)
+      .max(6),
+  })
+  .describe("Use an existing VPC and its private subnets. Nothing is created in the network itself.");
+
+const launchTemplate = z.strictObject({
+  type: z.literal("launchTemplate"),
+  amiSsmParameter: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_.\-/]+$/, { message: "must be an SSM parameter name starting with /" })
+    .default(DEFAULT_ECS_AMI_SSM_PARAMETER)
+    .describe("SSM parameter holding the AMI id; EC2 resolves it at launch (resolve:ssm:), so no data source is needed"),
+});
+
+const launchConfiguration = z
+  .strictObject({
+    type: z.literal("launchConfiguration"),
+    imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: "must look like ami-0123456789abcdef0" }),
+  })
+  .describe(
+    "Legacy launch configuration, for accounts or state that already have one. AWS no longer lets new accounts create launch configurations.",
+  );
+
+const healthCheck = z
+  .strictObject({
+    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).default("TCP"),
+    path: z
+      .string()
+      .regex(/^\/[\x21-\x7e]*$/, { message: "must start with / and contain no spaces" })
+      .max(1024)
+      .optional()
+      .describe("Required for HTTP and HTTPS health checks"),
+    matcher: z
+      .string()
+      .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: "must be HTTP codes such as 200 or 200-399" })
+      .default("200-399"),
+    intervalSeconds: z.number().int().min(5).max(300).default(30),
+    healthyThreshold: z.number().int().min(2).max(10).default(3),
+    unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+  })
+  .describe("The NLB target group's health check for this service's host port");
+
+const service = z.strictObject({
+  name: nameField("service name").max(32),
+  image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
+  cpu: z.number().int().min(0).max(10240).default(256).describe("CPU units reserved for the container"),
+  memory: z.number().int().min(6).max(120000).default(512).describe("Hard memory limit of the container, MiB"),
+  containerPort: port,
+  hostPort: port.describe("Fixed port on the instance; also the port of this service's NLB listener"),
+  desiredCount: z.number().int().min(0).max(1000).default(1),
+  environment: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" }),
+      z.string(),
+    )
+    .default({})
+    .describe("Plain environment variables. They end up in Terraform state and the task definition: no secrets here."),
+  healthCheck: healthCheck.prefault({}),
+  logRetentionDays: z
+    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+    .default(30)
+    .describe("Retention of the service's CloudWatch log group, days"),
+});
+
+const route = z.strictObject({
+  path: z.string().max(1024).describe("API path such as /orders, /orders/{id} or /orders/{proxy+} (greedy, last segment only)"),
+  methods: z.array(z.enum(HTTP_METHODS)).min(1),
+  service: z.string().describe("Name of the service this route is sent to"),
+  authorization: z
+    .enum(["AWS_IAM", "NONE"])
+    .default("AWS_IAM")
+    .describe("AWS_IAM (SigV4-signed callers) by default. NONE leaves the route open to the internet and must be chosen explicitly."),
+});
+
+const cluster = z.strictObject({
+  instanceType: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium" })
+    .default("t3.medium"),
+  minSize: z.number().int().min(0).max(1000).default(2),
+  maxSize: z.number().int().min(1).max(1000).default(4),
+  desiredCapacity: z.number().int().min(0).max(1000).default(2),
+  capacity: z.discriminatedUnion("type", [launchTemplate, launchConfiguration]).prefault({ type: "launchTemplate" }),
+  rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(30),
+});
+
+const api = z.strictObject({
+  stageName: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,128}$/, { message: "must be letters, digits and underscores" })
+    .default("v1"),
+  description: z.string().max(1024).optional(),
+});
+
+/** The shape of the config; `configSchema` adds the cross-field rules. */
+export const configShape = z.strictObject({
+  $schema: z.string().optional().describe("Path to config.schema.json, for editors"),
+  name: nameField("name").max(32).describe("Prefix of every AWS name; also the CDKTF stack name"),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" }),
+  tags: z
+    .record(z.string().min(1).max(128), z.string().max(256))
+    .default({})
+    .describe("Tags applied to every resource (provider default_tags)"),
+  network: z.discriminatedUnion("type", [createNetwork, existingNetwork]),
+  cluster: cluster.prefault({}),
+  services: z.array(service),
+  routes: z.array(route),
+  api: api.prefault({}),
+});
+
+/** The config with every cross-field rule: use this one to validate. */
+export const configSchema = configShape.superRefine(checkSemantics);
+
+/** The config as written (defaults optional). */
+export type PrivateApiConfigInput = z.input<typeof configShape>;
+/** The config after validation, with every default filled in. */
+export type PrivateApiConfig = z.output<typeof configShape>;
+export type ServiceConfig = PrivateApiConfig["services"][number];
+export type RouteConfig = PrivateApiConfig["routes"][number];
+export type ClusterConfig = PrivateApiConfig["cluster"];
+export type NetworkConfig = PrivateApiConfig["network"];
+export type HttpMethod = (typeof HTTP_METHODS)[number];

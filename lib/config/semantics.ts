@@ -1,0 +1,221 @@
+import type { z } from "zod";
+import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
+import { AWS_NAME_LIMITS, instanceRoleName, nlbName, targetGroupName } from "./names";
+import { parseRoutePath, type PathSegment } from "./paths";
+import type { PrivateApiConfig } from "./schema";
+
+/** One NLB takes at most 50 listeners (AWS default quota "Listeners per Network Load Balancer"). */
+export const MAX_LISTENERS_PER_NLB = 50;
+
+/** Host ports the ECS container agent reserves on every container instance. */
+export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
+
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+function fail(ctx: Ctx, path: Path, message: string): void {
+  ctx.addIssue({ code: "custom", path, message });
+}
+
+/**
+ * Rules that span several fields. Each message names the value and what it clashes with; the
+ * loader prefixes the field path.
+ */
+export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
+  checkNames(cfg, ctx);
+  checkNetwork(cfg, ctx);
+  checkCluster(cfg, ctx);
+  checkServices(cfg, ctx);
+  checkRoutes(cfg, ctx);
+}
+
+function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const derived: [string, string, number][] = [["load balancer", nlbName(cfg.name), AWS_NAME_LIMITS.loadBalancer]];
+  const longestPort = Math.max(0, ...cfg.services.map((s) => s.hostPort));
+  if (longestPort > 0) derived.push(["target group", targetGroupName(cfg.name, longestPort), AWS_NAME_LIMITS.targetGroup]);
+  derived.push(["IAM role", instanceRoleName(cfg.name), AWS_NAME_LIMITS.iamRole]);
+  for (const [kind, value, limit] of derived) {
+    if (value.length > limit) {
+      fail(
+        ctx,
+        ["name"],
+        `name "${cfg.name}" is too long: it gives the ${kind} name "${value}" (${value.length} characters), and AWS allows at most ${limit}`,
+      );
+    }
+  }
+}
+
+function checkNetwork(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const net = cfg.network;
+  const vpc = parseCidr(net.vpcCidr);
+  if (!vpc) {
+    fail(ctx, ["network", "vpcCidr"], `"${net.vpcCidr}" is not a valid IPv4 CIDR block (a.b.c.d/n with the host bits zero)`);
+  } else if (vpc.prefix < 16 || vpc.prefix > 28) {
+    fail(ctx, ["network", "vpcCidr"], `"${net.vpcCidr}" has prefix /${vpc.prefix}; AWS VPCs must be between /16 and /28`);
+  }
+  if (net.type !== "create") {
+    const seen = new Map<string, number>();
+    net.privateSubnetIds.forEach((id, i) => {
+      const first = seen.get(id);
+      if (first !== undefined)
+        fail(ctx, ["network", "privateSubnetIds", i], `subnet ${id} is listed twice (also at privateSubnetIds[${first}])`);
+      else seen.set(id, i);
+    });
+    return;
+  }
+  if (net.availabilityZones.length !== net.privateSubnetCidrs.length) {
+    fail(
+      ctx,
+      ["network", "privateSubnetCidrs"],
+      `${net.privateSubnetCidrs.length} subnets for ${net.availabilityZones.length} availability zones: give exactly one private subnet CIDR per zone`,
+    );
+  }
+  net.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(cfg.region)) {
+      fail(ctx, ["network", "availabilityZones", i], `availability zone "${az}" is not in region "${cfg.region}"`);
+    }
+    if (net.availabilityZones.indexOf(az) !== i)
+      fail(ctx, ["network", "availabilityZones", i], `availability zone "${az}" is listed twice`);
+  });
+  const parsed: (Ipv4Cidr | undefined)[] = net.privateSubnetCidrs.map((text, i) => {
+    const c = parseCidr(text);
+    if (!c) {
+      fail(ctx, ["network", "privateSubnetCidrs", i], `"${text}" is not a valid IPv4 CIDR block (a.b.c.d/n with the host bits zero)`);
+    } else if (c.prefix > 28) {
+      fail(ctx, ["network", "privateSubnetCidrs", i], `"${text}" is smaller than /28, the smallest subnet AWS allows`);
+    } else if (vpc && !cidrContains(vpc, c)) {
+      fail(ctx, ["network", "privateSubnetCidrs", i], `subnet "${text}" is outside the VPC CIDR "${net.vpcCidr}"`);
+    }
+    return c;
+  });
+  parsed.forEach((a, i) => {
+    for (let j = 0; j < i; j++) {
+      const b = parsed[j];
+      if (a && b && cidrsOverlap(a, b)) {
+        fail(
+          ctx,
+          ["network", "privateSubnetCidrs", i],
+          `subnet "${net.privateSubnetCidrs[i]}" overlaps subnet "${net.privateSubnetCidrs[j]}"`,
+        );
+      }
+    }
+  });
+}
+
+function checkCluster(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const { minSize, maxSize, desiredCapacity } = cfg.cluster;
+  if (minSize > maxSize) fail(ctx, ["cluster", "minSize"], `minSize ${minSize} is larger than maxSize ${maxSize}`);
+  if (desiredCapacity < minSize || desiredCapacity > maxSize) {
+    fail(
+      ctx,
+      ["cluster", "desiredCapacity"],
+      `desiredCapacity ${desiredCapacity} must be between minSize ${minSize} and maxSize ${maxSize}`,
+    );
+  }
+}
+
+function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
+  if (cfg.services.length === 0) {
+    fail(ctx, ["services"], "at least one service is required");
+    return;
+  }
+  if (cfg.services.length > MAX_LISTENERS_PER_NLB) {
+    fail(
+      ctx,
+      ["services"],
+      `${cfg.services.length} services need ${cfg.services.length} NLB listeners, but one Network Load Balancer allows at most ${MAX_LISTENERS_PER_NLB}`,
+    );
+  }
+  const names = new Map<string, number>();
+  const ports = new Map<number, number>();
+  cfg.services.forEach((svc, i) => {
+    const sameName = names.get(svc.name);
+    if (sameName !== undefined) fail(ctx, ["services", i, "name"], `service name "${svc.name}" is used twice (also services[${sameName}])`);
+    else names.set(svc.name, i);
+
+    const samePort = ports.get(svc.hostPort);
+    if (samePort !== undefined) {
+      fail(ctx, ["services", i, "hostPort"], `hostPort ${svc.hostPort} is used twice (also by service "${cfg.services[samePort].name}")`);
+    } else ports.set(svc.hostPort, i);
+
+    if (ECS_RESERVED_HOST_PORTS.includes(svc.hostPort)) {
+      fail(
+        ctx,
+        ["services", i, "hostPort"],
+        `hostPort ${svc.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
+      );
+    }
+    if (svc.desiredCount > cfg.cluster.maxSize) {
+      fail(
+        ctx,
+        ["services", i, "desiredCount"],
+        `desiredCount ${svc.desiredCount} is more than cluster.maxSize ${cfg.cluster.maxSize}: a fixed hostPort allows one task of a service per instance`,
+      );
+    }
+    const hc = svc.healthCheck;
+    if (hc.protocol !== "TCP" && !hc.path) {
+      fail(ctx, ["services", i, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
+    }
+    if (hc.protocol === "TCP" && hc.path) {
+      fail(
+        ctx,
+        ["services", i, "healthCheck", "path"],
+        `path "${hc.path}" is only used by HTTP and HTTPS health checks; set protocol or remove path`,
+      );
+    }
+  });
+}
+
+function checkRoutes(cfg: PrivateApiConfig, ctx: Ctx): void {
+  if (cfg.routes.length === 0) {
+    fail(ctx, ["routes"], "at least one route is required: API Gateway cannot deploy an API without methods");
+    return;
+  }
+  const services = new Set(cfg.services.map((s) => s.name));
+  const methods = new Map<string, number>();
+  /** For each parent path, the parameter segment used below it: API Gateway allows only one. */
+  const parameterChildren = new Map<string, { part: string; route: number }>();
+  cfg.routes.forEach((route, i) => {
+    if (!services.has(route.service)) {
+      const known = [...services].map((s) => `"${s}"`).join(", ");
+      fail(ctx, ["routes", i, "service"], `unknown service "${route.service}"; services are ${known}`);
+    }
+    const segments = parseRoutePath(route.path);
+    if (typeof segments === "string") {
+      fail(ctx, ["routes", i, "path"], `path "${route.path}" ${segments}`);
+      return;
+    }
+    checkParameterSiblings(segments, i, route.path, parameterChildren, ctx);
+    route.methods.forEach((method, m) => {
+      const key = `${method} ${route.path}`;
+      const first = methods.get(key);
+      if (first !== undefined) fail(ctx, ["routes", i, "methods", m], `${method} ${route.path} is defined twice (also routes[${first}])`);
+      else methods.set(key, i);
+    });
+  });
+}
+
+function checkParameterSiblings(
+  segments: readonly PathSegment[],
+  routeIndex: number,
+  path: string,
+  seen: Map<string, { part: string; route: number }>,
+  ctx: Ctx,
+): void {
+  let parent = "";
+  for (const seg of segments) {
+    if (seg.parameter) {
+      const other = seen.get(parent);
+      if (other && other.part !== seg.part) {
+        fail(
+          ctx,
+          ["routes", routeIndex, "path"],
+          `path "${path}" uses ${seg.part} under "${parent || "/"}", where routes[${other.route}] already uses ${other.part}; API Gateway allows one parameter segment per level`,
+        );
+        return;
+      }
+      if (!other) seen.set(parent, { part: seg.part, route: routeIndex });
+    }
+    parent = `${parent}/${seg.part}`;
+  }
+}

@@ -1,0 +1,167 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import { instanceRoleName, partitionOf } from "../config/names";
+import type { ClusterConfig } from "../config/schema";
+
+/** A host port the instances must accept traffic on, and the service it belongs to. */
+export interface HostPortRule {
+  readonly service: string;
+  readonly port: number;
+}
+
+export interface EcsEc2ClusterProps {
+  /** Cluster name, and prefix of the other names. */
+  readonly name: string;
+  /** Region, for the partition of AWS-managed policy ARNs. */
+  readonly region: string;
+  readonly vpcId: string;
+  /** Only this range may reach the host ports (the NLB's subnets lie inside it). */
+  readonly vpcCidr: string;
+  /** Subnets the autoscaling group launches into; they should be private. */
+  readonly subnetIds: string[];
+  /** Instance type, sizes and capacity form (launch template or launch configuration). */
+  readonly cluster: ClusterConfig;
+  /**
+   * The fixed host ports of the services; each gets one ingress rule from the VPC CIDR.
+   * @default - no ingress at all
+   */
+  readonly hostPorts?: readonly HostPortRule[];
+}
+
+/**
+ * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
+ * only the services' host ports from inside the VPC, a launch template (or a legacy launch
+ * configuration) whose user data joins the cluster, and an autoscaling group in the private
+ * subnets. Instances never get a public IP and require IMDSv2.
+ */
+export class EcsEc2Cluster extends Construct {
+  /** Name of the ECS cluster. */
+  public readonly clusterName: string;
+  /** ARN of the ECS cluster. */
+  public readonly clusterArn: string;
+  /** Id of the instances' security group. */
+  public readonly instanceSecurityGroupId: string;
+  /** Name of the autoscaling group. */
+  public readonly autoScalingGroupName: string;
+
+  constructor(scope: Construct, id: string, props: EcsEc2ClusterProps) {
+    super(scope, id);
+    const cfg = props.cluster;
+    const partition = partitionOf(props.region);
+
+    const cluster = new EcsCluster(this, "Resource", {
+      name: props.name,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+
+    const role = new IamRole(this, "InstanceRole", {
+      name: instanceRoleName(props.name),
+      description: "ECS container instances: register with the cluster, pull from ECR, write task logs",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicyAttachment(this, "InstanceRoleEcsPolicy", {
+      role: role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`,
+    });
+    const profile = new IamInstanceProfile(this, "InstanceProfile", { name: instanceRoleName(props.name), role: role.name });
+
+    const sg = new SecurityGroup(this, "InstanceSecurityGroup", {
+      name: `${props.name}-ecs-instances`,
+      description: "ECS container instances: service host ports from inside the VPC only",
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-ecs-instances` },
+    });
+    this.instanceSecurityGroupId = sg.id;
+    for (const rule of props.hostPorts ?? []) {
+      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.service}`, {
+        securityGroupId: sg.id,
+        description: `${rule.service}: NLB traffic and health checks`,
+        ipProtocol: "tcp",
+        fromPort: rule.port,
+        toPort: rule.port,
+        cidrIpv4: props.vpcCidr,
+      });
+    }
+    // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the
+    // services themselves usually call databases and other APIs. Exposure is an ingress question.
+    new VpcSecurityGroupEgressRule(this, "AllOutbound", {
+      securityGroupId: sg.id,
+      description: "Outbound to AWS endpoints and the services' dependencies",
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    const userData = `#!/bin/bash\necho ECS_CLUSTER=${props.name} >> /etc/ecs/ecs.config\n`;
+    const asgCommon = {
+      minSize: cfg.minSize,
+      maxSize: cfg.maxSize,
+      desiredCapacity: cfg.desiredCapacity,
+      vpcZoneIdentifier: props.subnetIds,
+      healthCheckType: "EC2",
+      tag: [{ key: "Name", value: `${props.name}-ecs`, propagateAtLaunch: true }],
+    };
+
+    if (cfg.capacity.type === "launchTemplate") {
+      const template = new LaunchTemplate(this, "LaunchTemplate", {
+        namePrefix: `${props.name}-ecs-`,
+        description: "ECS container instances",
+        imageId: `resolve:ssm:${cfg.capacity.amiSsmParameter}`,
+        instanceType: cfg.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        userData: Buffer.from(userData).toString("base64"),
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        // Set on the interface rather than vpc_security_group_ids so the "no public IP" choice is
+        // explicit, whatever the subnet's own default says.
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [sg.id], deleteOnTermination: "true" }],
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: cfg.rootVolumeSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          },
+        ],
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.name}-ecs` } }],
+      });
+      const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
+        ...asgCommon,
+        name: `${props.name}-ecs`,
+        launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+      });
+      this.autoScalingGroupName = asg.name;
+    } else {
+      const launchConfig = new LaunchConfiguration(this, "LaunchConfiguration", {
+        namePrefix: `${props.name}-ecs-`,
+        imageId: cfg.capacity.imageId,
+        instanceType: cfg.instanceType,
+        iamInstanceProfile: profile.name,
+        securityGroups: [sg.id],
+        associatePublicIpAddress: false,
+        userData,
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        rootBlockDevice: { volumeSize: cfg.rootVolumeSizeGiB, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+        // A launch configuration cannot be changed in place; the ASG must point at the new one first.
+        lifecycle: { createBeforeDestroy: true },
+      });
+      const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
+        ...asgCommon,
+        name: `${props.name}-ecs`,
+        launchConfiguration: launchConfig.name,
+      });
+      this.autoScalingGroupName = asg.name;
+    }
+  }
+}

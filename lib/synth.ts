@@ -1,0 +1,25 @@
+import { App } from "cdktf";
+import type { PrivateApiConfig } from "./config/schema";
+import { PrivateApiStack } from "./stacks/private-api-stack";
+
+/** A warning a construct attached to the tree (for example a route with authorization NONE). */
+export interface SynthWarning {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Builds the app for a validated config and writes it to `outdir`. The config must already be
+ * valid, so nothing is written for a config that would fail halfway.
+ */
+export function synthesize(config: PrivateApiConfig, outdir = "cdktf.out"): { stack: PrivateApiStack; warnings: SynthWarning[] } {
+  const app = new App({ outdir, skipValidation: false });
+  const stack = new PrivateApiStack(app, config.name, { config });
+  app.synth();
+  const warnings = stack.node
+    .findAll()
+    .flatMap((node) =>
+      node.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => ({ path: node.node.path, message: String(m.data) })),
+    );
+  return { stack, warnings };
+}
