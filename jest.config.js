@@ -6,6 +6,5 @@ module.exports = {
   // Transpile only: `npm test` type-checks the whole project once with tsc before jest runs.
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  globalSetup: "<rootDir>/__tests__/global-setup.ts",
   testTimeout: 180000,
 };

@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
+import { configWithServices, defaultConfig } from "../helpers/fixtures";
+
+/** The message of the ConfigError that `fn` throws (fails the test if it throws anything else). */
+function configErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ConfigError, but the config was accepted");
+}
+
+describe("valid configs", () => {
+  test("the embedded default is valid and fills in defaults", () => {
+    // WHEN
+    const cfg = loadConfigFromEnv({});
+    // THEN
+    expect(cfg.cluster.capacity).toEqual({ type: "launchTemplate", amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" });
+    expect(cfg.routes.every((r) => r.authorization === "AWS_IAM")).toBe(true);
+    expect(cfg.services[1].healthCheck).toEqual({ protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 });
+    expect(cfg.api.stageName).toBe("v1");
+  });
+
+  test("50 services fit on one NLB", () => {
+    expect(parseConfig(configWithServices(50)).services).toHaveLength(50);
+  });
+});
+
+describe("bad input names the field and the value", () => {
+  const cases: [string, (cfg: ReturnType<typeof defaultConfig>) => void, RegExp][] = [
+    ["duplicate host port", (c) => (c.services[1].hostPort = 10000), /services\[1\]\.hostPort: hostPort 10000 is used twice \(also by service "orders"\)/],
+    ["port above 65535", (c) => (c.services[0].hostPort = 70000), /services\[0\]\.hostPort: .*65535.* \(got 70000\)/],
+    ["port 0", (c) => (c.services[0].containerPort = 0), /services\[0\]\.containerPort: .* \(got 0\)/],
+    ["port reserved by the ECS agent", (c) => (c.services[0].hostPort = 51678), /services\[0\]\.hostPort: hostPort 51678 is reserved by the ECS agent/],
+    ["duplicate path and method", (c) => c.routes.push({ path: "/orders", methods: ["POST"], service: "inventory" }), /routes\[3\]\.methods\[0\]: POST \/orders is defined twice \(also routes\[0\]\)/],
+    ["route to an unknown service", (c) => (c.routes[0].service = "billing"), /routes\[0\]\.service: unknown service "billing"; services are "orders", "inventory"/],
+    ["invalid VPC CIDR", (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.0/33" } as never), /network\.vpcCidr: "10\.40\.0\.0\/33" is not a valid IPv4 CIDR/],
+    ["CIDR with host bits", (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.1/16" } as never), /network\.vpcCidr: "10\.40\.0\.1\/16" is not a valid/],
+    [
+      "subnet outside the VPC",
+      (c) => (c.network = { ...(c.network as object), privateSubnetCidrs: ["10.40.0.0/20", "10.41.0.0/20"] } as never),
+      /network\.privateSubnetCidrs\[1\]: subnet "10\.41\.0\.0\/20" is outside the VPC CIDR "10\.40\.0\.0\/16"/,
+    ],
+    [
+      "overlapping subnets",
+      (c) => (c.network = { ...(c.network as object), privateSubnetCidrs: ["10.40.0.0/20", "10.40.8.0/21"] } as never),
+      /network\.privateSubnetCidrs\[1\]: subnet "10\.40\.8\.0\/21" overlaps subnet "10\.40\.0\.0\/20"/,
+    ],
+    [
+      "AZ in another region",
+      (c) => (c.network = { ...(c.network as object), availabilityZones: ["eu-west-2a", "us-east-1b"] } as never),
+      /network\.availabilityZones\[1\]: availability zone "us-east-1b" is not in region "eu-west-2"/,
+    ],
+    ["name too long for the NLB", (c) => (c.name = "a-very-long-platform-team-name"), /name: name "a-very-long-platform-team-name" is too long: it gives the load balancer name "a-very-long-platform-team-name-nlb" \(34 characters\), and AWS allows at most 32/],
+    ["name too long for target groups", (c) => (c.name = "platform-team-private-ap"), /target group name "platform-team-private-ap-tg-10001" \(33 characters\)/],
+    ["upper-case name", (c) => (c.name = "Orders"), /name: name must be lower-case .* \(got "Orders"\)/],
+    ["empty service list", (c) => (c.services = []), /services: at least one service is required/],
+    ["empty route list", (c) => (c.routes = []), /routes: at least one route is required/],
+    ["greedy segment not last", (c) => (c.routes[1].path = "/orders/{proxy+}/items"), /routes\[1\]\.path: path "\/orders\/\{proxy\+\}\/items" greedy segment \{proxy\+\} must be the last segment/],
+    ["path without leading slash", (c) => (c.routes[0].path = "orders"), /routes\[0\]\.path: path "orders" must start with \//],
+    ["two parameter names at one level", (c) => c.routes.push({ path: "/orders/{id}", methods: ["GET"], service: "orders" }), /routes\[3\]\.path: .*uses \{id\} under "\/orders", where routes\[1\] already uses \{proxy\+\}/],
+    ["unknown HTTP method", (c) => (c.routes[0].methods = ["FETCH" as never]), /routes\[0\]\.methods\[0\]: .* \(got "FETCH"\)/],
+    ["unknown field (typo)", (c) => (c.services[0] = { ...c.services[0], hostport: 1 } as never), /services\[0\]: unknown field\(s\) "hostport"/],
+    ["missing required field", (c) => delete (c as Record<string, unknown>).region, /region: is required/],
+    ["launch configuration without AMI", (c) => (c.cluster = { capacity: { type: "launchConfiguration" } as never }), /cluster\.capacity\.imageId: is required/],
+    ["desired count above the cluster size", (c) => (c.services[0].desiredCount = 9), /services\[0\]\.desiredCount: desiredCount 9 is more than cluster\.maxSize 4/],
+    ["HTTP health check without a path", (c) => (c.services[1].healthCheck = { protocol: "HTTP" }), /services\[1\]\.healthCheck\.path: a HTTP health check needs a path/],
+    ["cluster sizes out of order", (c) => (c.cluster = { minSize: 3, maxSize: 2, desiredCapacity: 2 }), /cluster\.minSize: minSize 3 is larger than maxSize 2/],
+    ["existing VPC with a malformed id", (c) => (c.network = { type: "existing", vpcId: "vpc-xyz", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-0123456789abcdef0"] }), /network\.vpcId: must look like vpc-0123456789abcdef0 \(got "vpc-xyz"\)/],
+    ["unknown network type", (c) => (c.network = { type: "peered" } as never), /network\.type: .* \(got "peered"\)/],
+  ];
+
+  test.each(cases)("%s", (_what, mutate, expected) => {
+    // GIVEN
+    const cfg = defaultConfig();
+    // WHEN
+    mutate(cfg);
+    // THEN
+    expect(configErrorOf(() => parseConfig(cfg))).toMatch(expected);
+  });
+
+  test("more listeners than one NLB allows", () => {
+    expect(configErrorOf(() => parseConfig(configWithServices(51)))).toMatch(
+      /services: 51 services need 51 NLB listeners, but one Network Load Balancer allows at most 50/,
+    );
+  });
+
+  test("every problem is listed in one message", () => {
+    // GIVEN
+    const cfg = defaultConfig();
+    cfg.services[1].hostPort = 10000;
+    cfg.routes[0].service = "billing";
+    // WHEN
+    const message = configErrorOf(() => parseConfig(cfg));
+    // THEN
+    expect(message).toMatch(/^Invalid config \(2 problems\):\n/);
+    expect(message.split("\n")).toHaveLength(3);
+  });
+});
+
+describe("config files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "config-files-"));
+
+  test("a missing file is reported by path", () => {
+    const path = join(dir, "missing.json");
+    expect(configErrorOf(() => loadConfigFile(path))).toBe(`Cannot read config file "${path}" (PRIVATE_API_CONFIG): no such file`);
+  });
+
+  test("a file that is not JSON is reported with the parser's reason", () => {
+    const path = join(dir, "broken.json");
+    writeFileSync(path, '{ "name": "x", }');
+    expect(configErrorOf(() => loadConfigFile(path))).toMatch(new RegExp(`^Config file ".*broken\\.json" is not valid JSON: `));
+  });
+
+  test("a directory is unreadable as a config", () => {
+    expect(configErrorOf(() => loadConfigFile(dir))).toMatch(/^Cannot read config file ".*" \(PRIVATE_API_CONFIG\): EISDIR/);
+  });
+
+  test("PRIVATE_API_CONFIG selects the file", () => {
+    const path = join(dir, "ok.json");
+    const cfg = defaultConfig();
+    cfg.name = "from-file";
+    writeFileSync(path, JSON.stringify(cfg));
+    expect(loadConfigFromEnv({ PRIVATE_API_CONFIG: path }).name).toBe("from-file");
+  });
+
+  test("JSON that is not an object says so", () => {
+    const path = join(dir, "array.json");
+    writeFileSync(path, "[1, 2]");
+    expect(configErrorOf(() => loadConfigFile(path))).toMatch(/\(config\): .*expected object/);
+  });
+});

@@ -1,0 +1,20 @@
+import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import type { PrivateApiConfigInput } from "../../lib/config/schema";
+
+/** A deep copy of the embedded default, to change one thing at a time. */
+export function defaultConfig(): PrivateApiConfigInput & Record<string, unknown> {
+  return structuredClone(DEFAULT_CONFIG) as PrivateApiConfigInput & Record<string, unknown>;
+}
+
+/** A config with `count` services on consecutive host ports from 10000, one route each. */
+export function configWithServices(count: number): PrivateApiConfigInput {
+  const cfg = defaultConfig();
+  cfg.services = Array.from({ length: count }, (_, i) => ({
+    name: `svc-${i}`,
+    image: `123456789012.dkr.ecr.eu-west-2.amazonaws.com/svc-${i}:1`,
+    containerPort: 8080,
+    hostPort: 10000 + i,
+  }));
+  cfg.routes = Array.from({ length: count }, (_, i) => ({ path: `/svc-${i}/{proxy+}`, methods: ["ANY" as const], service: `svc-${i}` }));
+  return cfg;
+}

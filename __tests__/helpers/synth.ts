@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../lib/config/load";
+import type { PrivateApiConfig, PrivateApiConfigInput } from "../../lib/config/schema";
+import { synthesize } from "../../lib/synth";
+
+/** Terraform JSON as CDKTF writes it: resource type -> logical id -> attributes. */
+export interface TerraformJson {
+  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: string }>;
+  readonly provider?: Record<string, Record<string, unknown>[]>;
+  readonly terraform?: Record<string, unknown>;
+  readonly data?: Record<string, unknown>;
+}
+
+export interface SynthesisedStack {
+  readonly config: PrivateApiConfig;
+  readonly stackDir: string;
+  readonly json: TerraformJson;
+}
+
+/** Validates a config, synthesises it into a fresh temp dir and reads the stack's JSON back. */
+export function synthToTemp(input: PrivateApiConfigInput | unknown): SynthesisedStack {
+  const config = parseConfig(input);
+  const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+  synthesize(config, outdir);
+  const stackDir = join(outdir, "stacks", config.name);
+  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
+  return { config, stackDir, json };
+}
+
+/** All resources of one type, as [logical id, attributes]. */
+export function resourcesOf(json: TerraformJson, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(json.resource[type] ?? {});
+}
