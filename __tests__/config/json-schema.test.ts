@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderJsonSchema } from "../../lib/config/json-schema";
+
+test("config.schema.json is up to date (run `npm run schema`)", () => {
+  expect(readFileSync(join(__dirname, "..", "..", "config.schema.json"), "utf8")).toBe(renderJsonSchema());
+});
+
+test("the schema describes the fields editors should complete", () => {
+  const schema = JSON.parse(renderJsonSchema());
+  expect(schema.required).toEqual(expect.arrayContaining(["name", "region", "network", "services", "routes"]));
+  expect(schema.properties.services.items.required).toEqual(expect.arrayContaining(["name", "image", "containerPort", "hostPort"]));
+  expect(schema.additionalProperties).toBe(false);
+});
