@@ -1,0 +1,48 @@
+/** The README is the user's contract: its quick start and config reference must match the code. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderJsonSchema } from "../lib/config/json-schema";
+
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+}
+
+/** Every field path in the JSON Schema, as the README writes it: `services[].healthCheck.path`. */
+function fieldPaths(node: SchemaNode, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    // Objects are documented through their fields; everything else (arrays too) by its own row.
+    const isObject = child.properties !== undefined || (child.anyOf ?? child.oneOf ?? []).some((a) => a.properties);
+    if (!isObject) out.push(path);
+    out.push(...fieldPaths(child, path));
+  }
+  if (node.items) out.push(...fieldPaths(node.items, `${prefix}[]`));
+  for (const alt of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) out.push(...fieldPaths(alt, prefix));
+  return [...new Set(out)];
+}
+
+test("the config reference documents every field of the schema", () => {
+  const undocumented = fieldPaths(JSON.parse(renderJsonSchema())).filter((p) => !readme.includes(`| \`${p}\` |`));
+  expect(undocumented).toEqual([]);
+});
+
+test("the quick start is the two commands, and they exist", () => {
+  expect(readme).toContain("npm ci && npm run synth");
+  expect(readme).toContain("npm test");
+  const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts;
+  expect(scripts.synth).toBeDefined();
+  expect(scripts.test).toBeDefined();
+});
+
+test(".ci/run runs npm ci and the README's test command", () => {
+  const ci = readFileSync(join(root, ".ci", "run"), "utf8");
+  expect(ci).toMatch(/^npm ci\b/m);
+  expect(ci).toMatch(/^npm test$/m);
+});
