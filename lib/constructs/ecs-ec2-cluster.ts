@@ -24,14 +24,20 @@ export interface EcsEc2ClusterProps {
   /** Region, for the partition of AWS-managed policy ARNs. */
   readonly region: string;
   readonly vpcId: string;
-  /** Only this range may reach the host ports (the NLB's subnets lie inside it). */
+  /** Range the host ports are open to when `hostPortSourceSecurityGroupId` is not given. */
   readonly vpcCidr: string;
+  /**
+   * Security group allowed to reach the host ports, normally the NLB's.
+   * @default - the VPC CIDR
+   */
+  readonly hostPortSourceSecurityGroupId?: string;
   /** Subnets the autoscaling group launches into; they should be private. */
   readonly subnetIds: string[];
   /** Instance type, sizes and capacity form (launch template or launch configuration). */
   readonly cluster: ClusterConfig;
   /**
-   * The fixed host ports of the services; each gets one ingress rule from the VPC CIDR.
+   * The fixed host ports of the services; each gets one ingress rule, from
+   * `hostPortSourceSecurityGroupId` or else from the VPC CIDR.
    * @default - no ingress at all
    */
   readonly hostPorts?: readonly HostPortRule[];
@@ -39,7 +45,7 @@ export interface EcsEc2ClusterProps {
 
 /**
  * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
- * only the services' host ports from inside the VPC, a launch template (or a legacy launch
+ * only the services' host ports, from the NLB's security group (or the VPC CIDR), a launch template (or a legacy launch
  * configuration) whose user data joins the cluster, and an autoscaling group in the private
  * subnets. Instances never get a public IP and require IMDSv2.
  */
@@ -81,7 +87,7 @@ export class EcsEc2Cluster extends Construct {
 
     const sg = new SecurityGroup(this, "InstanceSecurityGroup", {
       name: `${props.name}-ecs-instances`,
-      description: "ECS container instances: service host ports from inside the VPC only",
+      description: "ECS container instances: service host ports from the internal NLB only",
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-ecs-instances` },
     });
@@ -93,7 +99,7 @@ export class EcsEc2Cluster extends Construct {
         ipProtocol: "tcp",
         fromPort: rule.port,
         toPort: rule.port,
-        cidrIpv4: props.vpcCidr,
+        ...(props.hostPortSourceSecurityGroupId ? { referencedSecurityGroupId: props.hostPortSourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
       });
     }
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the

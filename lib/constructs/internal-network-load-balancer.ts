@@ -1,6 +1,8 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
 import { nlbName, targetGroupName } from "../config/names";
 import type { ServiceConfig } from "../config/schema";
@@ -38,21 +40,42 @@ export interface NlbPortResources {
 /**
  * An internal Network Load Balancer with one TCP listener and one instance target group per
  * service port. It is never internet-facing: API Gateway reaches it through a VPC Link.
+ *
+ * It has a security group with no inbound rules, and inbound rules are not enforced on PrivateLink
+ * traffic. So the VPC Link (which is PrivateLink) gets in, while nothing else in the VPC can call
+ * the services around API Gateway's authorization. Targets admit this security group only (see
+ * `allowTrafficTo`). An NLB only accepts security groups when it is created, so the group is there
+ * from the start: adding one later would replace the load balancer.
  */
 export class InternalNetworkLoadBalancer extends Construct {
   /** ARN of the load balancer, for the VPC Link. */
   public readonly loadBalancerArn: string;
   /** Private DNS name, used in the integration URIs. */
   public readonly loadBalancerDnsName: string;
+  /** Id of the NLB's security group; targets reference it in their ingress rules. */
+  public readonly securityGroupId: string;
+  private readonly ports: readonly NlbPort[];
   private readonly byService = new Map<string, NlbPortResources>();
 
   constructor(scope: Construct, id: string, props: InternalNetworkLoadBalancerProps) {
     super(scope, id);
+    this.ports = props.ports;
+    const sg = new SecurityGroup(this, "SecurityGroup", {
+      name: nlbName(props.name),
+      description: "Internal NLB: VPC Link traffic only (no inbound rules; PrivateLink traffic is not filtered)",
+      vpcId: props.vpcId,
+      tags: { Name: nlbName(props.name) },
+    });
+    this.securityGroupId = sg.id;
     const lb = new Lb(this, "Resource", {
       name: nlbName(props.name),
       loadBalancerType: "network",
       internal: true,
       subnets: props.subnetIds,
+      securityGroups: [sg.id],
+      // The REST API VPC Link reaches the NLB through PrivateLink; with "on", the empty inbound
+      // rule set would drop it.
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off",
       // Fixed host ports mean a service may run in fewer AZs than the NLB has nodes in.
       enableCrossZoneLoadBalancing: true,
       enableDeletionProtection: false,
@@ -93,6 +116,23 @@ export class InternalNetworkLoadBalancer extends Construct {
         tags: { Service: p.service },
       });
       this.byService.set(p.service, { listener, targetGroup });
+    }
+  }
+
+  /**
+   * Lets the NLB forward to, and health-check, every service port on targets in the given
+   * security group (one egress rule per port). The targets' own ingress must admit `securityGroupId`.
+   */
+  public allowTrafficTo(targetSecurityGroupId: string): void {
+    for (const p of this.ports) {
+      new VpcSecurityGroupEgressRule(this, `EgressToTargets-${p.service}`, {
+        securityGroupId: this.securityGroupId,
+        description: `${p.service}: forwarding and health checks to the targets`,
+        ipProtocol: "tcp",
+        fromPort: p.port,
+        toPort: p.port,
+        referencedSecurityGroupId: targetSecurityGroupId,
+      });
     }
   }
 

@@ -39,6 +39,13 @@ export class PrivateApiStack extends TerraformStack {
 
     this.network = new PrivateNetwork(this, "Network", { name: cfg.name, region: cfg.region, network: cfg.network });
 
+    this.loadBalancer = new InternalNetworkLoadBalancer(this, "Nlb", {
+      name: cfg.name,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      ports: cfg.services.map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
+    });
+
     this.cluster = new EcsEc2Cluster(this, "Cluster", {
       name: cfg.name,
       region: cfg.region,
@@ -46,15 +53,11 @@ export class PrivateApiStack extends TerraformStack {
       vpcCidr: this.network.vpcCidr,
       subnetIds: this.network.privateSubnetIds,
       cluster: cfg.cluster,
+      hostPortSourceSecurityGroupId: this.loadBalancer.securityGroupId,
       hostPorts: cfg.services.map((s) => ({ service: s.name, port: s.hostPort })),
     });
 
-    this.loadBalancer = new InternalNetworkLoadBalancer(this, "Nlb", {
-      name: cfg.name,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      ports: cfg.services.map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
-    });
+    this.loadBalancer.allowTrafficTo(this.cluster.instanceSecurityGroupId);
 
     for (const svc of cfg.services) {
       const { listener, targetGroup } = this.loadBalancer.portOf(svc.name);
