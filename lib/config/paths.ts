@@ -45,8 +45,13 @@ export function integrationPath(segments: readonly PathSegment[]): string {
   return "/" + segments.map((s) => (s.parameter ? `{${s.parameter}}` : s.part)).join("/");
 }
 
-/** A stable, readable identifier for a path, used in construct ids: `/orders/{id}` -> `orders_id`. */
+/**
+ * A stable identifier for a path, used in construct ids (and so in Terraform addresses):
+ * `/orders/{id}` -> `orders:{id}`, `/` -> `(root)`. It is one-to-one: literal segments cannot
+ * contain `:`, braces or parentheses, so no two paths share an id (`/a/b` and `/a_b`,
+ * `/inventory/{sku}` and `/inventory/sku` all differ).
+ */
 export function pathId(segments: readonly PathSegment[]): string {
-  if (segments.length === 0) return "root";
-  return segments.map((s) => (s.parameter ? `${s.parameter}${s.greedy ? "_greedy" : ""}` : s.part.replace(/[^A-Za-z0-9]/g, "-"))).join("_");
+  if (segments.length === 0) return "(root)";
+  return segments.map((s) => s.part).join(":");
 }
