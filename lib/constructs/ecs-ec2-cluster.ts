@@ -99,7 +99,9 @@ export class EcsEc2Cluster extends Construct {
         ipProtocol: "tcp",
         fromPort: rule.port,
         toPort: rule.port,
-        ...(props.hostPortSourceSecurityGroupId ? { referencedSecurityGroupId: props.hostPortSourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
+        ...(props.hostPortSourceSecurityGroupId
+          ? { referencedSecurityGroupId: props.hostPortSourceSecurityGroupId }
+          : { cidrIpv4: props.vpcCidr }),
       });
     }
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the

@@ -19,13 +19,28 @@ export interface FixedPortEcsServiceProps {
   readonly targetGroup: LbTargetGroup;
   /** The listener forwarding to that group; ECS refuses a target group with no load balancer. */
   readonly listener: LbListener;
+  /**
+   * Instances the cluster always has beyond this service's tasks (cluster minimum size minus
+   * desired count). With at least one, deployments start new tasks before stopping old ones.
+   * @default 0
+   */
+  readonly spareInstances?: number;
+}
+
+/** Deployment limits that let a fixed-host-port service roll at all. */
+export function deploymentLimits(desiredCount: number, spareInstances: number): { minimumHealthyPercent: number; maximumPercent: number } {
+  // A new task needs an instance where the port is free. With a spare instance, start it first.
+  if (spareInstances >= 1) return { minimumHealthyPercent: 100, maximumPercent: 200 };
+  // Otherwise an old task must stop first. ECS rounds the minimum up, so with one task anything
+  // above 0 % would keep it running forever and the deployment would never progress.
+  return { minimumHealthyPercent: desiredCount <= 1 ? 0 : 50, maximumPercent: 100 };
 }
 
 /**
  * One ECS service on EC2 with a fixed host port: a task definition in bridge mode that maps
  * `hostPort` to `containerPort`, a log group with a retention period, and a service registered in
  * its NLB target group. With a fixed host port at most one task of the service fits on an
- * instance, so deployments stop one old task before starting a new one when the cluster is full.
+ * instance, so the deployment limits depend on spare instances (see `deploymentLimits`).
  */
 export class FixedPortEcsService extends Construct {
   /** ARN of the task definition revision. */
@@ -70,14 +85,15 @@ export class FixedPortEcsService extends Construct {
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
+    const limits = deploymentLimits(svc.desiredCount, props.spareInstances ?? 0);
     const service = new EcsService(this, "Resource", {
       name: svc.name,
       cluster: props.clusterArn,
       taskDefinition: taskDefinition.arn,
       desiredCount: svc.desiredCount,
       launchType: "EC2",
-      deploymentMinimumHealthyPercent: 50,
-      deploymentMaximumPercent: 100,
+      deploymentMinimumHealthyPercent: limits.minimumHealthyPercent,
+      deploymentMaximumPercent: limits.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 60,
       // One task per instance: the fixed host port would collide anyway; this makes it explicit.

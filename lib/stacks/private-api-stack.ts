@@ -68,6 +68,7 @@ export class PrivateApiStack extends TerraformStack {
         service: svc,
         targetGroup,
         listener,
+        spareInstances: Math.max(0, cfg.cluster.minSize - svc.desiredCount),
       });
     }
 
