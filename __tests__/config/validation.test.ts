@@ -20,9 +20,18 @@ describe("valid configs", () => {
     // WHEN
     const cfg = loadConfigFromEnv({});
     // THEN
-    expect(cfg.cluster.capacity).toEqual({ type: "launchTemplate", amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" });
+    expect(cfg.cluster.capacity).toEqual({
+      type: "launchTemplate",
+      amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    });
     expect(cfg.routes.every((r) => r.authorization === "AWS_IAM")).toBe(true);
-    expect(cfg.services[1].healthCheck).toEqual({ protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 });
+    expect(cfg.services[1].healthCheck).toEqual({
+      protocol: "TCP",
+      matcher: "200-399",
+      intervalSeconds: 30,
+      healthyThreshold: 3,
+      unhealthyThreshold: 3,
+    });
     expect(cfg.api.stageName).toBe("v1");
   });
 
@@ -33,14 +42,38 @@ describe("valid configs", () => {
 
 describe("bad input names the field and the value", () => {
   const cases: [string, (cfg: ReturnType<typeof defaultConfig>) => void, RegExp][] = [
-    ["duplicate host port", (c) => (c.services[1].hostPort = 10000), /services\[1\]\.hostPort: hostPort 10000 is used twice \(also by service "orders"\)/],
+    [
+      "duplicate host port",
+      (c) => (c.services[1].hostPort = 10000),
+      /services\[1\]\.hostPort: hostPort 10000 is used twice \(also by service "orders"\)/,
+    ],
     ["port above 65535", (c) => (c.services[0].hostPort = 70000), /services\[0\]\.hostPort: .*65535.* \(got 70000\)/],
     ["port 0", (c) => (c.services[0].containerPort = 0), /services\[0\]\.containerPort: .* \(got 0\)/],
-    ["port reserved by the ECS agent", (c) => (c.services[0].hostPort = 51678), /services\[0\]\.hostPort: hostPort 51678 is reserved by the ECS agent/],
-    ["duplicate path and method", (c) => c.routes.push({ path: "/orders", methods: ["POST"], service: "inventory" }), /routes\[3\]\.methods\[0\]: POST \/orders is defined twice \(also routes\[0\]\)/],
-    ["route to an unknown service", (c) => (c.routes[0].service = "billing"), /routes\[0\]\.service: unknown service "billing"; services are "orders", "inventory"/],
-    ["invalid VPC CIDR", (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.0/33" } as never), /network\.vpcCidr: "10\.40\.0\.0\/33" is not a valid IPv4 CIDR/],
-    ["CIDR with host bits", (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.1/16" } as never), /network\.vpcCidr: "10\.40\.0\.1\/16" is not a valid/],
+    [
+      "port reserved by the ECS agent",
+      (c) => (c.services[0].hostPort = 51678),
+      /services\[0\]\.hostPort: hostPort 51678 is reserved by the ECS agent/,
+    ],
+    [
+      "duplicate path and method",
+      (c) => c.routes.push({ path: "/orders", methods: ["POST"], service: "inventory" }),
+      /routes\[3\]\.methods\[0\]: POST \/orders is defined twice \(also routes\[0\]\)/,
+    ],
+    [
+      "route to an unknown service",
+      (c) => (c.routes[0].service = "billing"),
+      /routes\[0\]\.service: unknown service "billing"; services are "orders", "inventory"/,
+    ],
+    [
+      "invalid VPC CIDR",
+      (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.0/33" } as never),
+      /network\.vpcCidr: "10\.40\.0\.0\/33" is not a valid IPv4 CIDR/,
+    ],
+    [
+      "CIDR with host bits",
+      (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.1/16" } as never),
+      /network\.vpcCidr: "10\.40\.0\.1\/16" is not a valid/,
+    ],
     [
       "subnet outside the VPC",
       (c) => (c.network = { ...(c.network as object), privateSubnetCidrs: ["10.40.0.0/20", "10.41.0.0/20"] } as never),
@@ -56,22 +89,62 @@ describe("bad input names the field and the value", () => {
       (c) => (c.network = { ...(c.network as object), availabilityZones: ["eu-west-2a", "us-east-1b"] } as never),
       /network\.availabilityZones\[1\]: availability zone "us-east-1b" is not in region "eu-west-2"/,
     ],
-    ["name too long for the NLB", (c) => (c.name = "a-very-long-platform-team-name"), /name: name "a-very-long-platform-team-name" is too long: it gives the load balancer name "a-very-long-platform-team-name-nlb" \(34 characters\), and AWS allows at most 32/],
-    ["name too long for target groups", (c) => (c.name = "platform-team-private-ap"), /target group name "platform-team-private-ap-tg-10001" \(33 characters\)/],
+    [
+      "name too long for the NLB",
+      (c) => (c.name = "a-very-long-platform-team-name"),
+      /name: name "a-very-long-platform-team-name" is too long: it gives the load balancer name "a-very-long-platform-team-name-nlb" \(34 characters\), and AWS allows at most 32/,
+    ],
+    [
+      "name too long for target groups",
+      (c) => (c.name = "platform-team-private-ap"),
+      /target group name "platform-team-private-ap-tg-10001" \(33 characters\)/,
+    ],
     ["upper-case name", (c) => (c.name = "Orders"), /name: name must be lower-case .* \(got "Orders"\)/],
     ["empty service list", (c) => (c.services = []), /services: at least one service is required/],
     ["empty route list", (c) => (c.routes = []), /routes: at least one route is required/],
-    ["greedy segment not last", (c) => (c.routes[1].path = "/orders/{proxy+}/items"), /routes\[1\]\.path: path "\/orders\/\{proxy\+\}\/items" greedy segment \{proxy\+\} must be the last segment/],
+    [
+      "greedy segment not last",
+      (c) => (c.routes[1].path = "/orders/{proxy+}/items"),
+      /routes\[1\]\.path: path "\/orders\/\{proxy\+\}\/items" greedy segment \{proxy\+\} must be the last segment/,
+    ],
     ["path without leading slash", (c) => (c.routes[0].path = "orders"), /routes\[0\]\.path: path "orders" must start with \//],
-    ["two parameter names at one level", (c) => c.routes.push({ path: "/orders/{id}", methods: ["GET"], service: "orders" }), /routes\[3\]\.path: .*uses \{id\} under "\/orders", where routes\[1\] already uses \{proxy\+\}/],
+    [
+      "two parameter names at one level",
+      (c) => c.routes.push({ path: "/orders/{id}", methods: ["GET"], service: "orders" }),
+      /routes\[3\]\.path: .*uses \{id\} under "\/orders", where routes\[1\] already uses \{proxy\+\}/,
+    ],
     ["unknown HTTP method", (c) => (c.routes[0].methods = ["FETCH" as never]), /routes\[0\]\.methods\[0\]: .* \(got "FETCH"\)/],
-    ["unknown field (typo)", (c) => (c.services[0] = { ...c.services[0], hostport: 1 } as never), /services\[0\]: unknown field\(s\) "hostport"/],
+    [
+      "unknown field (typo)",
+      (c) => (c.services[0] = { ...c.services[0], hostport: 1 } as never),
+      /services\[0\]: unknown field\(s\) "hostport"/,
+    ],
     ["missing required field", (c) => delete (c as Record<string, unknown>).region, /region: is required/],
-    ["launch configuration without AMI", (c) => (c.cluster = { capacity: { type: "launchConfiguration" } as never }), /cluster\.capacity\.imageId: is required/],
-    ["desired count above the cluster size", (c) => (c.services[0].desiredCount = 9), /services\[0\]\.desiredCount: desiredCount 9 is more than cluster\.maxSize 4/],
-    ["HTTP health check without a path", (c) => (c.services[1].healthCheck = { protocol: "HTTP" }), /services\[1\]\.healthCheck\.path: a HTTP health check needs a path/],
-    ["cluster sizes out of order", (c) => (c.cluster = { minSize: 3, maxSize: 2, desiredCapacity: 2 }), /cluster\.minSize: minSize 3 is larger than maxSize 2/],
-    ["existing VPC with a malformed id", (c) => (c.network = { type: "existing", vpcId: "vpc-xyz", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-0123456789abcdef0"] }), /network\.vpcId: must look like vpc-0123456789abcdef0 \(got "vpc-xyz"\)/],
+    [
+      "launch configuration without AMI",
+      (c) => (c.cluster = { capacity: { type: "launchConfiguration" } as never }),
+      /cluster\.capacity\.imageId: is required/,
+    ],
+    [
+      "desired count above the cluster size",
+      (c) => (c.services[0].desiredCount = 9),
+      /services\[0\]\.desiredCount: desiredCount 9 is more than cluster\.maxSize 4/,
+    ],
+    [
+      "HTTP health check without a path",
+      (c) => (c.services[1].healthCheck = { protocol: "HTTP" }),
+      /services\[1\]\.healthCheck\.path: a HTTP health check needs a path/,
+    ],
+    [
+      "cluster sizes out of order",
+      (c) => (c.cluster = { minSize: 3, maxSize: 2, desiredCapacity: 2 }),
+      /cluster\.minSize: minSize 3 is larger than maxSize 2/,
+    ],
+    [
+      "existing VPC with a malformed id",
+      (c) => (c.network = { type: "existing", vpcId: "vpc-xyz", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-0123456789abcdef0"] }),
+      /network\.vpcId: must look like vpc-0123456789abcdef0 \(got "vpc-xyz"\)/,
+    ],
     ["unknown network type", (c) => (c.network = { type: "peered" } as never), /network\.type: .* \(got "peered"\)/],
   ];
 

@@ -37,7 +37,8 @@ export function structuralViolations(json: TerraformJson, allowedOpenMethods: Re
   });
   each("aws_launch_template", (id, r) => {
     const nics = (r.network_interfaces as Record<string, unknown>[]) ?? [];
-    if (nics.length === 0 || nics.some((n) => n.associate_public_ip_address !== "false")) found.push(`${id} may give instances a public IP`);
+    if (nics.length === 0 || nics.some((n) => n.associate_public_ip_address !== "false"))
+      found.push(`${id} may give instances a public IP`);
   });
   each("aws_launch_configuration", (id, r) => {
     if (r.associate_public_ip_address !== false) found.push(`${id} may give instances a public IP`);

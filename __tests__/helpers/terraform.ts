@@ -114,7 +114,13 @@ export interface TerraformPlanJson {
 
 function run(tf: TerraformEnv, cwd: string, args: string[]): string {
   try {
-    return execFileSync(tf.bin, args, { cwd, env: tf.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+    return execFileSync(tf.bin, args, {
+      cwd,
+      env: tf.env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}`);

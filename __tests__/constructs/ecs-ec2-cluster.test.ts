@@ -1,0 +1,304 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { TerraformStack, Testing } from "cdktf";
+import { parseConfig } from "../../lib/config/load";
+import type { ClusterConfig } from "../../lib/config/schema";
+import { EcsEc2Cluster, type HostPortRule } from "../../lib/constructs/ecs-ec2-cluster";
+import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
+import { defaultConfig } from "../helpers/fixtures";
+import { resourcesOf, type TerraformJson } from "../helpers/synth";
+
+const VPC_CIDR = "10.40.0.0/16";
+const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
+const HOST_PORTS: readonly HostPortRule[] = [
+  { service: "orders", port: 10000 },
+  { service: "inventory", port: 10001 },
+];
+
+const LAUNCH_TEMPLATE: ClusterConfig = {
+  instanceType: "t3.large",
+  minSize: 1,
+  maxSize: 3,
+  desiredCapacity: 2,
+  capacity: { type: "launchTemplate", amiSsmParameter: "/custom/ecs/ami" },
+  rootVolumeSizeGiB: 40,
+};
+
+const LAUNCH_CONFIGURATION: ClusterConfig = {
+  ...LAUNCH_TEMPLATE,
+  capacity: { type: "launchConfiguration", imageId: "ami-0123456789abcdef0" },
+};
+
+const NLB_SG = "sg-0123456789abcdef0";
+
+interface SynthOptions {
+  readonly hostPorts?: readonly HostPortRule[];
+  readonly region?: string;
+  readonly hostPortSourceSecurityGroupId?: string;
+}
+
+function synthCluster(cluster: ClusterConfig, opts: SynthOptions = {}): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  const region = opts.region ?? "eu-west-2";
+  new AwsProvider(stack, "aws", { region });
+  new EcsEc2Cluster(stack, "Cluster", {
+    name: "team-api",
+    region,
+    vpcId: "vpc-0123456789abcdef0",
+    vpcCidr: VPC_CIDR,
+    subnetIds: SUBNETS,
+    cluster,
+    hostPorts: opts.hostPorts ?? HOST_PORTS,
+    hostPortSourceSecurityGroupId: opts.hostPortSourceSecurityGroupId,
+  });
+  return Testing.synth(stack, true);
+}
+
+/** The single resource of a type, as [logical id, attributes]. */
+function single(json: TerraformJson, type: string): [string, Record<string, unknown>] {
+  const all = resourcesOf(json, type);
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+/** Every CIDR that some ingress rule admits, whichever resource form declares it. */
+function ingressCidrs(json: TerraformJson): string[] {
+  const cidrs: string[] = [];
+  const collect = (rule: Record<string, unknown>): void => {
+    for (const key of ["cidr_ipv4", "cidr_ipv6", "cidr_blocks", "ipv6_cidr_blocks"]) {
+      const value = rule[key];
+      if (typeof value === "string") cidrs.push(value);
+      if (Array.isArray(value)) cidrs.push(...value.map(String));
+    }
+  };
+  for (const [, rule] of resourcesOf(json, "aws_vpc_security_group_ingress_rule")) collect(rule);
+  for (const [, rule] of resourcesOf(json, "aws_security_group_rule")) if (rule.type === "ingress") collect(rule);
+  for (const [, sg] of [...resourcesOf(json, "aws_security_group"), ...resourcesOf(json, "aws_default_security_group")]) {
+    const inline = sg.ingress;
+    if (Array.isArray(inline)) inline.forEach((rule) => collect(rule as Record<string, unknown>));
+  }
+  return cidrs;
+}
+
+describe("EcsEc2Cluster with a launch template", () => {
+  test("the launch template resolves the AMI from the SSM parameter at launch", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_TEMPLATE);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(LaunchTemplate, {
+      image_id: "resolve:ssm:/custom/ecs/ami",
+      instance_type: "t3.large",
+    });
+  });
+
+  test("instances get no public IP and require IMDSv2", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_TEMPLATE);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(LaunchTemplate, {
+      network_interfaces: [expect.objectContaining({ device_index: 0, associate_public_ip_address: "false" })],
+      metadata_options: expect.objectContaining({ http_tokens: "required", http_endpoint: "enabled" }),
+    });
+  });
+
+  test("the network interface carries the instance security group", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [sgId] = single(json, "aws_security_group");
+    const [, template] = single(json, "aws_launch_template");
+    expect(template.network_interfaces).toEqual([expect.objectContaining({ security_groups: [`\${aws_security_group.${sgId}.id}`] })]);
+    expect(template).not.toHaveProperty("vpc_security_group_ids");
+  });
+
+  test("user data is base64 and joins the instance to the cluster", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [, template] = single(json, "aws_launch_template");
+    expect(typeof template.user_data).toBe("string");
+    const script = Buffer.from(String(template.user_data), "base64").toString("utf8");
+    expect(script.startsWith("#!/bin/bash\n")).toBe(true);
+    expect(script).toContain("ECS_CLUSTER=team-api");
+    expect(script).toContain("/etc/ecs/ecs.config");
+  });
+
+  test("the autoscaling group uses the latest launch template version in the given subnets", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [templateId] = single(json, "aws_launch_template");
+    const [, asg] = single(json, "aws_autoscaling_group");
+    expect(asg).toEqual(
+      expect.objectContaining({
+        launch_template: {
+          id: `\${aws_launch_template.${templateId}.id}`,
+          version: `\${aws_launch_template.${templateId}.latest_version}`,
+        },
+        vpc_zone_identifier: SUBNETS,
+        min_size: 1,
+        max_size: 3,
+        desired_capacity: 2,
+      }),
+    );
+    expect(asg).not.toHaveProperty("launch_configuration");
+    expect(json.resource).not.toHaveProperty("aws_launch_configuration");
+  });
+});
+
+describe("EcsEc2Cluster instance security group", () => {
+  test("without a source security group: one ingress rule per host port, from the VPC CIDR, for exactly that port", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [sgId] = single(json, "aws_security_group");
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    expect(rules).toHaveLength(HOST_PORTS.length);
+    for (const { port } of HOST_PORTS) {
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          security_group_id: `\${aws_security_group.${sgId}.id}`,
+          ip_protocol: "tcp",
+          from_port: port,
+          to_port: port,
+          cidr_ipv4: VPC_CIDR,
+        }),
+      );
+    }
+    for (const rule of rules) expect(rule).not.toHaveProperty("referenced_security_group_id");
+  });
+
+  test("with a source security group: one ingress rule per host port, from that group only", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
+    // THEN
+    const [sgId] = single(json, "aws_security_group");
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    expect(rules).toHaveLength(HOST_PORTS.length);
+    for (const { port } of HOST_PORTS) {
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          security_group_id: `\${aws_security_group.${sgId}.id}`,
+          ip_protocol: "tcp",
+          from_port: port,
+          to_port: port,
+          referenced_security_group_id: NLB_SG,
+        }),
+      );
+    }
+    expect(ingressCidrs(json)).toEqual([]);
+  });
+
+  test("no host ports means no ingress at all", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_TEMPLATE, { hostPorts: [] });
+    // THEN
+    expect(synth).not.toHaveResource(VpcSecurityGroupIngressRule);
+    expect(ingressCidrs(JSON.parse(synth) as TerraformJson)).toEqual([]);
+  });
+
+  test.each<[string, ClusterConfig, SynthOptions]>([
+    ["launch template, VPC CIDR source", LAUNCH_TEMPLATE, {}],
+    ["launch configuration, VPC CIDR source", LAUNCH_CONFIGURATION, {}],
+    ["launch template, security group source", LAUNCH_TEMPLATE, { hostPortSourceSecurityGroupId: NLB_SG }],
+    ["launch configuration, security group source", LAUNCH_CONFIGURATION, { hostPortSourceSecurityGroupId: NLB_SG }],
+  ])("no ingress rule admits 0.0.0.0/0 or ::/0 (%s)", (_what, cluster, opts) => {
+    // WHEN
+    const json = JSON.parse(synthCluster(cluster, opts)) as TerraformJson;
+    // THEN
+    const cidrs = ingressCidrs(json);
+    expect(cidrs).not.toContain("0.0.0.0/0");
+    expect(cidrs).not.toContain("::/0");
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    expect(rules).toHaveLength(HOST_PORTS.length);
+    for (const rule of rules) {
+      expect(rule.cidr_ipv4 === VPC_CIDR || rule.referenced_security_group_id === NLB_SG).toBe(true);
+    }
+  });
+
+  test("no ingress rule anywhere in the whole default stack admits 0.0.0.0/0 or ::/0", () => {
+    // GIVEN
+    const app = Testing.app();
+    const config = parseConfig(defaultConfig());
+    // WHEN
+    const json = JSON.parse(Testing.synth(new PrivateApiStack(app, "private-api", { config }), true)) as TerraformJson;
+    // THEN
+    const cidrs = ingressCidrs(json);
+    expect(cidrs).not.toContain("0.0.0.0/0");
+    expect(cidrs).not.toContain("::/0");
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
+    expect(rules.length).toBeGreaterThan(config.services.length);
+    for (const rule of rules) {
+      // Every rule has a bounded source: the VPC range or another security group.
+      expect(rule.cidr_ipv4 === config.network.vpcCidr || typeof rule.referenced_security_group_id === "string").toBe(true);
+    }
+  });
+});
+
+describe("EcsEc2Cluster with a launch configuration", () => {
+  test("the launch configuration uses the explicit AMI, no public IP and IMDSv2", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_CONFIGURATION);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(LaunchConfiguration, {
+      image_id: "ami-0123456789abcdef0",
+      instance_type: "t3.large",
+      associate_public_ip_address: false,
+      metadata_options: expect.objectContaining({ http_tokens: "required" }),
+    });
+  });
+
+  test("the launch configuration is created before the old one is destroyed", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_CONFIGURATION);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(LaunchConfiguration, {
+      lifecycle: expect.objectContaining({ create_before_destroy: true }),
+    });
+  });
+
+  test("user data is plain text that joins the instance to the cluster", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_CONFIGURATION)) as TerraformJson;
+    // THEN
+    const [, launchConfig] = single(json, "aws_launch_configuration");
+    expect(String(launchConfig.user_data)).toContain("ECS_CLUSTER=team-api");
+  });
+
+  test("the autoscaling group references the launch configuration and no launch template exists", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_CONFIGURATION);
+    const json = JSON.parse(synth) as TerraformJson;
+    // THEN
+    const [launchConfigId, launchConfig] = single(json, "aws_launch_configuration");
+    const [sgId] = single(json, "aws_security_group");
+    expect(launchConfig.security_groups).toEqual([`\${aws_security_group.${sgId}.id}`]);
+    expect(synth).toHaveResourceWithProperties(AutoscalingGroup, {
+      launch_configuration: `\${aws_launch_configuration.${launchConfigId}.name}`,
+      vpc_zone_identifier: SUBNETS,
+    });
+    const [, asg] = single(json, "aws_autoscaling_group");
+    expect(asg).not.toHaveProperty("launch_template");
+    expect(synth).not.toHaveResource(LaunchTemplate);
+  });
+});
+
+describe("EcsEc2Cluster instance role", () => {
+  test.each([
+    ["eu-west-2", "aws"],
+    ["cn-north-1", "aws-cn"],
+    ["us-gov-west-1", "aws-us-gov"],
+  ])("in %s the ECS policy ARN uses the %s partition", (region, partition) => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_TEMPLATE, { region });
+    // THEN
+    expect(synth).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      policy_arn: `arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`,
+    });
+  });
+});

@@ -1,0 +1,228 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
+import type { ServiceConfig } from "../../lib/config/schema";
+import { deploymentLimits, FixedPortEcsService } from "../../lib/constructs/fixed-port-ecs-service";
+import { resourcesOf, type TerraformJson } from "../helpers/synth";
+
+const CLUSTER_ARN = "arn:aws:ecs:eu-west-2:123456789012:cluster/team-api";
+
+function service(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    name: "orders",
+    image: "123456789012.dkr.ecr.eu-west-2.amazonaws.com/orders:1.4.2",
+    cpu: 512,
+    memory: 1024,
+    containerPort: 8080,
+    hostPort: 10000,
+    desiredCount: 2,
+    environment: { ZONE: "z", ALPHA: "a", MIDDLE: "m" },
+    healthCheck: { protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 },
+    logRetentionDays: 14,
+    ...overrides,
+  };
+}
+
+/** Synthesises the service with a target group and listener of its own. */
+function synthService(svc: ServiceConfig): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-2" });
+  const targetGroup = new LbTargetGroup(stack, "TargetGroup", {
+    name: "team-api-tg-10000",
+    port: 10000,
+    protocol: "TCP",
+    vpcId: "vpc-0123456789abcdef0",
+  });
+  const listener = new LbListener(stack, "Listener", {
+    loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/net/team-api-nlb/0123456789abcdef",
+    port: 10000,
+    protocol: "TCP",
+    defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+  });
+  new FixedPortEcsService(stack, "Service", {
+    name: "team-api",
+    region: "eu-west-2",
+    clusterArn: CLUSTER_ARN,
+    service: svc,
+    targetGroup,
+    listener,
+  });
+  return Testing.synth(stack, true);
+}
+
+function synthJson(svc: ServiceConfig): TerraformJson {
+  return JSON.parse(synthService(svc)) as TerraformJson;
+}
+
+/** The single resource of a type, as [logical id, attributes]. */
+function single(json: TerraformJson, type: string): [string, Record<string, unknown>] {
+  const all = resourcesOf(json, type);
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+interface ContainerDefinition {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly portMappings: readonly { containerPort: number; hostPort: number; protocol: string }[];
+  readonly environment: readonly { name: string; value: string }[];
+  readonly logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+
+function containersOf(json: TerraformJson): ContainerDefinition[] {
+  const [, taskDefinition] = single(json, "aws_ecs_task_definition");
+  expect(typeof taskDefinition.container_definitions).toBe("string");
+  return JSON.parse(String(taskDefinition.container_definitions)) as ContainerDefinition[];
+}
+
+describe("FixedPortEcsService task definition", () => {
+  test("is an EC2 task definition in bridge mode", () => {
+    // WHEN
+    const synth = synthService(service());
+    // THEN
+    expect(synth).toHaveResourceWithProperties(EcsTaskDefinition, {
+      family: "team-api-orders",
+      network_mode: "bridge",
+      requires_compatibilities: ["EC2"],
+    });
+  });
+
+  test("maps the fixed host port to the container port", () => {
+    // WHEN
+    const containers = containersOf(synthJson(service({ containerPort: 3000, hostPort: 10042 })));
+    // THEN
+    expect(containers).toHaveLength(1);
+    expect(containers[0].portMappings).toEqual([{ containerPort: 3000, hostPort: 10042, protocol: "tcp" }]);
+  });
+
+  test("runs the configured image with its CPU and memory", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service()));
+    // THEN
+    expect(container).toEqual(
+      expect.objectContaining({
+        name: "orders",
+        image: "123456789012.dkr.ecr.eu-west-2.amazonaws.com/orders:1.4.2",
+        essential: true,
+        cpu: 512,
+        memory: 1024,
+      }),
+    );
+  });
+
+  test("environment variables are sorted by name", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service()));
+    // THEN
+    expect(container.environment).toEqual([
+      { name: "ALPHA", value: "a" },
+      { name: "MIDDLE", value: "m" },
+      { name: "ZONE", value: "z" },
+    ]);
+  });
+
+  test("reordering the environment does not change the container definitions", () => {
+    // GIVEN
+    const a = service({ environment: { B: "2", A: "1", C: "3" } });
+    const b = service({ environment: { C: "3", A: "1", B: "2" } });
+    // WHEN
+    const [, first] = single(synthJson(a), "aws_ecs_task_definition");
+    const [, second] = single(synthJson(b), "aws_ecs_task_definition");
+    // THEN
+    expect(first.container_definitions).toBe(second.container_definitions);
+  });
+
+  test("no environment gives an empty list", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service({ environment: {} })));
+    // THEN
+    expect(container.environment).toEqual([]);
+  });
+
+  test("logs go to the service's log group through awslogs", () => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    const [logGroupId, logGroup] = single(json, "aws_cloudwatch_log_group");
+    const [container] = containersOf(json);
+    expect(container.logConfiguration).toEqual({
+      logDriver: "awslogs",
+      options: { "awslogs-group": "/ecs/team-api/orders", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "orders" },
+    });
+    expect(logGroup.name).toBe(container.logConfiguration.options["awslogs-group"]);
+    const [, taskDefinition] = single(json, "aws_ecs_task_definition");
+    expect(taskDefinition.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupId}`]);
+  });
+});
+
+describe("FixedPortEcsService log group", () => {
+  test.each<ServiceConfig["logRetentionDays"]>([1, 14, 365])("keeps logs for the configured %p days", (days) => {
+    // WHEN
+    const synth = synthService(service({ logRetentionDays: days }));
+    // THEN
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/ecs/team-api/orders", retention_in_days: days });
+  });
+});
+
+describe("FixedPortEcsService service", () => {
+  test("runs on EC2 in the given cluster with the task definition", () => {
+    // WHEN
+    const synth = synthService(service({ desiredCount: 3 }));
+    // THEN
+    const [taskDefinitionId] = single(JSON.parse(synth) as TerraformJson, "aws_ecs_task_definition");
+    expect(synth).toHaveResourceWithProperties(EcsService, {
+      name: "orders",
+      launch_type: "EC2",
+      cluster: CLUSTER_ARN,
+      desired_count: 3,
+      task_definition: `\${aws_ecs_task_definition.${taskDefinitionId}.arn}`,
+    });
+  });
+
+  test("registers the container port in the target group", () => {
+    // WHEN
+    const json = synthJson(service({ containerPort: 3000 }));
+    // THEN
+    const [targetGroupId] = single(json, "aws_lb_target_group");
+    const [, ecsService] = single(json, "aws_ecs_service");
+    expect(ecsService.load_balancer).toEqual([
+      { target_group_arn: `\${aws_lb_target_group.${targetGroupId}.arn}`, container_name: "orders", container_port: 3000 },
+    ]);
+  });
+
+  test("depends on the listener, so the target group has a load balancer first", () => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    const [listenerId] = single(json, "aws_lb_listener");
+    const [, ecsService] = single(json, "aws_ecs_service");
+    expect(ecsService.depends_on).toEqual([`aws_lb_listener.${listenerId}`]);
+  });
+
+  test("places at most one task per instance", () => {
+    // WHEN
+    const [, ecsService] = single(synthJson(service()), "aws_ecs_service");
+    // THEN
+    expect(ecsService.placement_constraints).toEqual([{ type: "distinctInstance" }]);
+  });
+});
+
+describe("deploymentLimits", () => {
+  test.each([
+    [1, 0, 0, 100],
+    [2, 0, 50, 100],
+    [3, 0, 50, 100],
+    [1, 1, 100, 200],
+    [4, 2, 100, 200],
+  ])("desiredCount %i with %i spare instance(s) rolls at %i%%-%i%%", (count, spare, min, max) => {
+    expect(deploymentLimits(count, spare)).toEqual({ minimumHealthyPercent: min, maximumPercent: max });
+  });
+});
