@@ -152,9 +152,17 @@ describe("EcsEc2Cluster with a launch template", () => {
 });
 
 describe("EcsEc2Cluster instance security group", () => {
-  test("without a source security group: one ingress rule per host port, from the VPC CIDR, for exactly that port", () => {
+  test.each([
+    ["without a source security group: from the VPC CIDR", {}, { cidr_ipv4: VPC_CIDR }, "referenced_security_group_id"],
+    [
+      "with a source security group: from that group only",
+      { hostPortSourceSecurityGroupId: NLB_SG },
+      { referenced_security_group_id: NLB_SG },
+      "cidr_ipv4",
+    ],
+  ])("%s, one ingress rule per host port for exactly that port", (_what, extraProps, source, absentField) => {
     // WHEN
-    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE, extraProps)) as TerraformJson;
     // THEN
     const [sgId] = single(json, "aws_security_group");
     const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
@@ -166,32 +174,11 @@ describe("EcsEc2Cluster instance security group", () => {
           ip_protocol: "tcp",
           from_port: port,
           to_port: port,
-          cidr_ipv4: VPC_CIDR,
+          ...source,
         }),
       );
     }
-    for (const rule of rules) expect(rule).not.toHaveProperty("referenced_security_group_id");
-  });
-
-  test("with a source security group: one ingress rule per host port, from that group only", () => {
-    // WHEN
-    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
-    // THEN
-    const [sgId] = single(json, "aws_security_group");
-    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
-    expect(rules).toHaveLength(HOST_PORTS.length);
-    for (const { port } of HOST_PORTS) {
-      expect(rules).toContainEqual(
-        expect.objectContaining({
-          security_group_id: `\${aws_security_group.${sgId}.id}`,
-          ip_protocol: "tcp",
-          from_port: port,
-          to_port: port,
-          referenced_security_group_id: NLB_SG,
-        }),
-      );
-    }
-    expect(ingressCidrs(json)).toEqual([]);
+    for (const rule of rules) expect(rule).not.toHaveProperty(absentField);
   });
 
   test("no host ports means no ingress at all", () => {
