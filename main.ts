@@ -4,10 +4,11 @@
  * is used. A bad config prints one message naming the fields and exits 1 before anything is written.
  */
 import { ConfigError, loadConfigFromEnv } from "./lib/config/load";
+import type { PrivateApiConfig } from "./lib/config/schema";
 import { synthesize } from "./lib/synth";
 
 function main(): number {
-  let config;
+  let config: PrivateApiConfig;
   try {
     config = loadConfigFromEnv(process.env);
   } catch (err) {
@@ -17,6 +18,7 @@ function main(): number {
     }
     throw err;
   }
+  // cdktf synth passes its output directory this way.
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const { warnings } = synthesize(config, outdir);
   for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderJsonSchema } from "../lib/config/json-schema";
+import { synthToTemp } from "./helpers/synth";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -45,4 +46,13 @@ test(".ci/run runs npm ci and the README's test command", () => {
   const ci = readFileSync(join(root, ".ci", "run"), "utf8");
   expect(ci).toMatch(/^npm ci\b/m);
   expect(ci).toMatch(/^npm test$/m);
+});
+
+test("every JSON config in the README synthesises", () => {
+  const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
+  expect(blocks.length).toBeGreaterThanOrEqual(1);
+  for (const block of blocks) {
+    const { json, config } = synthToTemp(block);
+    expect(Object.keys(json.resource.aws_lb_listener ?? {})).toHaveLength(config.services.length);
+  }
 });

@@ -13,7 +13,7 @@ export interface SynthWarning {
  * valid, so nothing is written for a config that would fail halfway.
  */
 export function synthesize(config: PrivateApiConfig, outdir = "cdktf.out"): { stack: PrivateApiStack; warnings: SynthWarning[] } {
-  const app = new App({ outdir, skipValidation: false });
+  const app = new App({ outdir });
   const stack = new PrivateApiStack(app, config.name, { config });
   app.synth();
   const warnings = stack.node
