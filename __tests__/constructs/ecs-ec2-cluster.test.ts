@@ -15,8 +15,8 @@ import { resourcesOf, type TerraformJson } from "../helpers/synth";
 const VPC_CIDR = "10.40.0.0/16";
 const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 const HOST_PORTS: readonly HostPortRule[] = [
-  { service: "orders", port: 10000 },
-  { service: "inventory", port: 10001 },
+  { id: "orders", fromPort: 10000 },
+  { id: "inventory", fromPort: 10001 },
 ];
 
 const LAUNCH_TEMPLATE: ClusterConfig = {
@@ -53,8 +53,7 @@ function synthCluster(cluster: ClusterConfig, opts: SynthOptions = {}): string {
     vpcCidr: VPC_CIDR,
     subnetIds: SUBNETS,
     cluster,
-    hostPorts: opts.hostPorts ?? HOST_PORTS,
-    hostPortSourceSecurityGroupId: opts.hostPortSourceSecurityGroupId,
+    hostPorts: (opts.hostPorts ?? HOST_PORTS).map((r) => ({ ...r, sourceSecurityGroupId: opts.hostPortSourceSecurityGroupId })),
   });
   return Testing.synth(stack, true);
 }
@@ -167,7 +166,7 @@ describe("EcsEc2Cluster instance security group", () => {
     const [sgId] = single(json, "aws_security_group");
     const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
     expect(rules).toHaveLength(HOST_PORTS.length);
-    for (const { port } of HOST_PORTS) {
+    for (const { fromPort: port } of HOST_PORTS) {
       expect(rules).toContainEqual(
         expect.objectContaining({
           security_group_id: `\${aws_security_group.${sgId}.id}`,

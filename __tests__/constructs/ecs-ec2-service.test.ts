@@ -6,7 +6,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import type { ServiceConfig } from "../../lib/config/schema";
-import { deploymentLimits, FixedPortEcsService } from "../../lib/constructs/fixed-port-ecs-service";
+import { deploymentLimits, EcsEc2Service } from "../../lib/constructs/ecs-ec2-service";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
 const CLUSTER_ARN = "arn:aws:ecs:eu-west-2:123456789012:cluster/team-api";
@@ -19,6 +19,7 @@ function service(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     memory: 1024,
     containerPort: 8080,
     hostPort: 10000,
+    via: "nlb",
     desiredCount: 2,
     environment: { ZONE: "z", ALPHA: "a", MIDDLE: "m" },
     healthCheck: { protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 },
@@ -44,13 +45,13 @@ function synthService(svc: ServiceConfig): string {
     protocol: "TCP",
     defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
   });
-  new FixedPortEcsService(stack, "Service", {
+  new EcsEc2Service(stack, "Service", {
     name: "team-api",
     region: "eu-west-2",
     clusterArn: CLUSTER_ARN,
     service: svc,
     targetGroup,
-    listener,
+    targetGroupAttachedBy: [listener],
   });
   return Testing.synth(stack, true);
 }
@@ -83,7 +84,7 @@ function containersOf(json: TerraformJson): ContainerDefinition[] {
   return JSON.parse(String(taskDefinition.container_definitions)) as ContainerDefinition[];
 }
 
-describe("FixedPortEcsService task definition", () => {
+describe("EcsEc2Service task definition", () => {
   test("is an EC2 task definition in bridge mode", () => {
     // WHEN
     const synth = synthService(service());
@@ -163,7 +164,7 @@ describe("FixedPortEcsService task definition", () => {
   });
 });
 
-describe("FixedPortEcsService log group", () => {
+describe("EcsEc2Service log group", () => {
   test.each<ServiceConfig["logRetentionDays"]>([1, 14, 365])("keeps logs for the configured %p days", (days) => {
     // WHEN
     const synth = synthService(service({ logRetentionDays: days }));
@@ -172,7 +173,7 @@ describe("FixedPortEcsService log group", () => {
   });
 });
 
-describe("FixedPortEcsService service", () => {
+describe("EcsEc2Service service", () => {
   test("runs on EC2 in the given cluster with the task definition", () => {
     // WHEN
     const synth = synthService(service({ desiredCount: 3 }));

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import { bridgeMode } from "../../lib/config/semantics";
 import { describeWithTerraform, initValidatePlan } from "../helpers/terraform";
 import { structuralViolations } from "../helpers/structure";
 import { synthToTemp, type SynthesisedStack } from "../helpers/synth";
@@ -31,8 +32,12 @@ function optedOutMethods(stack: SynthesisedStack): Set<string> {
   return new Set(ids);
 }
 
-test("there are at least three examples", () => {
-  expect(configs.length).toBeGreaterThanOrEqual(4);
+test("there are examples of every network, capacity and bridge form", () => {
+  const all = configs.map(([, s]) => s.config);
+  expect(all.some((c) => c.network.type === "existing")).toBe(true);
+  expect(all.some((c) => c.cluster.capacity.type === "launchConfiguration")).toBe(true);
+  expect(all.some((c) => bridgeMode(c) === "native")).toBe(true);
+  expect(all.some((c) => bridgeMode(c) === "lambda")).toBe(true);
 });
 
 describe.each(configs)("%s", (_name, stack) => {
@@ -48,14 +53,37 @@ describe.each(configs)("%s", (_name, stack) => {
     expect(stack.json.terraform).toMatchObject({ required_providers: { aws: { version: "5.100.0" } } });
   });
 
-  test("has one listener, target group and host-port rule per service, and one method per route method", () => {
+  test("has one NLB listener per NLB service (plus the bridge), one target group per service, one method per route method", () => {
     const count = (type: string) => Object.keys(stack.json.resource[type] ?? {}).length;
     const services = stack.config.services.length;
-    expect(count("aws_lb_listener")).toBe(services);
-    expect(count("aws_lb_target_group")).toBe(services);
+    const behindAlb = stack.config.services.filter((s) => s.via === "alb").length;
+    const bridged = behindAlb > 0 && bridgeMode(stack.config) !== "none" ? 1 : 0;
+    const albListener = behindAlb > 0 ? 1 : 0;
+    expect(count("aws_lb")).toBe(1 + albListener);
+    expect(count("aws_lb_listener")).toBe(services - behindAlb + bridged + albListener);
+    expect(count("aws_lb_target_group")).toBe(services + bridged);
     expect(count("aws_ecs_service")).toBe(services);
     expect(count("aws_api_gateway_method")).toBe(stack.config.routes.reduce((n, r) => n + r.methods.length, 0));
     expect(count("aws_api_gateway_vpc_link")).toBe(1);
+  });
+
+  test("the ALB, if any, admits only the NLB: no CIDR ingress on its security group", () => {
+    const albs = Object.values(stack.json.resource.aws_lb ?? {}).filter((lb) => lb.load_balancer_type === "application");
+    for (const alb of albs) {
+      const sgRefs = alb.security_groups as string[];
+      expect(sgRefs).toHaveLength(1);
+      const sgId = sgRefs[0].replace(/^\$\{(.*)\.id\}$/, "$1");
+      const ingress = Object.values(stack.json.resource.aws_vpc_security_group_ingress_rule ?? {}).filter(
+        (r) => r.security_group_id === `\${${sgId}.id}`,
+      );
+      for (const rule of ingress) {
+        expect(rule.cidr_ipv4).toBeUndefined();
+        expect(rule.cidr_ipv6).toBeUndefined();
+        expect(String(rule.referenced_security_group_id)).toMatch(/^\$\{aws_security_group\.Nlb_SecurityGroup_[0-9A-F]+\.id\}$/);
+      }
+      // native mode admits the NLB's group; lambda mode leaves ingress to the function (NLB IPs only).
+      expect(ingress).toHaveLength(bridgeMode(stack.config) === "native" ? 1 : 0);
+    }
   });
 });
 

@@ -11,6 +11,9 @@ export const AWS_NAME_LIMITS = {
 
 export const nlbName = (name: string): string => `${name}-nlb`;
 export const targetGroupName = (name: string, hostPort: number): string => `${name}-tg-${hostPort}`;
+export const albName = (name: string): string => `${name}-alb`;
+export const albTargetGroupName = (name: string, service: string): string => `${name}-alb-${service}`;
+export const bridgeTargetGroupName = (name: string): string => `${name}-bridge`;
 export const instanceRoleName = (name: string): string => `${name}-ecs-instance`;
 export const serviceLogGroupName = (name: string, service: string): string => `/ecs/${name}/${service}`;
 

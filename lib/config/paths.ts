@@ -46,6 +46,15 @@ export function integrationPath(segments: readonly PathSegment[]): string {
 }
 
 /**
+ * The ALB path pattern that matches what a route matches: each parameter segment becomes a `*`
+ * wildcard, which in an ALB pattern also spans slashes, as a greedy parameter does.
+ * For example `/orders/{id}` gives `/orders/*`.
+ */
+export function albPathPattern(segments: readonly PathSegment[]): string {
+  return "/" + segments.map((s) => (s.parameter ? "*" : s.part)).join("/");
+}
+
+/**
  * A stable identifier for a path, used in construct ids (and so in Terraform addresses):
  * `/orders/{id}` -> `orders:{id}`, `/` -> `(root)`. It is one-to-one: literal segments cannot
  * contain `:`, braces or parentheses, so no two paths share an id (`/a/b` and `/a_b`,

@@ -97,7 +97,20 @@ const service = z.strictObject({
   cpu: z.number().int().min(0).max(10240).default(256).describe("CPU units reserved for the container"),
   memory: z.number().int().min(6).max(120000).default(512).describe("Hard memory limit of the container, MiB"),
   containerPort: port,
-  hostPort: port.describe("Fixed port on the instance; also the port of this service's NLB listener"),
+  hostPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .describe(
+      'Port on the instance. For via "nlb": a fixed port, also the NLB listener port. For via "alb": 0 lets ECS pick a dynamic port.',
+    ),
+  via: z
+    .enum(["nlb", "alb"])
+    .default("nlb")
+    .describe(
+      '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge.',
+    ),
   desiredCount: z.number().int().min(0).max(1000).default(1),
   environment: z
     .record(
@@ -121,6 +134,48 @@ const route = z.strictObject({
     .enum(["AWS_IAM", "NONE"])
     .default("AWS_IAM")
     .describe("AWS_IAM (SigV4-signed callers) by default. NONE leaves the route open to the internet and must be chosen explicitly."),
+});
+
+const bridgePort = port.describe("NLB listener port of the bridge, and the ALB listener port (they match)");
+const bridge = z
+  .discriminatedUnion("mode", [
+    z.strictObject({
+      mode: z.literal("native"),
+      port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
+    }),
+    z.strictObject({
+      mode: z.literal("lambda"),
+      port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
+      syncSchedule: z
+        .string()
+        .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, {
+          message: "must be an EventBridge rate(...) or cron(...) expression",
+        })
+        .default("rate(1 minute)"),
+      antiFlapRuns: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .default(3)
+        .describe("Consecutive runs an ALB IP must be missing before it is deregistered"),
+      alarmTopicArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { message: "must be an SNS topic ARN" })
+        .optional()
+        .describe("SNS topic the bridge alarms notify"),
+    }),
+    z.strictObject({ mode: z.literal("none") }),
+  ])
+  .describe('How the NLB reaches the internal ALB for services with via: "alb"');
+
+const alb = z.strictObject({
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" })
+    .optional()
+    .describe("Serve HTTPS on the ALB listener with this certificate"),
+  sslPolicy: z.string().min(1).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("TLS policy of the HTTPS listener"),
 });
 
 const cluster = z.strictObject({
@@ -157,6 +212,8 @@ export const configShape = z.strictObject({
   services: z.array(service),
   routes: z.array(route),
   api: api.prefault({}),
+  alb: alb.optional().describe('The internal ALB, created when a service has via: "alb"'),
+  bridge: bridge.optional().describe('NLB to ALB bridge; defaults to {"mode": "native"} when a service has via: "alb"'),
 });
 
 /** The config with every cross-field rule: use this one to validate. */
@@ -171,3 +228,5 @@ export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
+export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;

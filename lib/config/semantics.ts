@@ -1,11 +1,26 @@
 import type { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
-import { AWS_NAME_LIMITS, instanceRoleName, nlbName, targetGroupName } from "./names";
-import { parseRoutePath, type PathSegment } from "./paths";
+import { albName, albTargetGroupName, AWS_NAME_LIMITS, bridgeTargetGroupName, instanceRoleName, nlbName, targetGroupName } from "./names";
+import { albPathPattern, parseRoutePath, type PathSegment } from "./paths";
 import type { PrivateApiConfig } from "./schema";
 
 /** One NLB takes at most 50 listeners (AWS default quota "Listeners per Network Load Balancer"). */
 export const MAX_LISTENERS_PER_NLB = 50;
+
+/** Rules per ALB (AWS default quota), which caps the path patterns of services behind the ALB. */
+export const MAX_RULES_PER_ALB = 100;
+
+/** The bridge's listener port when the config does not set one. */
+export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): number {
+  const explicit = cfg.bridge && cfg.bridge.mode !== "none" ? cfg.bridge.port : undefined;
+  return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
+}
+
+/** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
+export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services">): "native" | "lambda" | "none" {
+  if (cfg.bridge) return cfg.bridge.mode;
+  return cfg.services.some((s) => s.via === "alb") ? "native" : "none";
+}
 
 /** Host ports the ECS container agent reserves on every container instance. */
 export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
@@ -27,6 +42,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkCluster(cfg, ctx);
   checkServices(cfg, ctx);
   checkRoutes(cfg, ctx);
+  checkBridge(cfg, ctx);
 }
 
 function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
@@ -34,6 +50,11 @@ function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
   const longestPort = Math.max(0, ...cfg.services.map((s) => s.hostPort));
   if (longestPort > 0) derived.push(["target group", targetGroupName(cfg.name, longestPort), AWS_NAME_LIMITS.targetGroup]);
   derived.push(["IAM role", instanceRoleName(cfg.name), AWS_NAME_LIMITS.iamRole]);
+  const albServices = cfg.services.filter((s) => s.via === "alb");
+  if (albServices.length > 0) {
+    derived.push(["load balancer", albName(cfg.name), AWS_NAME_LIMITS.loadBalancer]);
+    derived.push(["target group", bridgeTargetGroupName(cfg.name), AWS_NAME_LIMITS.targetGroup]);
+  }
   for (const [kind, value, limit] of derived) {
     if (value.length > limit) {
       fail(
@@ -43,6 +64,16 @@ function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
       );
     }
   }
+  cfg.services.forEach((svc, i) => {
+    const tg = albTargetGroupName(cfg.name, svc.name);
+    if (svc.via === "alb" && tg.length > AWS_NAME_LIMITS.targetGroup) {
+      fail(
+        ctx,
+        ["services", i, "name"],
+        `service name "${svc.name}" is too long behind the ALB: its target group name "${tg}" has ${tg.length} characters, and AWS allows at most ${AWS_NAME_LIMITS.targetGroup}`,
+      );
+    }
+  });
 }
 
 function checkNetwork(cfg: PrivateApiConfig, ctx: Ctx): void {
@@ -119,11 +150,12 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
     fail(ctx, ["services"], "at least one service is required");
     return;
   }
-  if (cfg.services.length > MAX_LISTENERS_PER_NLB) {
+  const nlbListeners = cfg.services.filter((s) => s.via === "nlb").length + (bridgeMode(cfg) === "none" ? 0 : 1);
+  if (nlbListeners > MAX_LISTENERS_PER_NLB) {
     fail(
       ctx,
       ["services"],
-      `${cfg.services.length} services need ${cfg.services.length} NLB listeners, but one Network Load Balancer allows at most ${MAX_LISTENERS_PER_NLB}`,
+      `${cfg.services.length} services need ${nlbListeners} NLB listeners, but one Network Load Balancer allows at most ${MAX_LISTENERS_PER_NLB}`,
     );
   }
   const names = new Map<string, number>();
@@ -133,7 +165,15 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
     if (sameName !== undefined) fail(ctx, ["services", i, "name"], `service name "${svc.name}" is used twice (also services[${sameName}])`);
     else names.set(svc.name, i);
 
-    const samePort = ports.get(svc.hostPort);
+    if (svc.hostPort === 0 && svc.via !== "alb") {
+      fail(
+        ctx,
+        ["services", i, "hostPort"],
+        `hostPort 0 (a dynamic port) only works behind the ALB (via: "alb"); an NLB listener needs a fixed port`,
+      );
+      return;
+    }
+    const samePort = svc.hostPort === 0 ? undefined : ports.get(svc.hostPort);
     if (samePort !== undefined) {
       fail(ctx, ["services", i, "hostPort"], `hostPort ${svc.hostPort} is used twice (also by service "${cfg.services[samePort].name}")`);
     } else ports.set(svc.hostPort, i);
@@ -145,7 +185,14 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
         `hostPort ${svc.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
       );
     }
-    if (svc.desiredCount > cfg.cluster.maxSize) {
+    if (svc.via === "alb" && svc.healthCheck.protocol === "TCP") {
+      fail(
+        ctx,
+        ["services", i, "healthCheck", "protocol"],
+        `service "${svc.name}" is behind the ALB, whose target groups check HTTP or HTTPS: set healthCheck.protocol and healthCheck.path`,
+      );
+    }
+    if (svc.hostPort !== 0 && svc.desiredCount > cfg.cluster.maxSize) {
       fail(
         ctx,
         ["services", i, "desiredCount"],
@@ -153,7 +200,10 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
       );
     }
     const hc = svc.healthCheck;
-    if (hc.protocol !== "TCP" && !hc.path) {
+    if (hc.protocol !== "TCP" && !hc.path && svc.via === "nlb") {
+      fail(ctx, ["services", i, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
+    }
+    if (hc.protocol !== "TCP" && !hc.path && svc.via === "alb") {
       fail(ctx, ["services", i, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
     }
     if (hc.protocol === "TCP" && hc.path) {
@@ -217,5 +267,63 @@ function checkParameterSiblings(
       if (!other) seen.set(parent, { part: seg.part, route: routeIndex });
     }
     parent = `${parent}/${seg.part}`;
+  }
+}
+
+function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const albServices = new Set(cfg.services.filter((s) => s.via === "alb").map((s) => s.name));
+  if (albServices.size === 0) {
+    if (cfg.bridge) fail(ctx, ["bridge"], `a bridge (mode "${cfg.bridge.mode}") is configured, but no service has via: "alb"`);
+    if (cfg.alb) fail(ctx, ["alb"], `alb is configured, but no service has via: "alb"`);
+    return;
+  }
+  const subnets = cfg.network.type === "create" ? cfg.network.privateSubnetCidrs.length : cfg.network.privateSubnetIds.length;
+  if (subnets < 2) {
+    fail(
+      ctx,
+      ["network", cfg.network.type === "create" ? "privateSubnetCidrs" : "privateSubnetIds"],
+      `services behind the ALB need subnets in at least two availability zones (an ALB requirement); there is ${subnets}`,
+    );
+  }
+  const mode = bridgeMode(cfg);
+  if (mode === "none") {
+    cfg.routes.forEach((route, i) => {
+      if (albServices.has(route.service)) {
+        fail(
+          ctx,
+          ["routes", i, "service"],
+          `route ${route.path} goes to service "${route.service}" behind the ALB, but bridge.mode is "none": the REST API reaches the ALB only through the bridge`,
+        );
+      }
+    });
+    return;
+  }
+  const port = bridgePort(cfg);
+  const clash = cfg.services.find((s) => s.via === "nlb" && s.hostPort === port);
+  if (clash) {
+    fail(
+      ctx,
+      cfg.bridge ? ["bridge", "port"] : ["alb"],
+      `the bridge listens on NLB port ${port}, which service "${clash.name}" already uses; set bridge.port to a free port`,
+    );
+  }
+  // Each ALB path pattern may belong to one service only: the ALB routes by path, not by method.
+  const owners = new Map<string, { service: string; route: number }>();
+  cfg.routes.forEach((route, i) => {
+    if (!albServices.has(route.service)) return;
+    const segments = parseRoutePath(route.path);
+    if (typeof segments === "string") return;
+    const pattern = albPathPattern(segments);
+    const owner = owners.get(pattern);
+    if (owner && owner.service !== route.service) {
+      fail(
+        ctx,
+        ["routes", i, "service"],
+        `route ${route.path} gives the ALB path pattern "${pattern}", which routes[${owner.route}] already sends to service "${owner.service}"; the ALB routes by path only`,
+      );
+    } else if (!owner) owners.set(pattern, { service: route.service, route: i });
+  });
+  if (owners.size > MAX_RULES_PER_ALB) {
+    fail(ctx, ["routes"], `services behind the ALB need ${owners.size} listener rules, but an ALB allows at most ${MAX_RULES_PER_ALB}`);
   }
 }

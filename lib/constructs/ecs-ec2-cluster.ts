@@ -12,10 +12,18 @@ import { Construct } from "constructs";
 import { instanceRoleName, partitionOf } from "../config/names";
 import type { ClusterConfig } from "../config/schema";
 
-/** A host port the instances must accept traffic on, and the service it belongs to. */
+/** Host ports the instances accept traffic on, and from whom. */
 export interface HostPortRule {
-  readonly service: string;
-  readonly port: number;
+  /** Names the rule (a service, or "dynamic-ports"); it is part of the Terraform address. */
+  readonly id: string;
+  readonly fromPort: number;
+  /** @default - fromPort */
+  readonly toPort?: number;
+  /**
+   * Security group allowed in, normally the load balancer's.
+   * @default - the VPC CIDR
+   */
+  readonly sourceSecurityGroupId?: string;
 }
 
 export interface EcsEc2ClusterProps {
@@ -24,20 +32,14 @@ export interface EcsEc2ClusterProps {
   /** Region, for the partition of AWS-managed policy ARNs. */
   readonly region: string;
   readonly vpcId: string;
-  /** Range the host ports are open to when `hostPortSourceSecurityGroupId` is not given. */
+  /** Range a host port rule is open to when it names no source security group. */
   readonly vpcCidr: string;
-  /**
-   * Security group allowed to reach the host ports, normally the NLB's.
-   * @default - the VPC CIDR
-   */
-  readonly hostPortSourceSecurityGroupId?: string;
   /** Subnets the autoscaling group launches into; they should be private. */
   readonly subnetIds: string[];
   /** Instance type, sizes and capacity form (launch template or launch configuration). */
   readonly cluster: ClusterConfig;
   /**
-   * The fixed host ports of the services; each gets one ingress rule, from
-   * `hostPortSourceSecurityGroupId` or else from the VPC CIDR.
+   * The services' host ports; each entry is one ingress rule.
    * @default - no ingress at all
    */
   readonly hostPorts?: readonly HostPortRule[];
@@ -45,7 +47,7 @@ export interface EcsEc2ClusterProps {
 
 /**
  * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
- * only the services' host ports, from the NLB's security group (or the VPC CIDR), a launch template (or a legacy launch
+ * only the services' host ports, from the load balancers' security groups, a launch template (or a legacy launch
  * configuration) whose user data joins the cluster, and an autoscaling group in the private
  * subnets. Instances never get a public IP and require IMDSv2.
  */
@@ -87,21 +89,19 @@ export class EcsEc2Cluster extends Construct {
 
     const sg = new SecurityGroup(this, "InstanceSecurityGroup", {
       name: `${props.name}-ecs-instances`,
-      description: "ECS container instances: service host ports from the internal NLB only",
+      description: "ECS container instances: service host ports from the internal load balancers only",
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-ecs-instances` },
     });
     this.instanceSecurityGroupId = sg.id;
     for (const rule of props.hostPorts ?? []) {
-      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.service}`, {
+      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.id}`, {
         securityGroupId: sg.id,
-        description: `${rule.service}: NLB traffic and health checks`,
+        description: `${rule.id}: load balancer traffic and health checks`,
         ipProtocol: "tcp",
-        fromPort: rule.port,
-        toPort: rule.port,
-        ...(props.hostPortSourceSecurityGroupId
-          ? { referencedSecurityGroupId: props.hostPortSourceSecurityGroupId }
-          : { cidrIpv4: props.vpcCidr }),
+        fromPort: rule.fromPort,
+        toPort: rule.toPort ?? rule.fromPort,
+        ...(rule.sourceSecurityGroupId ? { referencedSecurityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
       });
     }
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the

@@ -1,13 +1,13 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { serviceLogGroupName } from "../config/names";
 import type { ServiceConfig } from "../config/schema";
 
-export interface FixedPortEcsServiceProps {
+export interface EcsEc2ServiceProps {
   /** Prefix of the task family and log group. */
   readonly name: string;
   readonly region: string;
@@ -15,10 +15,13 @@ export interface FixedPortEcsServiceProps {
   readonly clusterArn: string;
   /** The service as configured: image, sizes, ports, count, environment. */
   readonly service: ServiceConfig;
-  /** NLB target group the container's host port is registered in. */
+  /** Target group (on the NLB, or on the ALB) the container's host port is registered in. */
   readonly targetGroup: LbTargetGroup;
-  /** The listener forwarding to that group; ECS refuses a target group with no load balancer. */
-  readonly listener: LbListener;
+  /**
+   * What attaches that group to its load balancer (the NLB listener, or the ALB listener rules).
+   * ECS refuses a target group that no load balancer uses, so the service waits for these.
+   */
+  readonly targetGroupAttachedBy: readonly ITerraformDependable[];
   /**
    * Instances the cluster always has beyond this service's tasks (cluster minimum size minus
    * desired count). With at least one, deployments start new tasks before stopping old ones.
@@ -30,6 +33,7 @@ export interface FixedPortEcsServiceProps {
 /** Deployment limits that let a fixed-host-port service roll at all. */
 export function deploymentLimits(desiredCount: number, spareInstances: number): { minimumHealthyPercent: number; maximumPercent: number } {
   // A new task needs an instance where the port is free. With a spare instance, start it first.
+  // Dynamic host ports never collide; callers pass Infinity for them.
   if (spareInstances >= 1) return { minimumHealthyPercent: 100, maximumPercent: 200 };
   // Otherwise an old task must stop first. ECS rounds the minimum up, so with one task anything
   // above 0 % would keep it running forever and the deployment would never progress.
@@ -37,18 +41,19 @@ export function deploymentLimits(desiredCount: number, spareInstances: number): 
 }
 
 /**
- * One ECS service on EC2 with a fixed host port: a task definition in bridge mode that maps
- * `hostPort` to `containerPort`, a log group with a retention period, and a service registered in
- * its NLB target group. With a fixed host port at most one task of the service fits on an
- * instance, so the deployment limits depend on spare instances (see `deploymentLimits`).
+ * One ECS service on EC2: a task definition in bridge mode that maps `hostPort` (fixed, or 0 for a
+ * port ECS picks) to `containerPort`, a log group with a retention period, and a service registered
+ * in its target group. With a fixed host port at most one task of the service fits on an instance,
+ * so such services spread one per instance and their deployment limits depend on spare instances
+ * (see `deploymentLimits`); dynamic ports roll at 100-200 %.
  */
-export class FixedPortEcsService extends Construct {
+export class EcsEc2Service extends Construct {
   /** ARN of the task definition revision. */
   public readonly taskDefinitionArn: string;
   /** Name of the ECS service. */
   public readonly serviceName: string;
 
-  constructor(scope: Construct, id: string, props: FixedPortEcsServiceProps) {
+  constructor(scope: Construct, id: string, props: EcsEc2ServiceProps) {
     super(scope, id);
     const svc = props.service;
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
@@ -85,7 +90,8 @@ export class FixedPortEcsService extends Construct {
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
-    const limits = deploymentLimits(svc.desiredCount, props.spareInstances ?? 0);
+    const fixedPort = svc.hostPort !== 0;
+    const limits = deploymentLimits(svc.desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
     const service = new EcsService(this, "Resource", {
       name: svc.name,
       cluster: props.clusterArn,
@@ -96,13 +102,13 @@ export class FixedPortEcsService extends Construct {
       deploymentMaximumPercent: limits.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 60,
-      // One task per instance: the fixed host port would collide anyway; this makes it explicit.
-      placementConstraints: [{ type: "distinctInstance" }],
+      // One task per instance: a fixed host port would collide anyway; this makes it explicit.
+      placementConstraints: fixedPort ? [{ type: "distinctInstance" }] : undefined,
       orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }],
       loadBalancer: [{ targetGroupArn: props.targetGroup.arn, containerName: svc.name, containerPort: svc.containerPort }],
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      dependsOn: [props.listener],
+      dependsOn: [...props.targetGroupAttachedBy],
     });
     this.serviceName = service.name;
   }

@@ -52,6 +52,8 @@ export class InternalNetworkLoadBalancer extends Construct {
   public readonly loadBalancerArn: string;
   /** Private DNS name, used in the integration URIs. */
   public readonly loadBalancerDnsName: string;
+  /** ARN suffix (`net/<name>/<id>`); the NLB's network interfaces are described as `ELB <suffix>`. */
+  public readonly loadBalancerArnSuffix: string;
   /** Id of the NLB's security group; targets reference it in their ingress rules. */
   public readonly securityGroupId: string;
   private readonly ports: readonly NlbPort[];
@@ -83,6 +85,7 @@ export class InternalNetworkLoadBalancer extends Construct {
     });
     this.loadBalancerArn = lb.arn;
     this.loadBalancerDnsName = lb.dnsName;
+    this.loadBalancerArnSuffix = lb.arnSuffix;
 
     for (const p of props.ports) {
       const hc = p.healthCheck;
@@ -124,16 +127,19 @@ export class InternalNetworkLoadBalancer extends Construct {
    * security group (one egress rule per port). The targets' own ingress must admit `securityGroupId`.
    */
   public allowTrafficTo(targetSecurityGroupId: string): void {
-    for (const p of this.ports) {
-      new VpcSecurityGroupEgressRule(this, `EgressToTargets-${p.service}`, {
-        securityGroupId: this.securityGroupId,
-        description: `${p.service}: forwarding and health checks to the targets`,
-        ipProtocol: "tcp",
-        fromPort: p.port,
-        toPort: p.port,
-        referencedSecurityGroupId: targetSecurityGroupId,
-      });
-    }
+    for (const p of this.ports) this.allowEgress(p.service, p.port, targetSecurityGroupId);
+  }
+
+  /** One egress rule from the NLB to a port on targets in a security group; `id` names it. */
+  public allowEgress(id: string, port: number, targetSecurityGroupId: string): void {
+    new VpcSecurityGroupEgressRule(this, `EgressToTargets-${id}`, {
+      securityGroupId: this.securityGroupId,
+      description: `${id}: forwarding and health checks to the targets`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: targetSecurityGroupId,
+    });
   }
 
   /** The listener and target group of a service; throws for a service that has no port here. */

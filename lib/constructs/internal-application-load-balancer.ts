@@ -1,0 +1,192 @@
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+import { albName, albTargetGroupName } from "../config/names";
+import type { ServiceConfig } from "../config/schema";
+
+/** The first and last port ECS may pick for a dynamic host port (covers old and new agent defaults). */
+export const DYNAMIC_PORT_RANGE = { from: 32768, to: 65535 } as const;
+
+/** A service behind the ALB and the path patterns that reach it. */
+export interface AlbServiceRoute {
+  /** Service name; it names the target group, so keep it stable. */
+  readonly service: string;
+  /** The instance port, or 0 for a dynamic port chosen by ECS. */
+  readonly hostPort: number;
+  /** ALB path patterns (`/orders`, `/orders/*`) that go to this service. */
+  readonly pathPatterns: readonly string[];
+  readonly healthCheck: ServiceConfig["healthCheck"];
+}
+
+export interface InternalApplicationLoadBalancerProps {
+  /** Prefix of the load balancer and target group names. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Private subnets, in at least two AZs (an ALB requirement). */
+  readonly subnetIds: string[];
+  /** The listener port; the bridge's NLB listener uses the same one. */
+  readonly listenerPort: number;
+  readonly services: readonly AlbServiceRoute[];
+  /**
+   * Serve HTTPS with this ACM certificate.
+   * @default - plain HTTP
+   */
+  readonly certificateArn?: string;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+   */
+  readonly sslPolicy?: string;
+}
+
+/**
+ * An internal Application Load Balancer with one listener and a path-pattern rule per route
+ * pattern, forwarding to one instance target group per service (dynamic host ports allowed).
+ * Requests that match no rule get a 404. Its security group starts with no inbound rules: the
+ * bridge adds exactly what the NLB needs, and nothing else in the VPC is let in.
+ */
+export class InternalApplicationLoadBalancer extends Construct {
+  /** ARN of the ALB. */
+  public readonly loadBalancerArn: string;
+  /** ARN suffix (`app/<name>/<id>`); the ALB's network interfaces are described as `ELB <suffix>`. */
+  public readonly loadBalancerArnSuffix: string;
+  /** Id of the ALB's security group. */
+  public readonly securityGroupId: string;
+  /** The listener the bridge forwards to. */
+  public readonly listener: LbListener;
+  public readonly listenerPort: number;
+  /** True when the listener speaks HTTPS. */
+  public readonly https: boolean;
+  private readonly byService = new Map<string, { targetGroup: LbTargetGroup; rules: LbListenerRule[] }>();
+  /** The services behind the ALB, as given. */
+  public readonly services: readonly AlbServiceRoute[];
+
+  constructor(scope: Construct, id: string, props: InternalApplicationLoadBalancerProps) {
+    super(scope, id);
+    this.services = props.services;
+    this.listenerPort = props.listenerPort;
+    this.https = props.certificateArn !== undefined;
+
+    const sg = new SecurityGroup(this, "SecurityGroup", {
+      name: albName(props.name),
+      description: "Internal ALB: only the NLB bridge may connect (rules added by the bridge)",
+      vpcId: props.vpcId,
+      tags: { Name: albName(props.name) },
+    });
+    this.securityGroupId = sg.id;
+
+    const lb = new Lb(this, "Resource", {
+      name: albName(props.name),
+      loadBalancerType: "application",
+      internal: true,
+      subnets: props.subnetIds,
+      securityGroups: [sg.id],
+      dropInvalidHeaderFields: true,
+      tags: { Name: albName(props.name) },
+    });
+    this.loadBalancerArn = lb.arn;
+    this.loadBalancerArnSuffix = lb.arnSuffix;
+
+    this.listener = new LbListener(this, "Listener", {
+      loadBalancerArn: lb.arn,
+      port: props.listenerPort,
+      protocol: this.https ? "HTTPS" : "HTTP",
+      certificateArn: props.certificateArn,
+      sslPolicy: this.https ? (props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06") : undefined,
+      defaultAction: [
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } },
+      ],
+    });
+
+    for (const svc of props.services) {
+      const hc = svc.healthCheck;
+      const targetGroup = new LbTargetGroup(this, `TargetGroup-${svc.service}`, {
+        name: albTargetGroupName(props.name, svc.service),
+        // With dynamic host ports ECS registers each task's own port; this one is only a default.
+        port: svc.hostPort === 0 ? 80 : svc.hostPort,
+        protocol: "HTTP",
+        targetType: "instance",
+        vpcId: props.vpcId,
+        deregistrationDelay: "30",
+        healthCheck: {
+          enabled: true,
+          protocol: hc.protocol === "HTTPS" ? "HTTPS" : "HTTP",
+          port: "traffic-port",
+          path: hc.path,
+          matcher: hc.matcher,
+          interval: hc.intervalSeconds,
+          healthyThreshold: hc.healthyThreshold,
+          unhealthyThreshold: hc.unhealthyThreshold,
+        },
+        tags: { Name: albTargetGroupName(props.name, svc.service), Service: svc.service },
+      });
+      const rules = svc.pathPatterns.map(
+        (pattern) =>
+          new LbListenerRule(this, `Rule-${svc.service}-${pattern.replace(/\//g, ":")}`, {
+            listenerArn: this.listener.arn,
+            priority: rulePriority(allPatterns(props.services), pattern),
+            condition: [{ pathPattern: { values: [pattern] } }],
+            action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            tags: { Service: svc.service },
+          }),
+      );
+      this.byService.set(svc.service, { targetGroup, rules });
+    }
+  }
+
+  /** The target group of a service and the rules that attach it to the ALB. */
+  public routeOf(service: string): { targetGroup: LbTargetGroup; rules: LbListenerRule[] } {
+    const found = this.byService.get(service);
+    if (!found) throw new Error(`InternalApplicationLoadBalancer has no target group for service "${service}"`);
+    return found;
+  }
+
+  /**
+   * Lets the ALB reach the services' ports on targets in the given security group: each fixed host
+   * port, plus the dynamic port range when any service uses hostPort 0.
+   */
+  public allowTrafficTo(targetSecurityGroupId: string): void {
+    for (const range of targetPortRanges(this.services)) {
+      new VpcSecurityGroupEgressRule(this, `EgressToTargets-${range.id}`, {
+        securityGroupId: this.securityGroupId,
+        description: `${range.id}: forwarding and health checks to the ECS instances`,
+        ipProtocol: "tcp",
+        fromPort: range.from,
+        toPort: range.to,
+        referencedSecurityGroupId: targetSecurityGroupId,
+      });
+    }
+  }
+}
+
+/** The instance ports the ALB's services listen on, as ranges with a stable id. */
+export function targetPortRanges(services: readonly AlbServiceRoute[]): { id: string; from: number; to: number }[] {
+  const ranges = services.filter((s) => s.hostPort !== 0).map((s) => ({ id: s.service, from: s.hostPort, to: s.hostPort }));
+  if (services.some((s) => s.hostPort === 0))
+    ranges.push({ id: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
+  return ranges;
+}
+
+function allPatterns(services: readonly AlbServiceRoute[]): string[] {
+  return services.flatMap((s) => s.pathPatterns);
+}
+
+/**
+ * ALB rules are evaluated by priority, lowest first, and the first match wins, so more specific
+ * patterns must come first: exact paths before wildcards, then longer before shorter. The priority
+ * is the pattern's place in that order (times 10, leaving room for hand-made rules in between).
+ */
+export function rulePriority(patterns: readonly string[], pattern: string): number {
+  const ordered = [...new Set(patterns)].sort((a, b) => {
+    const wa = a.includes("*") ? 1 : 0;
+    const wb = b.includes("*") ? 1 : 0;
+    if (wa !== wb) return wa - wb;
+    if (a.length !== b.length) return b.length - a.length;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return (ordered.indexOf(pattern) + 1) * 10;
+}
