@@ -11,16 +11,8 @@ import { AlbBridge, type AlbBridgeProps } from "../../lib/constructs/alb-bridge"
 import { BundledNodejsFunction, LAMBDA_RUNTIME } from "../../lib/constructs/bundled-nodejs-function";
 import { InternalApplicationLoadBalancer } from "../../lib/constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-network-load-balancer";
+import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
-
-const HTTP = {
-  protocol: "HTTP",
-  path: "/health",
-  matcher: "200-399",
-  intervalSeconds: 30,
-  healthyThreshold: 3,
-  unhealthyThreshold: 3,
-} as const;
 
 function build(mode: AlbBridgeProps["mode"]): { synth: string; json: TerraformJson; bridge: AlbBridge } {
   const app = Testing.app();

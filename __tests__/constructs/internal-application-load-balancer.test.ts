@@ -9,16 +9,9 @@ import {
   rulePriority,
   targetPortRanges,
 } from "../../lib/constructs/internal-application-load-balancer";
+import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
-const HTTP = {
-  protocol: "HTTP",
-  path: "/health",
-  matcher: "200-399",
-  intervalSeconds: 30,
-  healthyThreshold: 3,
-  unhealthyThreshold: 3,
-} as const;
 const SERVICES: AlbServiceRoute[] = [
   { service: "search", hostPort: 0, pathPatterns: ["/search", "/search/*"], healthCheck: HTTP },
   { service: "reviews", hostPort: 0, pathPatterns: ["/products/*/reviews"], healthCheck: HTTP },

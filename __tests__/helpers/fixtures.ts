@@ -18,3 +18,13 @@ export function configWithServices(count: number): PrivateApiConfigInput {
   cfg.routes = Array.from({ length: count }, (_, i) => ({ path: `/svc-${i}/{proxy+}`, methods: ["ANY" as const], service: `svc-${i}` }));
   return cfg;
 }
+
+/** An HTTP health check with every field set, as the config fills it in. */
+export const HTTP_HEALTH_CHECK = {
+  protocol: "HTTP",
+  path: "/health",
+  matcher: "200-399",
+  intervalSeconds: 30,
+  healthyThreshold: 3,
+  unhealthyThreshold: 3,
+} as const;

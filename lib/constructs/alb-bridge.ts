@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
@@ -223,52 +223,43 @@ export class AlbBridge extends Construct {
       dependsOn: [ingress.resource, ingress.policy],
     });
 
+    // Every alarm looks at one-minute periods and notifies the same topic, if any.
     const alarmActions = opts.alarmTopicArn ? [opts.alarmTopicArn] : undefined;
-    new CloudwatchMetricAlarm(this, "SyncErrorsAlarm", {
+    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "period" | "threshold" | "alarmActions" | "okActions">) =>
+      new CloudwatchMetricAlarm(this, id, { ...config, period: 60, threshold: 1, alarmActions, okActions: alarmActions });
+    alarm("SyncErrorsAlarm", {
       alarmName: `${props.name}-nlb-target-sync-errors`,
       alarmDescription: "nlb-target-sync failed: the bridge target group may be going stale",
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: sync.functionName },
       statistic: "Sum",
-      period: 60,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
-      alarmActions,
-      okActions: alarmActions,
     });
-    new CloudwatchMetricAlarm(this, "NoHealthyTargetsAlarm", {
+    alarm("NoHealthyTargetsAlarm", {
       alarmName: `${props.name}-alb-bridge-no-healthy-targets`,
       alarmDescription: "The NLB bridge target group has no healthy ALB address: routes behind the ALB are down",
       namespace: "AWS/NetworkELB",
       metricName: "HealthyHostCount",
       dimensions: { TargetGroup: this.targetGroup.arnSuffix, LoadBalancer: nlb.loadBalancerArnSuffix },
       statistic: "Minimum",
-      period: 60,
       evaluationPeriods: 3,
-      threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
-      alarmActions,
-      okActions: alarmActions,
     });
-    new CloudwatchMetricAlarm(this, "NoAlbIpsAlarm", {
+    alarm("NoAlbIpsAlarm", {
       alarmName: `${props.name}-alb-bridge-no-alb-ips`,
       alarmDescription: "nlb-target-sync finds no ALB address (safety stop: nothing is deregistered, nothing new registered)",
       namespace: BRIDGE_METRIC_NAMESPACE,
       metricName: "AlbIpsFound",
       dimensions: { TargetGroup: this.targetGroup.arnSuffix },
       statistic: "Minimum",
-      period: 60,
       evaluationPeriods: 3,
-      threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
-      alarmActions,
-      okActions: alarmActions,
     });
     return Fn.lookup(Fn.jsondecode(invocation.result), "ips", []);
   }
