@@ -126,14 +126,25 @@ const service = z.strictObject({
     .describe("Retention of the service's CloudWatch log group, days"),
 });
 
+const routeAuthorization = z
+  .union([
+    z.enum(["AWS_IAM", "NONE"]),
+    z.strictObject({
+      authorizer: z.string().describe("Name of an entry in api.authorizers"),
+      scopes: z.array(z.string().min(1)).optional().describe("OAuth scopes (Cognito on REST, JWT on HTTP APIs)"),
+    }),
+  ])
+  .default("AWS_IAM")
+  .describe(
+    'AWS_IAM (SigV4-signed callers) by default; {"authorizer": "<name>"} for a Cognito, Lambda or JWT authorizer; NONE leaves the route open to the internet and must be chosen explicitly.',
+  );
+
 const route = z.strictObject({
   path: z.string().max(1024).describe("API path such as /orders, /orders/{id} or /orders/{proxy+} (greedy, last segment only)"),
   methods: z.array(z.enum(HTTP_METHODS)).min(1),
   service: z.string().describe("Name of the service this route is sent to"),
-  authorization: z
-    .enum(["AWS_IAM", "NONE"])
-    .default("AWS_IAM")
-    .describe("AWS_IAM (SigV4-signed callers) by default. NONE leaves the route open to the internet and must be chosen explicitly."),
+  authorization: routeAuthorization,
+  apiKeyRequired: z.boolean().optional().describe("REST only: callers must send an API key of a usage plan (x-api-key)"),
 });
 
 const bridgePort = port.describe("NLB listener port of the bridge, and the ALB listener port (they match)");
@@ -176,6 +187,11 @@ const alb = z.strictObject({
     .optional()
     .describe("Serve HTTPS on the ALB listener with this certificate"),
   sslPolicy: z.string().min(1).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("TLS policy of the HTTPS listener"),
+  serverName: z
+    .string()
+    .regex(/^[a-z0-9*.-]+$/, { message: "must be a DNS name" })
+    .optional()
+    .describe("A name on the certificate; an HTTP API verifies it when it connects (required with api.type http and a certificate)"),
 });
 
 const cluster = z.strictObject({
@@ -190,12 +206,130 @@ const cluster = z.strictObject({
   rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(30),
 });
 
+const arn = (service: string, example: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), { message: `must be an ARN such as ${example}` });
+const snsTopicArn = arn("sns", "arn:aws:sns:eu-west-2:123456789012:oncall");
+
+const authorizer = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("cognito"),
+    userPoolArns: z.array(arn("cognito-idp", "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_abc")).min(1),
+    identitySource: z.string().optional().describe("Default method.request.header.Authorization"),
+  }),
+  z.strictObject({
+    type: z.literal("lambda"),
+    functionArn: arn("lambda", "arn:aws:lambda:eu-west-2:123456789012:function:authorize"),
+    kind: z.enum(["TOKEN", "REQUEST"]).optional().describe("REST only: TOKEN (default) or REQUEST; HTTP APIs always use REQUEST"),
+    identitySource: z
+      .string()
+      .optional()
+      .describe("Default method.request.header.Authorization (REST) or $request.header.Authorization (HTTP)"),
+    resultTtlSeconds: z.number().int().min(0).max(3600).default(300),
+  }),
+  z.strictObject({
+    type: z.literal("jwt"),
+    issuer: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// issuer URL" }),
+    audience: z.array(z.string().min(1)).min(1),
+    identitySource: z.string().optional().describe("Default $request.header.Authorization"),
+  }),
+]);
+
+const throttle = z.strictObject({
+  rateLimit: z.number().positive().max(1_000_000).describe("Steady-state requests per second"),
+  burstLimit: z.number().int().min(0).max(1_000_000).describe("Requests allowed in a burst"),
+});
+
+const usagePlan = z.strictObject({
+  name: nameField("usage plan name"),
+  keys: z.array(z.string()).default([]).describe("Names of entries in api.apiKeys"),
+  quota: z
+    .strictObject({ limit: z.number().int().min(1), period: z.enum(["DAY", "WEEK", "MONTH"]), offset: z.number().int().min(0).optional() })
+    .optional(),
+  throttle: throttle.optional(),
+  methodThrottles: z
+    .array(
+      z.strictObject({
+        path: z.string(),
+        method: z.enum(HTTP_METHODS),
+        rateLimit: z.number().positive(),
+        burstLimit: z.number().int().min(0),
+      }),
+    )
+    .default([])
+    .describe("Per-method limits; path and method must be a route of this API"),
+});
+
 const api = z.strictObject({
+  type: z
+    .enum(["rest", "http"])
+    .default("rest")
+    .describe("rest: REST API, VPC Link to the NLB. http: HTTP API, VPC Link v2 to the load balancer listeners."),
   stageName: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,128}$/, { message: "must be letters, digits and underscores" })
     .default("v1"),
   description: z.string().max(1024).optional(),
+  authorizers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/), authorizer).default({}),
+  throttling: throttle.prefault({ rateLimit: 1000, burstLimit: 500 }).describe("Stage-wide default limits"),
+  accessLogs: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      retentionDays: z
+        .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+        .default(90),
+    })
+    .prefault({}),
+  cloudWatchRole: z
+    .enum(["create", "existing"])
+    .optional()
+    .describe(
+      "REST only. create (default): set the region's API Gateway account CloudWatch role, which REST access and execution logs need. existing: the account already has one.",
+    ),
+  executionLogLevel: z.enum(["OFF", "ERROR", "INFO"]).optional().describe("REST only; default OFF"),
+  detailedMetrics: z.boolean().optional().describe("Per-method (REST) or per-route (HTTP) CloudWatch metrics; default false"),
+  tracing: z.boolean().optional().describe("REST only: X-Ray tracing; default false"),
+  cache: z
+    .strictObject({
+      sizeGb: z.enum(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]).default("0.5"),
+      ttlSeconds: z.number().int().min(0).max(3600).default(300),
+    })
+    .optional()
+    .describe("REST only: a stage cache for GET methods"),
+  alarms: z
+    .strictObject({
+      serverErrorRatePercent: z.number().min(0).max(100).default(5).describe("Alarm when 5XX responses exceed this share of requests"),
+      p99LatencyMs: z.number().int().min(1).max(60000).default(3000),
+      evaluationMinutes: z.number().int().min(1).max(60).default(5),
+      snsTopicArn: snsTopicArn.optional(),
+    })
+    .prefault({}),
+  apiKeys: z
+    .array(
+      z.strictObject({
+        name: nameField("API key name"),
+        value: z
+          .enum(["generated", "variable"])
+          .default("generated")
+          .describe("generated: API Gateway makes the value. variable: a sensitive Terraform variable api_key_<name> supplies it."),
+      }),
+    )
+    .optional()
+    .describe("REST only"),
+  usagePlans: z.array(usagePlan).optional().describe("REST only"),
+  customDomain: z
+    .strictObject({
+      domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+        message: "must be a lower-case DNS name such as api.example.com",
+      }),
+      certificateArn: arn("acm", "arn:aws:acm:eu-west-2:123456789012:certificate/abc"),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABC" }),
+      basePath: z
+        .string()
+        .regex(/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, { message: "must be a path without leading /, such as orders or v1" })
+        .optional()
+        .describe("Mount the stage under this path; default the root"),
+    })
+    .optional(),
 });
 
 /** The shape of the config; `configSchema` adds the cross-field rules. */
@@ -228,5 +362,8 @@ export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type ApiConfig = PrivateApiConfig["api"];
+export type AuthorizerConfig = ApiConfig["authorizers"][string];
+export type RouteAuthorization = RouteConfig["authorization"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;

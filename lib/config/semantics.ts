@@ -17,7 +17,9 @@ export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): numbe
 }
 
 /** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
-export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services">): "native" | "lambda" | "none" {
+export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services" | "api">): "native" | "lambda" | "none" {
+  // An HTTP API's VPC link reaches the ALB directly; only a REST API needs the bridge.
+  if (cfg.api.type === "http") return "none";
   if (cfg.bridge) return cfg.bridge.mode;
   return cfg.services.some((s) => s.via === "alb") ? "native" : "none";
 }
@@ -43,6 +45,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkServices(cfg, ctx);
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
+  checkApi(cfg, ctx);
 }
 
 function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
@@ -285,6 +288,14 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
       `services behind the ALB need subnets in at least two availability zones (an ALB requirement); there is ${subnets}`,
     );
   }
+  if (cfg.api.type === "http") {
+    if (cfg.bridge)
+      fail(ctx, ["bridge"], `a bridge only serves REST APIs; an HTTP API (api.type "http") reaches the ALB through its own VPC link`);
+    if (cfg.alb?.certificateArn && !cfg.alb.serverName) {
+      fail(ctx, ["alb", "serverName"], `an HTTP API verifies the ALB's certificate: give a name on it (alb.serverName)`);
+    }
+    return;
+  }
   const mode = bridgeMode(cfg);
   if (mode === "none") {
     cfg.routes.forEach((route, i) => {
@@ -326,4 +337,113 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
   if (owners.size > MAX_RULES_PER_ALB) {
     fail(ctx, ["routes"], `services behind the ALB need ${owners.size} listener rules, but an ALB allows at most ${MAX_RULES_PER_ALB}`);
   }
+}
+
+/** Fields that only a REST API has, for the "not on an HTTP API" check. */
+const REST_ONLY_API_FIELDS = ["cloudWatchRole", "executionLogLevel", "tracing", "cache", "apiKeys", "usagePlans"] as const;
+
+function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const api = cfg.api;
+  const rest = api.type === "rest";
+  if (!rest) {
+    for (const field of REST_ONLY_API_FIELDS) {
+      if (api[field] !== undefined) fail(ctx, ["api", field], `api.${field} applies to REST APIs only, and api.type is "http"`);
+    }
+  }
+  for (const [name, authorizer] of Object.entries(api.authorizers)) {
+    if (rest && authorizer.type === "jwt") {
+      fail(
+        ctx,
+        ["api", "authorizers", name, "type"],
+        `authorizer "${name}": JWT authorizers exist on HTTP APIs only; a REST API uses "cognito" or "lambda"`,
+      );
+    }
+    if (!rest && authorizer.type === "cognito") {
+      fail(
+        ctx,
+        ["api", "authorizers", name, "type"],
+        `authorizer "${name}": Cognito authorizers exist on REST APIs only; on an HTTP API use "jwt" with the user pool's issuer URL`,
+      );
+    }
+    if (!rest && authorizer.type === "lambda" && authorizer.kind !== undefined) {
+      fail(
+        ctx,
+        ["api", "authorizers", name, "kind"],
+        `authorizer "${name}": kind applies to REST APIs only; HTTP API Lambda authorizers are REQUEST authorizers`,
+      );
+    }
+    if (
+      rest &&
+      authorizer.type === "lambda" &&
+      authorizer.kind === "REQUEST" &&
+      authorizer.resultTtlSeconds > 0 &&
+      !authorizer.identitySource
+    ) {
+      fail(
+        ctx,
+        ["api", "authorizers", name, "identitySource"],
+        `authorizer "${name}": a cached REQUEST authorizer needs an identitySource, such as "method.request.header.Authorization"`,
+      );
+    }
+  }
+  const keyNames = new Set<string>();
+  (api.apiKeys ?? []).forEach((key, i) => {
+    if (keyNames.has(key.name)) fail(ctx, ["api", "apiKeys", i, "name"], `API key "${key.name}" is listed twice`);
+    keyNames.add(key.name);
+  });
+  const routeMethods = new Set(cfg.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)));
+  (api.usagePlans ?? []).forEach((plan, p) => {
+    plan.keys.forEach((key, k) => {
+      if (!keyNames.has(key)) {
+        fail(
+          ctx,
+          ["api", "usagePlans", p, "keys", k],
+          `usage plan "${plan.name}" names API key "${key}", which api.apiKeys does not define`,
+        );
+      }
+    });
+    plan.methodThrottles.forEach((t, m) => {
+      if (!routeMethods.has(`${t.method} ${t.path}`)) {
+        fail(
+          ctx,
+          ["api", "usagePlans", p, "methodThrottles", m],
+          `usage plan "${plan.name}" throttles ${t.method} ${t.path}, which no route defines`,
+        );
+      }
+    });
+  });
+  const authorizers = Object.keys(api.authorizers);
+  cfg.routes.forEach((route, i) => {
+    const auth = route.authorization;
+    if (typeof auth === "object") {
+      const found = api.authorizers[auth.authorizer];
+      if (!found) {
+        const known =
+          authorizers.length > 0 ? `authorizers are ${authorizers.map((a) => `"${a}"`).join(", ")}` : "api.authorizers is empty";
+        fail(ctx, ["routes", i, "authorization", "authorizer"], `unknown authorizer "${auth.authorizer}"; ${known}`);
+      } else if (auth.scopes && found.type === "lambda") {
+        fail(
+          ctx,
+          ["routes", i, "authorization", "scopes"],
+          `scopes apply to Cognito and JWT authorizers; "${auth.authorizer}" is a Lambda authorizer`,
+        );
+      }
+    }
+    if (route.apiKeyRequired) {
+      if (!rest) fail(ctx, ["routes", i, "apiKeyRequired"], `API keys exist on REST APIs only, and api.type is "http"`);
+      else if (auth === "NONE") {
+        fail(
+          ctx,
+          ["routes", i, "apiKeyRequired"],
+          `route ${route.path} requires an API key but has authorization NONE: API keys identify callers for usage plans, they do not authenticate them; give the route AWS_IAM or an authorizer`,
+        );
+      } else if (!(api.usagePlans ?? []).some((plan) => plan.keys.length > 0)) {
+        fail(
+          ctx,
+          ["routes", i, "apiKeyRequired"],
+          `route ${route.path} requires an API key, but no usage plan hands out a key (api.usagePlans)`,
+        );
+      }
+    }
+  });
 }

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, parseConfig } from "../../lib/config/load";
+
+const rest = () => JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "rest-front-door.json"), "utf8"));
+
+function errorOf(cfg: unknown): string {
+  try {
+    parseConfig(cfg);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+test("the REST example is valid and every route defaults to AWS_IAM unless it says otherwise", () => {
+  const cfg = parseConfig(rest());
+  expect(cfg.routes[3].authorization).toBe("AWS_IAM");
+  expect(cfg.api.accessLogs).toEqual({ enabled: true, retentionDays: 180 });
+});
+
+test.each<[string, (c: ReturnType<typeof rest>) => void, RegExp]>([
+  [
+    "an authorizer that does not exist",
+    (c) => (c.routes[0].authorization = { authorizer: "vendors" }),
+    /routes\[0\]\.authorization\.authorizer: unknown authorizer "vendors"; authorizers are "partners", "staff"/,
+  ],
+  [
+    "an API key on a NONE route",
+    (c) => (c.routes[4].apiKeyRequired = true),
+    /routes\[4\]\.apiKeyRequired: route \/status requires an API key but has authorization NONE/,
+  ],
+  [
+    "an API key with no usage plan",
+    (c) => delete c.api.usagePlans,
+    /routes\[0\]\.apiKeyRequired: route \/quotes requires an API key, but no usage plan hands out a key/,
+  ],
+  ["a domain without a certificate", (c) => delete c.api.customDomain.certificateArn, /api\.customDomain\.certificateArn: is required/],
+  [
+    "a JWT authorizer on a REST API",
+    (c) => (c.api.authorizers.jwt = { type: "jwt", issuer: "https://id.example.com", audience: ["api"] }),
+    /api\.authorizers\.jwt\.type: authorizer "jwt": JWT authorizers exist on HTTP APIs only/,
+  ],
+  [
+    "scopes on a Lambda authorizer",
+    (c) => (c.routes[0].authorization = { authorizer: "partners", scopes: ["a"] }),
+    /routes\[0\]\.authorization\.scopes: scopes apply to Cognito and JWT authorizers/,
+  ],
+  [
+    "a usage plan naming an unknown key",
+    (c) => c.api.usagePlans[0].keys.push("initech"),
+    /api\.usagePlans\[0\]\.keys\[2\]: usage plan "standard" names API key "initech", which api\.apiKeys does not define/,
+  ],
+  [
+    "a method throttle for no route",
+    (c) => (c.api.usagePlans[0].methodThrottles[0].method = "DELETE"),
+    /api\.usagePlans\[0\]\.methodThrottles\[0\]: usage plan "standard" throttles DELETE \/quotes, which no route defines/,
+  ],
+  [
+    "a cached REQUEST authorizer without identity source",
+    (c) => (c.api.authorizers.partners.kind = "REQUEST"),
+    /api\.authorizers\.partners\.identitySource: authorizer "partners": a cached REQUEST authorizer needs an identitySource/,
+  ],
+  [
+    "REST-only options on an HTTP API",
+    (c) => (c.api.type = "http"),
+    /api\.executionLogLevel: api\.executionLogLevel applies to REST APIs only, and api\.type is "http"/,
+  ],
+  [
+    "a Cognito authorizer on an HTTP API",
+    (c) => (c.api.type = "http"),
+    /api\.authorizers\.staff\.type: authorizer "staff": Cognito authorizers exist on REST APIs only/,
+  ],
+  ["API keys on an HTTP API route", (c) => (c.api.type = "http"), /routes\[0\]\.apiKeyRequired: API keys exist on REST APIs only/],
+  [
+    "a malformed domain name",
+    (c) => (c.api.customDomain.domainName = "Partners.Example.com"),
+    /api\.customDomain\.domainName: must be a lower-case DNS name .* \(got "Partners\.Example\.com"\)/,
+  ],
+])("%s is refused with the field and value", (_what, mutate, expected) => {
+  const cfg = rest();
+  mutate(cfg);
+  expect(errorOf(cfg)).toMatch(expected);
+});
