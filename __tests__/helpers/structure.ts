@@ -32,8 +32,15 @@ export function structuralViolations(json: TerraformJson, allowedOpenMethods: Re
     const viaLink = r.connection_type === "VPC_LINK" && /^\$\{aws_api_gateway_vpc_link\.[^.]+\.id\}$/.test(String(r.connection_id));
     if (http && !viaLink) found.push(`${id} is an HTTP integration that does not go through the VPC link`);
   });
+  each("aws_apigatewayv2_integration", (id, r) => {
+    const viaLink = r.connection_type === "VPC_LINK" && /^\$\{aws_apigatewayv2_vpc_link\.[^.]+\.id\}$/.test(String(r.connection_id));
+    if (!viaLink) found.push(`${id} is an HTTP API integration that does not go through the VPC link`);
+  });
   each("aws_api_gateway_method", (id, r) => {
     if (r.authorization === "NONE" && !allowedOpenMethods.has(id)) found.push(`${id} has authorization NONE`);
+  });
+  each("aws_apigatewayv2_route", (id, r) => {
+    if (r.authorization_type === "NONE" && !allowedOpenMethods.has(id)) found.push(`${id} has authorization NONE`);
   });
   each("aws_launch_template", (id, r) => {
     const nics = (r.network_interfaces as Record<string, unknown>[]) ?? [];

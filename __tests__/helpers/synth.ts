@@ -12,6 +12,7 @@ export interface TerraformJson {
   readonly provider?: Record<string, Record<string, unknown>[]>;
   readonly terraform?: Record<string, unknown>;
   readonly data?: Record<string, unknown>;
+  readonly variable?: Record<string, Record<string, unknown>>;
 }
 
 export interface SynthesisedStack {

@@ -10,7 +10,7 @@
  * Under CI=true a missing binary or provider fails the tests instead of skipping them.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { AWS_PROVIDER_VERSION } from "../../lib/stacks/private-api-stack";
@@ -127,12 +127,18 @@ function run(tf: TerraformEnv, cwd: string, args: string[]): string {
   }
 }
 
-/** init, validate and plan a synthesised stack directory; returns the plan as JSON. */
+/**
+ * init, validate and plan a synthesised stack directory; returns the plan as JSON. Input variables
+ * the stack declares (API key values) get a dummy value of the right length.
+ */
 export function initValidatePlan(tf: TerraformEnv, stackDir: string, region: string): PlanResult {
   writeOfflineOverride(stackDir, region);
+  const declared =
+    (JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { variable?: Record<string, unknown> }).variable ?? {};
+  const vars = Object.keys(declared).flatMap((name) => ["-var", `${name}=offline-test-value-0123456789`]);
   run(tf, stackDir, ["init", "-input=false", "-no-color"]);
   run(tf, stackDir, ["validate", "-no-color"]);
-  const stdout = run(tf, stackDir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan"]);
+  const stdout = run(tf, stackDir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", ...vars, "-out=tfplan"]);
   const plan = JSON.parse(run(tf, stackDir, ["show", "-json", "tfplan"])) as TerraformPlanJson;
   return { plan, stdout };
 }

@@ -24,9 +24,14 @@ const configs: [string, SynthesisedStack][] = inputs.map(([name, input]) => [nam
 /** Logical ids of the methods a config deliberately opened with authorization NONE. */
 function optedOutMethods(stack: SynthesisedStack): Set<string> {
   const open = stack.config.routes.filter((r) => r.authorization === "NONE");
-  const ids = Object.entries(stack.json.resource.aws_api_gateway_method ?? {})
-    .filter(([, m]) => m.authorization === "NONE")
-    .map(([id]) => `aws_api_gateway_method.${id}`);
+  const ids = [
+    ...Object.entries(stack.json.resource.aws_api_gateway_method ?? {})
+      .filter(([, m]) => m.authorization === "NONE")
+      .map(([id]) => `aws_api_gateway_method.${id}`),
+    ...Object.entries(stack.json.resource.aws_apigatewayv2_route ?? {})
+      .filter(([, r]) => r.authorization_type === "NONE")
+      .map(([id]) => `aws_apigatewayv2_route.${id}`),
+  ];
   // Every open method must come from a route that says NONE; count them to be sure.
   expect(ids).toHaveLength(open.reduce((n, r) => n + r.methods.length, 0));
   return new Set(ids);
@@ -53,7 +58,7 @@ describe.each(configs)("%s", (_name, stack) => {
     expect(stack.json.terraform).toMatchObject({ required_providers: { aws: { version: "5.100.0" } } });
   });
 
-  test("has one NLB listener per NLB service (plus the bridge), one target group per service, one method per route method", () => {
+  test("has one NLB listener per NLB service (plus the bridge), one target group per service, one method or route per route method", () => {
     const count = (type: string) => Object.keys(stack.json.resource[type] ?? {}).length;
     const services = stack.config.services.length;
     const behindAlb = stack.config.services.filter((s) => s.via === "alb").length;
@@ -63,11 +68,14 @@ describe.each(configs)("%s", (_name, stack) => {
     expect(count("aws_lb_listener")).toBe(services - behindAlb + bridged + albListener);
     expect(count("aws_lb_target_group")).toBe(services + bridged);
     expect(count("aws_ecs_service")).toBe(services);
-    expect(count("aws_api_gateway_method")).toBe(stack.config.routes.reduce((n, r) => n + r.methods.length, 0));
-    expect(count("aws_api_gateway_vpc_link")).toBe(1);
+    const methods = stack.config.routes.reduce((n, r) => n + r.methods.length, 0);
+    const rest = stack.config.api.type === "rest";
+    expect(count("aws_api_gateway_method")).toBe(rest ? methods : 0);
+    expect(count("aws_apigatewayv2_route")).toBe(rest ? 0 : methods);
+    expect(count("aws_api_gateway_vpc_link") + count("aws_apigatewayv2_vpc_link")).toBe(1);
   });
 
-  test("the ALB, if any, admits only the NLB: no CIDR ingress on its security group", () => {
+  test("the ALB, if any, admits only the NLB or the HTTP API's VPC link: no CIDR ingress on its security group", () => {
     const albs = Object.values(stack.json.resource.aws_lb ?? {}).filter((lb) => lb.load_balancer_type === "application");
     for (const alb of albs) {
       const sgRefs = alb.security_groups as string[];
@@ -79,10 +87,13 @@ describe.each(configs)("%s", (_name, stack) => {
       for (const rule of ingress) {
         expect(rule.cidr_ipv4).toBeUndefined();
         expect(rule.cidr_ipv6).toBeUndefined();
-        expect(String(rule.referenced_security_group_id)).toMatch(/^\$\{aws_security_group\.Nlb_SecurityGroup_[0-9A-F]+\.id\}$/);
+        // The NLB's group (REST bridge), or the HTTP API's VPC link group.
+        expect(String(rule.referenced_security_group_id)).toMatch(
+          /^\$\{aws_security_group\.(Nlb_SecurityGroup|HttpApi_VpcLinkSecurityGroup)_[0-9A-F]+\.id\}$/,
+        );
       }
-      // native mode admits the NLB's group; lambda mode leaves ingress to the function (NLB IPs only).
-      expect(ingress).toHaveLength(bridgeMode(stack.config) === "native" ? 1 : 0);
+      // native mode and the HTTP API admit one group; lambda mode leaves ingress to the function (NLB IPs only).
+      expect(ingress).toHaveLength(bridgeMode(stack.config) === "lambda" ? 0 : 1);
     }
   });
 });

@@ -4,6 +4,7 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { albName, albTargetGroupName } from "../config/names";
 import type { ServiceConfig } from "../config/schema";
@@ -136,6 +137,18 @@ export class InternalApplicationLoadBalancer extends Construct {
       );
       this.byService.set(svc.service, { targetGroup, rules });
     }
+  }
+
+  /** Admits a security group (an HTTP API's VPC link) on the listener port. */
+  public allowIngressFrom(id: string, sourceSecurityGroupId: string): void {
+    new VpcSecurityGroupIngressRule(this, `IngressFrom-${id}`, {
+      securityGroupId: this.securityGroupId,
+      description: `${id}: HTTP API VPC link to the listener`,
+      ipProtocol: "tcp",
+      fromPort: this.listenerPort,
+      toPort: this.listenerPort,
+      referencedSecurityGroupId: sourceSecurityGroupId,
+    });
   }
 
   /** The target group of a service and the rules that attach it to the ALB. */

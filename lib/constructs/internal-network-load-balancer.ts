@@ -3,6 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { nlbName, targetGroupName } from "../config/names";
 import type { ServiceConfig } from "../config/schema";
@@ -139,6 +140,21 @@ export class InternalNetworkLoadBalancer extends Construct {
       fromPort: port,
       toPort: port,
       referencedSecurityGroupId: targetSecurityGroupId,
+    });
+  }
+
+  /**
+   * Admits a security group (an HTTP API's VPC link) on one listener port. VPC link v2 traffic is
+   * not PrivateLink, so the NLB's inbound rules apply to it.
+   */
+  public allowIngressFrom(id: string, port: number, sourceSecurityGroupId: string): void {
+    new VpcSecurityGroupIngressRule(this, `IngressFrom-${id}`, {
+      securityGroupId: this.securityGroupId,
+      description: `${id}: HTTP API VPC link to the listener`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: sourceSecurityGroupId,
     });
   }
 

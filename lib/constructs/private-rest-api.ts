@@ -1,15 +1,20 @@
 import { createHash } from "node:crypto";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { ApiGatewayVpcLink } from "@cdktf/provider-aws/lib/api-gateway-vpc-link";
-import { Annotations, Fn } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
-import type { HttpMethod } from "../config/schema";
+import { partitionOf } from "../config/names";
+import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 
 /** One API path and its methods, sent to one NLB port. */
@@ -25,11 +30,16 @@ export interface RestApiRoute {
    */
   readonly protocol?: "http" | "https";
   /**
-   * `AWS_IAM` requires SigV4-signed callers; `NONE` leaves the methods open and is reported as a
-   * warning at synth time.
+   * `AWS_IAM` requires SigV4-signed callers; `{ authorizer }` names one of `authorizers`; `NONE`
+   * leaves the methods open and is reported as a warning at synth time.
    * @default "AWS_IAM"
    */
-  readonly authorization?: "AWS_IAM" | "NONE";
+  readonly authorization?: RouteAuthorization;
+  /**
+   * Callers must send an API key that a usage plan hands out.
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
 }
 
 export interface PrivateRestApiProps {
@@ -47,7 +57,57 @@ export interface PrivateRestApiProps {
    * @default - "Private ECS services behind <name>"
    */
   readonly description?: string;
+  /** Region, for authorizer URIs. */
+  readonly region: string;
+  /**
+   * Cognito and Lambda authorizers that routes refer to by name.
+   * @default - none
+   */
+  readonly authorizers?: Readonly<Record<string, AuthorizerConfig>>;
+  /**
+   * Stage-wide default throttling.
+   * @default - the account's limits
+   */
+  readonly throttling?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * JSON access logs to a log group of their own.
+   * @default - no access logs
+   */
+  readonly accessLogs?: { readonly retentionDays: number };
+  /** @default "OFF" */
+  readonly executionLogLevel?: "OFF" | "ERROR" | "INFO";
+  /** @default false */
+  readonly detailedMetrics?: boolean;
+  /** @default false */
+  readonly tracing?: boolean;
+  /**
+   * A stage cache, used by GET methods.
+   * @default - no cache
+   */
+  readonly cache?: { readonly sizeGb: string; readonly ttlSeconds: number };
+  /**
+   * What must exist before the stage may log (the account's CloudWatch role).
+   * @default - nothing
+   */
+  readonly loggingDependsOn?: readonly ITerraformDependable[];
 }
+
+/** One JSON object per request in the access log, with stable keys. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  caller: "$context.identity.caller",
+  user: "$context.identity.user",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  integrationLatency: "$context.integration.latency",
+  integrationError: "$context.integration.error",
+  authorizerError: "$context.authorizer.error",
+});
 
 /**
  * A regional REST API whose only way in to the VPC is a VPC Link to the internal NLB. Every route
@@ -64,6 +124,10 @@ export class PrivateRestApi extends Construct {
   public readonly invokeUrl: string;
   /** ARN prefix for IAM policies that allow calling this API: arn:...:execute-api:region:account:id/stage. */
   public readonly stageExecutionArn: string;
+  /** Name of the REST API (the ApiName dimension of its metrics). */
+  public readonly restApiName: string;
+  /** Name of the stage. */
+  public readonly stageName: string;
 
   constructor(scope: Construct, id: string, props: PrivateRestApiProps) {
     super(scope, id);
@@ -73,6 +137,40 @@ export class PrivateRestApi extends Construct {
       endpointConfiguration: { types: ["REGIONAL"] },
     });
     this.restApiId = api.id;
+    this.restApiName = props.name;
+    const partition = partitionOf(props.region);
+
+    const authorizers = new Map<string, { id: string; type: "COGNITO_USER_POOLS" | "CUSTOM" }>();
+    for (const [name, config] of Object.entries(props.authorizers ?? {})) {
+      if (config.type === "jwt") throw new Error(`PrivateRestApi: authorizer "${name}" is a JWT authorizer, which only HTTP APIs have`);
+      const authorizer =
+        config.type === "cognito"
+          ? new ApiGatewayAuthorizer(this, `Authorizer-${name}`, {
+              restApiId: api.id,
+              name,
+              type: "COGNITO_USER_POOLS",
+              providerArns: config.userPoolArns,
+              identitySource: config.identitySource ?? "method.request.header.Authorization",
+            })
+          : new ApiGatewayAuthorizer(this, `Authorizer-${name}`, {
+              restApiId: api.id,
+              name,
+              type: config.kind ?? "TOKEN",
+              authorizerUri: `arn:${partition}:apigateway:${props.region}:lambda:path/2015-03-31/functions/${config.functionArn}/invocations`,
+              identitySource: config.identitySource ?? "method.request.header.Authorization",
+              authorizerResultTtlInSeconds: config.resultTtlSeconds,
+            });
+      if (config.type === "lambda") {
+        new LambdaPermission(this, `AuthorizerInvoke-${name}`, {
+          statementId: `AllowApiGateway-${props.name}-${name}`,
+          action: "lambda:InvokeFunction",
+          functionName: config.functionArn,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: `${api.executionArn}/authorizers/${authorizer.id}`,
+        });
+      }
+      authorizers.set(name, { id: authorizer.id, type: config.type === "cognito" ? "COGNITO_USER_POOLS" : "CUSTOM" });
+    }
 
     const vpcLink = new ApiGatewayVpcLink(this, "VpcLink", {
       name: props.name,
@@ -106,13 +204,20 @@ export class PrivateRestApi extends Construct {
       const resourceId = resourceFor(segments);
       const parameters = segments.flatMap((s) => (s.parameter ? [s.parameter] : []));
       const authorization = route.authorization ?? "AWS_IAM";
+      const authorizer = typeof authorization === "object" ? authorizers.get(authorization.authorizer) : undefined;
+      if (typeof authorization === "object" && !authorizer) {
+        throw new Error(`PrivateRestApi: route ${route.path} names authorizer "${authorization.authorizer}", which is not defined`);
+      }
       for (const method of route.methods) {
         const id = `${pathId(segments)}-${method}`;
         const apiMethod = new ApiGatewayMethod(this, `Method-${id}`, {
           restApiId: api.id,
           resourceId,
           httpMethod: method,
-          authorization,
+          authorization: authorizer ? authorizer.type : (authorization as "AWS_IAM" | "NONE"),
+          authorizerId: authorizer?.id,
+          authorizationScopes: typeof authorization === "object" ? authorization.scopes : undefined,
+          apiKeyRequired: route.apiKeyRequired ?? false,
           requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
         });
         if (authorization === "NONE") {
@@ -152,11 +257,41 @@ export class PrivateRestApi extends Construct {
       },
       lifecycle: { createBeforeDestroy: true },
     });
+    const accessLogGroup = props.accessLogs
+      ? new CloudwatchLogGroup(this, "AccessLogs", {
+          name: `/aws/apigateway/${props.name}/access`,
+          retentionInDays: props.accessLogs.retentionDays,
+        })
+      : undefined;
     const stage = new ApiGatewayStage(this, "Stage", {
       restApiId: api.id,
       stageName: props.stageName ?? "v1",
       deploymentId: deployment.id,
+      xrayTracingEnabled: props.tracing ?? false,
+      cacheClusterEnabled: props.cache !== undefined,
+      cacheClusterSize: props.cache?.sizeGb,
+      accessLogSettings: accessLogGroup ? { destinationArn: accessLogGroup.arn, format: ACCESS_LOG_FORMAT } : undefined,
+      dependsOn: [...(props.loggingDependsOn ?? [])],
     });
+    new ApiGatewayMethodSettings(this, "StageSettings", {
+      restApiId: api.id,
+      stageName: stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        throttlingRateLimit: props.throttling?.rateLimit,
+        throttlingBurstLimit: props.throttling?.burstLimit,
+        loggingLevel: props.executionLogLevel ?? "OFF",
+        // Full request and response bodies in the execution log could hold secrets.
+        dataTraceEnabled: false,
+        metricsEnabled: props.detailedMetrics ?? false,
+        cachingEnabled: props.cache !== undefined,
+        cacheTtlInSeconds: props.cache?.ttlSeconds,
+        cacheDataEncrypted: props.cache !== undefined ? true : undefined,
+      },
+      dependsOn: [...(props.loggingDependsOn ?? [])],
+    });
+    // The stage's own attribute, so that mappings, usage plans and alarms wait for the stage.
+    this.stageName = stage.stageName;
     this.invokeUrl = stage.invokeUrl;
     this.stageExecutionArn = stage.executionArn;
   }

@@ -5,12 +5,17 @@ import { albPathPattern, parseRoutePath } from "../config/paths";
 import type { PrivateApiConfig } from "../config/schema";
 import { bridgeMode, bridgePort } from "../config/semantics";
 import { AlbBridge } from "../constructs/alb-bridge";
+import { ApiAlarms } from "../constructs/api-alarms";
+import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
 import { EcsEc2Service } from "../constructs/ecs-ec2-service";
 import { InternalApplicationLoadBalancer, targetPortRanges } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
+import { PrivateHttpApi } from "../constructs/private-http-api";
 import { PrivateNetwork } from "../constructs/private-network";
 import { PrivateRestApi } from "../constructs/private-rest-api";
+import { RestApiCustomDomain } from "../constructs/rest-api-custom-domain";
+import { RestApiUsagePlans } from "../constructs/rest-api-usage-plans";
 
 /** The hashicorp/aws version @cdktf/provider-aws 20.1.0 was generated from; pinned exactly. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
@@ -29,7 +34,10 @@ export class PrivateApiStack extends TerraformStack {
   public readonly network: PrivateNetwork;
   public readonly cluster: EcsEc2Cluster;
   public readonly loadBalancer: InternalNetworkLoadBalancer;
-  public readonly api: PrivateRestApi;
+  /** The REST API (api.type "rest"). */
+  public readonly api?: PrivateRestApi;
+  /** The HTTP API (api.type "http"). */
+  public readonly httpApi?: PrivateHttpApi;
   /** The internal ALB, when a service has via: "alb". */
   public readonly applicationLoadBalancer?: InternalApplicationLoadBalancer;
   /** The NLB-to-ALB bridge, unless its mode is "none". */
@@ -127,30 +135,116 @@ export class PrivateApiStack extends TerraformStack {
     }
 
     const byName = new Map(cfg.services.map((s) => [s.name, s]));
-    this.api = new PrivateRestApi(this, "Api", {
-      name: cfg.name,
-      loadBalancer: this.loadBalancer,
-      stageName: cfg.api.stageName,
-      description: cfg.api.description,
-      routes: cfg.routes.map((r) => {
-        const svc = byName.get(r.service);
-        const viaAlb = svc?.via === "alb";
-        return {
-          path: r.path,
-          methods: r.methods,
-          authorization: r.authorization,
-          port: viaAlb ? port : (svc?.hostPort as number),
-          protocol: viaAlb && alb?.https ? "https" : "http",
-        };
-      }),
-    });
+    const api = cfg.api;
+    let invokeUrl: string;
+    let vpcLinkId: string;
+    let customDomainUrl: string | undefined;
+    if (api.type === "http") {
+      this.httpApi = new PrivateHttpApi(this, "HttpApi", {
+        name: cfg.name,
+        region: cfg.region,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.privateSubnetIds,
+        stageName: api.stageName,
+        description: api.description,
+        authorizers: api.authorizers,
+        throttling: api.throttling,
+        accessLogs: api.accessLogs,
+        detailedMetrics: api.detailedMetrics,
+        customDomain: api.customDomain,
+        alarms: api.alarms,
+        routes: cfg.routes.map((r) => {
+          const svc = byName.get(r.service);
+          const target =
+            svc?.via === "alb" && alb
+              ? { listenerArn: alb.listener.arn, https: alb.https, serverName: cfg.alb?.serverName }
+              : { listenerArn: this.loadBalancer.portOf(r.service).listener.arn, https: false };
+          return { path: r.path, methods: r.methods, authorization: r.authorization, target };
+        }),
+      });
+      // The VPC link reaches exactly the listeners its routes use, and they admit only the link.
+      const link = this.httpApi.vpcLinkSecurityGroupId;
+      for (const svc of nlbServices.filter((s) => cfg.routes.some((r) => r.service === s.name))) {
+        this.httpApi.allowTrafficTo(`nlb-${svc.name}`, svc.hostPort, this.loadBalancer.securityGroupId);
+        this.loadBalancer.allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
+      }
+      if (alb) {
+        this.httpApi.allowTrafficTo("alb", alb.listenerPort, alb.securityGroupId);
+        alb.allowIngressFrom("http-api", link);
+      }
+      invokeUrl = this.httpApi.invokeUrl;
+      vpcLinkId = this.httpApi.vpcLinkId;
+      customDomainUrl = this.httpApi.customDomainUrl;
+    } else {
+      const cloudWatchRole =
+        api.accessLogs.enabled || (api.executionLogLevel ?? "OFF") !== "OFF"
+          ? (api.cloudWatchRole ?? "create") === "create"
+            ? new ApiGatewayCloudWatchRole(this, "ApiGatewayCloudWatchRole", { name: cfg.name, region: cfg.region })
+            : undefined
+          : undefined;
+      this.api = new PrivateRestApi(this, "Api", {
+        name: cfg.name,
+        region: cfg.region,
+        loadBalancer: this.loadBalancer,
+        stageName: api.stageName,
+        description: api.description,
+        authorizers: api.authorizers,
+        throttling: api.throttling,
+        accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
+        executionLogLevel: api.executionLogLevel,
+        detailedMetrics: api.detailedMetrics,
+        tracing: api.tracing,
+        cache: api.cache,
+        loggingDependsOn: cloudWatchRole ? [cloudWatchRole.account] : [],
+        routes: cfg.routes.map((r) => {
+          const svc = byName.get(r.service);
+          const viaAlb = svc?.via === "alb";
+          return {
+            path: r.path,
+            methods: r.methods,
+            authorization: r.authorization,
+            apiKeyRequired: r.apiKeyRequired,
+            port: viaAlb ? port : (svc?.hostPort as number),
+            protocol: viaAlb && alb?.https ? "https" : "http",
+          };
+        }),
+      });
+      if (api.apiKeys || api.usagePlans) {
+        new RestApiUsagePlans(this, "UsagePlans", {
+          name: cfg.name,
+          restApiId: this.api.restApiId,
+          stageName: this.api.stageName,
+          apiKeys: api.apiKeys ?? [],
+          usagePlans: api.usagePlans ?? [],
+        });
+      }
+      const domain = api.customDomain
+        ? new RestApiCustomDomain(this, "CustomDomain", {
+            ...api.customDomain,
+            restApiId: this.api.restApiId,
+            stageName: this.api.stageName,
+          })
+        : undefined;
+      new ApiAlarms(this, "ApiAlarms", {
+        name: cfg.name,
+        apiType: "rest",
+        api: this.api.restApiName,
+        stageName: this.api.stageName,
+        ...api.alarms,
+      });
+      invokeUrl = this.api.invokeUrl;
+      vpcLinkId = this.api.vpcLinkId;
+      customDomainUrl = domain?.url;
+    }
+    if (customDomainUrl)
+      new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
 
-    new TerraformOutput(this, "invoke_url", { value: this.api.invokeUrl, description: "Base URL of the API stage" });
+    new TerraformOutput(this, "invoke_url", { value: invokeUrl, description: "Base URL of the API stage" });
     new TerraformOutput(this, "nlb_dns_name", {
       value: this.loadBalancer.loadBalancerDnsName,
       description: "Private DNS name of the internal NLB",
     });
-    new TerraformOutput(this, "vpc_link_id", { value: this.api.vpcLinkId, description: "Id of the API Gateway VPC Link to the NLB" });
+    new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the API Gateway VPC link" });
     if (this.bridge?.admittedNlbIps !== undefined) {
       new TerraformOutput(this, "bridge_nlb_ips", {
         value: this.bridge.admittedNlbIps,

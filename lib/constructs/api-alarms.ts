@@ -1,0 +1,67 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
+
+export interface ApiAlarmsProps {
+  /** Prefix of the alarm names. */
+  readonly name: string;
+  /**
+   * `rest` metrics are keyed by ApiName and Stage and count `5XXError`; `http` ones by ApiId and
+   * Stage and count `5xx`.
+   */
+  readonly apiType: "rest" | "http";
+  /** ApiName (REST) or ApiId (HTTP). */
+  readonly api: string;
+  readonly stageName: string;
+  /** Alarm when 5XX responses exceed this share of requests, in percent. */
+  readonly serverErrorRatePercent: number;
+  /** Alarm when the p99 latency exceeds this, in milliseconds. */
+  readonly p99LatencyMs: number;
+  /** Minutes the condition must hold. */
+  readonly evaluationMinutes: number;
+  /**
+   * SNS topic to notify.
+   * @default - alarms without actions
+   */
+  readonly snsTopicArn?: string;
+}
+
+/** CloudWatch alarms on an API stage: the 5XX error rate and the p99 latency. */
+export class ApiAlarms extends Construct {
+  /** Names of the alarms. */
+  public readonly alarmNames: string[];
+
+  constructor(scope: Construct, id: string, props: ApiAlarmsProps) {
+    super(scope, id);
+    const dimensions: Record<string, string> = { [props.apiType === "rest" ? "ApiName" : "ApiId"]: props.api, Stage: props.stageName };
+    const actions = props.snsTopicArn ? [props.snsTopicArn] : undefined;
+    const common = {
+      namespace: "AWS/ApiGateway",
+      dimensions,
+      period: 60,
+      evaluationPeriods: props.evaluationMinutes,
+      comparisonOperator: "GreaterThanThreshold",
+      // No traffic is not an error.
+      treatMissingData: "notBreaching",
+      alarmActions: actions,
+      okActions: actions,
+    };
+    const errors = new CloudwatchMetricAlarm(this, "ServerErrorRate", {
+      ...common,
+      alarmName: `${props.name}-api-5xx-rate`,
+      alarmDescription: `More than ${props.serverErrorRatePercent}% of ${props.name} API requests end in a 5XX error`,
+      metricName: props.apiType === "rest" ? "5XXError" : "5xx",
+      // The metric is 1 for a 5XX response and 0 otherwise, so its average is the error rate.
+      statistic: "Average",
+      threshold: props.serverErrorRatePercent / 100,
+    });
+    const latency = new CloudwatchMetricAlarm(this, "P99Latency", {
+      ...common,
+      alarmName: `${props.name}-api-p99-latency`,
+      alarmDescription: `The ${props.name} API's p99 latency is above ${props.p99LatencyMs} ms`,
+      metricName: "Latency",
+      extendedStatistic: "p99",
+      threshold: props.p99LatencyMs,
+    });
+    this.alarmNames = [errors.alarmName, latency.alarmName];
+  }
+}

@@ -1,0 +1,413 @@
+import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
+import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
+import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
+import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
+import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
+import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
+import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Annotations, DefaultTokenResolver, StringConcat, Tokenization, Token } from "cdktf";
+import { Construct } from "constructs";
+import { partitionOf } from "../config/names";
+import { parseRoutePath, pathId, type PathSegment } from "../config/paths";
+import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
+import { ApiAlarms } from "./api-alarms";
+
+/** A load balancer listener that routes of the HTTP API are sent to. */
+export interface HttpApiIntegrationTarget {
+  /** ARN of the load balancer listener (ALB or NLB) the private integration targets. */
+  readonly listenerArn: string;
+  /** The listener speaks HTTPS: set tls_config.server_name_to_verify to `serverName`. */
+  readonly https: boolean;
+  /**
+   * Name on the listener's certificate; required when https.
+   * @default - none (plain HTTP listeners only)
+   */
+  readonly serverName?: string;
+}
+
+/** One API path and its methods, sent to one listener. */
+export interface HttpApiRoute {
+  /** API path: `/orders`, `/orders/{id}`, `/orders/{proxy+}`. */
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly target: HttpApiIntegrationTarget;
+  /**
+   * `AWS_IAM` requires SigV4-signed callers; `NONE` leaves the route open and is reported as a
+   * warning at synth time; `{ authorizer }` names an entry of `authorizers` (JWT or Lambda).
+   */
+  readonly authorization: RouteAuthorization;
+}
+
+export interface PrivateHttpApiProps {
+  /** Name of the HTTP API and the VPC link, and prefix of the other names. */
+  readonly name: string;
+  /** Region of the API; Lambda authorizer URIs name it. */
+  readonly region: string;
+  /** VPC of the load balancers; the VPC link's security group is created in it. */
+  readonly vpcId: string;
+  /** Private subnets the VPC link's network interfaces are placed in. */
+  readonly subnetIds: string[];
+  readonly routes: readonly HttpApiRoute[];
+  /** Only "lambda" and "jwt" authorizers are valid here (the config validation guarantees it; throw a clear Error otherwise). */
+  readonly authorizers: Readonly<Record<string, AuthorizerConfig>>;
+  /** Name of the stage; it deploys every change automatically. */
+  readonly stageName: string;
+  /**
+   * @default - "Private ECS services behind <name>"
+   */
+  readonly description?: string;
+  /** Stage-wide default limits for every route. */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** JSON access logs of the stage in a CloudWatch log group `/aws/apigateway/<name>-http`. */
+  readonly accessLogs: { readonly enabled: boolean; readonly retentionDays: number };
+  /**
+   * Per-route CloudWatch metrics.
+   * @default false
+   */
+  readonly detailedMetrics?: boolean;
+  /**
+   * Serve the stage on this regional custom domain, with an alias record in the hosted zone.
+   * @default - the execute-api endpoint only
+   */
+  readonly customDomain?: {
+    readonly domainName: string;
+    readonly certificateArn: string;
+    readonly hostedZoneId: string;
+    readonly basePath?: string;
+  };
+  /** CloudWatch alarms on the stage's 5XX rate and p99 latency. */
+  readonly alarms: {
+    readonly serverErrorRatePercent: number;
+    readonly p99LatencyMs: number;
+    readonly evaluationMinutes: number;
+    readonly snsTopicArn?: string;
+  };
+}
+
+/** Default identity source of JWT and Lambda authorizers on HTTP APIs. */
+const AUTHORIZATION_HEADER = "$request.header.Authorization";
+
+/** One JSON object per request; every value a string so the format itself is valid JSON. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  routeKey: "$context.routeKey",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  integrationError: "$context.integrationErrorMessage",
+  authorizerError: "$context.authorizer.error",
+});
+
+type JwtAuthorizerConfig = Extract<AuthorizerConfig, { type: "jwt" }>;
+type LambdaAuthorizerConfig = Extract<AuthorizerConfig, { type: "lambda" }>;
+
+/**
+ * An HTTP API (API Gateway v2) whose only way in to the VPC is a VPC link v2 to internal load
+ * balancer listeners: ALB listeners are reached directly, without an NLB in front. Every route is
+ * an HTTP_PROXY integration to its listener, one integration per listener, and the request path
+ * is passed through unchanged. The stage deploys every change automatically.
+ *
+ * The VPC link's security group has no inbound rules and no outbound rules until the stack calls
+ * `allowTrafficTo` for each load balancer; the load balancers' groups must admit
+ * `vpcLinkSecurityGroupId` on their listener ports.
+ */
+export class PrivateHttpApi extends Construct {
+  /** Id of the HTTP API. */
+  public readonly apiId: string;
+  /** Default endpoint of the API, for example https://abc123.execute-api.eu-west-2.amazonaws.com. */
+  public readonly apiEndpoint: string;
+  /** URL of the stage, for example https://abc123.execute-api.eu-west-2.amazonaws.com/v1. */
+  public readonly invokeUrl: string;
+  /** Id of the VPC link v2. */
+  public readonly vpcLinkId: string;
+  /** Id of the VPC link's security group; the load balancers' groups admit it. */
+  public readonly vpcLinkSecurityGroupId: string;
+  /** https://<domain>/<basePath> (https://<domain> without a base path), when a custom domain is configured. */
+  public readonly customDomainUrl?: string;
+
+  constructor(scope: Construct, id: string, props: PrivateHttpApiProps) {
+    super(scope, id);
+    const routes = checkRoutes(props);
+    const authorizerConfigs = checkAuthorizers(props);
+    if (props.subnetIds.length === 0)
+      throw new Error(`PrivateHttpApi "${props.name}": subnetIds is empty; the VPC link needs at least one subnet`);
+    const targets = integrationTargets(this, props.routes);
+
+    const api = new Apigatewayv2Api(this, "Resource", {
+      name: props.name,
+      description: props.description ?? `Private ECS services behind ${props.name}`,
+      protocolType: "HTTP",
+    });
+    this.apiId = api.id;
+    this.apiEndpoint = api.apiEndpoint;
+
+    const sg = new SecurityGroup(this, "VpcLinkSecurityGroup", {
+      name: `${props.name}-http-vpc-link`,
+      description: "HTTP API VPC link: no inbound rules; outbound only to the load balancers' listener ports",
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-http-vpc-link` },
+    });
+    this.vpcLinkSecurityGroupId = sg.id;
+
+    const vpcLink = new Apigatewayv2VpcLink(this, "VpcLink", {
+      name: props.name,
+      subnetIds: props.subnetIds,
+      securityGroupIds: [sg.id],
+      tags: { Name: props.name },
+    });
+    this.vpcLinkId = vpcLink.id;
+
+    const integrations = new Map<string, Apigatewayv2Integration>();
+    for (const [key, target] of targets) {
+      integrations.set(
+        key,
+        new Apigatewayv2Integration(this, `Integration-${key}`, {
+          apiId: api.id,
+          integrationType: "HTTP_PROXY",
+          integrationMethod: "ANY",
+          connectionType: "VPC_LINK",
+          connectionId: vpcLink.id,
+          integrationUri: target.listenerArn,
+          // HTTP_PROXY integrations support only payload format 1.0.
+          payloadFormatVersion: "1.0",
+          tlsConfig: target.https ? { serverNameToVerify: target.serverName } : undefined,
+        }),
+      );
+    }
+
+    const authorizers = new Map<string, Apigatewayv2Authorizer>();
+    for (const [name, authorizer] of authorizerConfigs) {
+      authorizers.set(
+        name,
+        authorizer.type === "jwt" ? this.jwtAuthorizer(api, name, authorizer) : this.lambdaAuthorizer(api, name, authorizer, props.region),
+      );
+    }
+
+    for (const { route, segments } of routes) {
+      const integration = integrations.get(targetKey(this, route.target.listenerArn)) as Apigatewayv2Integration;
+      const auth = route.authorization;
+      const authorization =
+        typeof auth === "string"
+          ? { authorizationType: auth }
+          : {
+              authorizationType: props.authorizers[auth.authorizer].type === "jwt" ? "JWT" : "CUSTOM",
+              authorizerId: authorizers.get(auth.authorizer)?.id,
+              authorizationScopes: auth.scopes && auth.scopes.length > 0 ? [...auth.scopes] : undefined,
+            };
+      for (const method of route.methods) {
+        const apiRoute = new Apigatewayv2Route(this, `Route-${pathId(segments)}-${method}`, {
+          apiId: api.id,
+          routeKey: `${method} ${route.path}`,
+          target: `integrations/${integration.id}`,
+          ...authorization,
+        });
+        if (auth === "NONE") {
+          Annotations.of(apiRoute).addWarning(
+            `${method} ${route.path} has authorization NONE: anyone on the internet can call it. This was chosen explicitly in the config.`,
+          );
+        }
+      }
+    }
+
+    const logGroup = props.accessLogs.enabled
+      ? new CloudwatchLogGroup(this, "AccessLogs", {
+          name: `/aws/apigateway/${props.name}-http`,
+          retentionInDays: props.accessLogs.retentionDays,
+        })
+      : undefined;
+    const stage = new Apigatewayv2Stage(this, "Stage", {
+      apiId: api.id,
+      name: props.stageName,
+      autoDeploy: true,
+      defaultRouteSettings: {
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        detailedMetricsEnabled: props.detailedMetrics ?? false,
+      },
+      accessLogSettings: logGroup ? { destinationArn: logGroup.arn, format: ACCESS_LOG_FORMAT } : undefined,
+    });
+    this.invokeUrl = stage.invokeUrl;
+
+    new ApiAlarms(this, "Alarms", {
+      name: props.name,
+      apiType: "http",
+      api: api.id,
+      stageName: props.stageName,
+      serverErrorRatePercent: props.alarms.serverErrorRatePercent,
+      p99LatencyMs: props.alarms.p99LatencyMs,
+      evaluationMinutes: props.alarms.evaluationMinutes,
+      snsTopicArn: props.alarms.snsTopicArn,
+    });
+
+    if (props.customDomain) {
+      const domain = props.customDomain;
+      const domainName = new Apigatewayv2DomainName(this, "DomainName", {
+        domainName: domain.domainName,
+        domainNameConfiguration: { certificateArn: domain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+      });
+      new Apigatewayv2ApiMapping(this, "ApiMapping", {
+        apiId: api.id,
+        domainName: domainName.id,
+        stage: stage.id,
+        apiMappingKey: domain.basePath,
+      });
+      new Route53Record(this, "DomainAlias", {
+        zoneId: domain.hostedZoneId,
+        name: domain.domainName,
+        type: "A",
+        alias: {
+          name: domainName.domainNameConfiguration.targetDomainName,
+          zoneId: domainName.domainNameConfiguration.hostedZoneId,
+          evaluateTargetHealth: false,
+        },
+      });
+      this.customDomainUrl = domain.basePath ? `https://${domain.domainName}/${domain.basePath}` : `https://${domain.domainName}`;
+    }
+  }
+
+  /**
+   * Lets the VPC link reach a load balancer listener port in the given security group (one egress
+   * rule; `id` names it). The target group must admit `vpcLinkSecurityGroupId` on the same port.
+   */
+  public allowTrafficTo(id: string, port: number, targetSecurityGroupId: string): void {
+    new VpcSecurityGroupEgressRule(this, `EgressToTargets-${id}`, {
+      securityGroupId: this.vpcLinkSecurityGroupId,
+      description: `${id}: HTTP API VPC link to the load balancer listener`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: targetSecurityGroupId,
+    });
+  }
+
+  private jwtAuthorizer(api: Apigatewayv2Api, name: string, config: JwtAuthorizerConfig): Apigatewayv2Authorizer {
+    return new Apigatewayv2Authorizer(this, `Authorizer-${name}`, {
+      apiId: api.id,
+      name,
+      authorizerType: "JWT",
+      identitySources: [config.identitySource ?? AUTHORIZATION_HEADER],
+      jwtConfiguration: { issuer: config.issuer, audience: [...config.audience] },
+    });
+  }
+
+  private lambdaAuthorizer(api: Apigatewayv2Api, name: string, config: LambdaAuthorizerConfig, region: string): Apigatewayv2Authorizer {
+    const authorizer = new Apigatewayv2Authorizer(this, `Authorizer-${name}`, {
+      apiId: api.id,
+      name,
+      authorizerType: "REQUEST",
+      authorizerUri: `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${config.functionArn}/invocations`,
+      authorizerPayloadFormatVersion: "2.0",
+      enableSimpleResponses: true,
+      identitySources: [config.identitySource ?? AUTHORIZATION_HEADER],
+      authorizerResultTtlInSeconds: config.resultTtlSeconds,
+    });
+    new LambdaPermission(this, `AuthorizerPermission-${name}`, {
+      action: "lambda:InvokeFunction",
+      functionName: config.functionArn,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: `${api.executionArn}/authorizers/${authorizer.id}`,
+    });
+    return authorizer;
+  }
+}
+
+/** HTTP APIs have JWT and Lambda authorizers; Cognito user pools are used through a JWT authorizer. */
+function checkAuthorizers(props: PrivateHttpApiProps): [string, JwtAuthorizerConfig | LambdaAuthorizerConfig][] {
+  const valid: [string, JwtAuthorizerConfig | LambdaAuthorizerConfig][] = [];
+  for (const [name, authorizer] of Object.entries(props.authorizers)) {
+    if (authorizer.type === "jwt" || authorizer.type === "lambda") {
+      valid.push([name, authorizer]);
+      continue;
+    }
+    const type: string = authorizer.type;
+    const hint =
+      type === "cognito"
+        ? ` For a Cognito user pool, use a "jwt" authorizer with issuer https://cognito-idp.<region>.amazonaws.com/<user pool id> and the app client id as audience.`
+        : "";
+    throw new Error(
+      `PrivateHttpApi: authorizer "${name}" has type "${type}"; HTTP APIs support only "jwt" and "lambda" authorizers.${hint}`,
+    );
+  }
+  return valid;
+}
+
+/**
+ * The distinct listeners the routes target, keyed by a stable name for the listener: the logical
+ * id of the listener resource for a reference (Nlb_Listener-orders_1A2B3C4D), or the listener part
+ * of a literal ARN. Tokens are resolved for this because every read of a resource attribute
+ * gives a new token string for the same listener.
+ */
+function integrationTargets(scope: Construct, routes: readonly HttpApiRoute[]): Map<string, HttpApiIntegrationTarget> {
+  const targets = new Map<string, HttpApiIntegrationTarget>();
+  for (const route of routes) {
+    const key = targetKey(scope, route.target.listenerArn);
+    const known = targets.get(key);
+    if (known && (known.https !== route.target.https || (known.https && known.serverName !== route.target.serverName))) {
+      throw new Error(
+        `PrivateHttpApi: routes target listener ${key} with different TLS settings (https ${known.https}, serverName ${known.serverName ?? "unset"} and https ${route.target.https}, serverName ${route.target.serverName ?? "unset"} for ${route.path})`,
+      );
+    }
+    if (!known) targets.set(key, route.target);
+  }
+  return targets;
+}
+
+/** See `integrationTargets`. */
+function targetKey(scope: Construct, listenerArn: string): string {
+  if (!Token.isUnresolved(listenerArn)) {
+    const listener = /^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(.+)$/.exec(listenerArn);
+    if (!listener) throw new Error(`PrivateHttpApi: target.listenerArn "${listenerArn}" is not a load balancer listener ARN`);
+    return listener[1].replace(/\//g, ":");
+  }
+  const resolved = String(Tokenization.resolve(listenerArn, { scope, resolver: new DefaultTokenResolver(new StringConcat()) }));
+  const expression = /^\$\{(.+)\}$/.exec(resolved)?.[1] ?? resolved;
+  return expression
+    .replace(/^aws_a?lb_listener\./, "")
+    .replace(/\.arn$/, "")
+    .replace(/\//g, ":");
+}
+
+/** Parses every route path and rejects a (path, method) pair given twice. */
+function checkRoutes(props: PrivateHttpApiProps): { route: HttpApiRoute; segments: PathSegment[] }[] {
+  const seen = new Set<string>();
+  return props.routes.map((route) => {
+    const segments = parseRoutePath(route.path);
+    if (typeof segments === "string") throw new Error(`PrivateHttpApi: route path "${route.path}" ${segments}`);
+    for (const method of route.methods) {
+      const key = `${method} ${pathId(segments)}`;
+      if (seen.has(key)) throw new Error(`PrivateHttpApi: route "${method} ${route.path}" is given twice`);
+      seen.add(key);
+    }
+    const target = route.target;
+    if (target.https && !target.serverName) {
+      throw new Error(
+        `PrivateHttpApi: route ${route.path} targets an HTTPS listener but target.serverName is not set; it must be the name on the listener's certificate`,
+      );
+    }
+    const auth = route.authorization;
+    if (typeof auth === "object") {
+      const authorizer = props.authorizers[auth.authorizer];
+      if (!authorizer) {
+        const known = Object.keys(props.authorizers);
+        throw new Error(
+          `PrivateHttpApi: route ${route.path} uses authorizer "${auth.authorizer}", which is not defined (authorizers: ${known.length > 0 ? known.join(", ") : "none"})`,
+        );
+      }
+      if (authorizer.type === "lambda" && auth.scopes && auth.scopes.length > 0) {
+        throw new Error(
+          `PrivateHttpApi: route ${route.path} gives scopes for Lambda authorizer "${auth.authorizer}"; HTTP APIs check scopes only with JWT authorizers`,
+        );
+      }
+    }
+    return { route, segments };
+  });
+}
