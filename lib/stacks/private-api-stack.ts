@@ -33,7 +33,8 @@ export interface PrivateApiStackProps {
 export class PrivateApiStack extends TerraformStack {
   public readonly network: PrivateNetwork;
   public readonly cluster: EcsEc2Cluster;
-  public readonly loadBalancer: InternalNetworkLoadBalancer;
+  /** The internal NLB: always with a REST API, and with an HTTP API when a service has via: "nlb". */
+  public readonly loadBalancer?: InternalNetworkLoadBalancer;
   /** The REST API (api.type "rest"). */
   public readonly api?: PrivateRestApi;
   /** The HTTP API (api.type "http"). */
@@ -58,12 +59,21 @@ export class PrivateApiStack extends TerraformStack {
     const nlbServices = cfg.services.filter((s) => s.via === "nlb");
     const albServices = cfg.services.filter((s) => s.via === "alb");
 
-    this.loadBalancer = new InternalNetworkLoadBalancer(this, "Nlb", {
-      name: cfg.name,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      ports: nlbServices.map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
-    });
+    // An HTTP API whose services all sit behind the ALB needs no NLB at all.
+    const nlb =
+      cfg.api.type === "rest" || nlbServices.length > 0
+        ? new InternalNetworkLoadBalancer(this, "Nlb", {
+            name: cfg.name,
+            vpcId: this.network.vpcId,
+            subnetIds: this.network.privateSubnetIds,
+            ports: nlbServices.map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
+          })
+        : undefined;
+    this.loadBalancer = nlb;
+    const requireNlb = (what: string): InternalNetworkLoadBalancer => {
+      if (!nlb) throw new Error(`PrivateApiStack: ${what} needs the NLB, which this config does not create`);
+      return nlb;
+    };
 
     const mode = bridgeMode(cfg);
     const port = bridgePort(cfg);
@@ -87,7 +97,7 @@ export class PrivateApiStack extends TerraformStack {
           name: cfg.name,
           region: cfg.region,
           vpcId: this.network.vpcId,
-          nlb: this.loadBalancer,
+          nlb: requireNlb("the ALB bridge"),
           alb: this.applicationLoadBalancer,
           mode,
           lambda: cfg.bridge?.mode === "lambda" ? cfg.bridge : undefined,
@@ -104,7 +114,7 @@ export class PrivateApiStack extends TerraformStack {
       subnetIds: this.network.privateSubnetIds,
       cluster: cfg.cluster,
       hostPorts: [
-        ...nlbServices.map((s) => ({ id: s.name, fromPort: s.hostPort, sourceSecurityGroupId: this.loadBalancer.securityGroupId })),
+        ...nlbServices.map((s) => ({ id: s.name, fromPort: s.hostPort, sourceSecurityGroupId: requireNlb(s.name).securityGroupId })),
         ...(alb
           ? targetPortRanges(alb.services).map((r) => ({
               id: r.id,
@@ -115,11 +125,11 @@ export class PrivateApiStack extends TerraformStack {
           : []),
       ],
     });
-    this.loadBalancer.allowTrafficTo(this.cluster.instanceSecurityGroupId);
+    nlb?.allowTrafficTo(this.cluster.instanceSecurityGroupId);
     alb?.allowTrafficTo(this.cluster.instanceSecurityGroupId);
 
     for (const svc of cfg.services) {
-      const route = svc.via === "nlb" ? this.loadBalancer.portOf(svc.name) : undefined;
+      const route = svc.via === "nlb" ? requireNlb(svc.name).portOf(svc.name) : undefined;
       const albRoute = svc.via === "alb" && alb ? alb.routeOf(svc.name) : undefined;
       const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
       if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
@@ -158,15 +168,15 @@ export class PrivateApiStack extends TerraformStack {
           const target =
             svc?.via === "alb" && alb
               ? { listenerArn: alb.listener.arn, https: alb.https, serverName: cfg.alb?.serverName }
-              : { listenerArn: this.loadBalancer.portOf(r.service).listener.arn, https: false };
+              : { listenerArn: requireNlb(r.service).portOf(r.service).listener.arn, https: false };
           return { path: r.path, methods: r.methods, authorization: r.authorization, target };
         }),
       });
       // The VPC link reaches exactly the listeners its routes use, and they admit only the link.
       const link = this.httpApi.vpcLinkSecurityGroupId;
       for (const svc of nlbServices.filter((s) => cfg.routes.some((r) => r.service === s.name))) {
-        this.httpApi.allowTrafficTo(`nlb-${svc.name}`, svc.hostPort, this.loadBalancer.securityGroupId);
-        this.loadBalancer.allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
+        this.httpApi.allowTrafficTo(`nlb-${svc.name}`, svc.hostPort, requireNlb(svc.name).securityGroupId);
+        requireNlb(svc.name).allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
       }
       if (alb) {
         this.httpApi.allowTrafficTo("alb", alb.listenerPort, alb.securityGroupId);
@@ -185,7 +195,7 @@ export class PrivateApiStack extends TerraformStack {
       this.api = new PrivateRestApi(this, "Api", {
         name: cfg.name,
         region: cfg.region,
-        loadBalancer: this.loadBalancer,
+        loadBalancer: requireNlb("the REST API's VPC Link"),
         stageName: api.stageName,
         description: api.description,
         authorizers: api.authorizers,
@@ -240,10 +250,8 @@ export class PrivateApiStack extends TerraformStack {
       new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
 
     new TerraformOutput(this, "invoke_url", { value: invokeUrl, description: "Base URL of the API stage" });
-    new TerraformOutput(this, "nlb_dns_name", {
-      value: this.loadBalancer.loadBalancerDnsName,
-      description: "Private DNS name of the internal NLB",
-    });
+    if (nlb)
+      new TerraformOutput(this, "nlb_dns_name", { value: nlb.loadBalancerDnsName, description: "Private DNS name of the internal NLB" });
     new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the API Gateway VPC link" });
     if (this.bridge?.admittedNlbIps !== undefined) {
       new TerraformOutput(this, "bridge_nlb_ips", {
