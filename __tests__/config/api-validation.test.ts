@@ -1,18 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ConfigError, parseConfig } from "../../lib/config/load";
+import { parseConfig } from "../../lib/config/load";
+import { configErrorOf, exampleConfig } from "../helpers/fixtures";
 
-const rest = () => JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "rest-front-door.json"), "utf8"));
+const rest = () => exampleConfig("rest-front-door");
 
-function errorOf(cfg: unknown): string {
-  try {
-    parseConfig(cfg);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: unknown): string => configErrorOf(() => parseConfig(cfg));
 
 test("the REST example is valid and every route defaults to AWS_IAM unless it says otherwise", () => {
   const cfg = parseConfig(rest());

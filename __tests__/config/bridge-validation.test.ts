@@ -1,19 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ConfigError, parseConfig } from "../../lib/config/load";
+import { parseConfig } from "../../lib/config/load";
+import { configErrorOf, exampleConfig } from "../helpers/fixtures";
 import { bridgeMode, bridgePort } from "../../lib/config/semantics";
 
-const native = () => JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "alb-bridge-native.json"), "utf8"));
+const native = () => exampleConfig("alb-bridge-native");
 
-function errorOf(cfg: unknown): string {
-  try {
-    parseConfig(cfg);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: unknown): string => configErrorOf(() => parseConfig(cfg));
 
 test("without a bridge section, ALB services get the native bridge on port 80 (443 with a certificate)", () => {
   // GIVEN

@@ -1,19 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
-import { configWithServices, defaultConfig } from "../helpers/fixtures";
-
-/** The message of the ConfigError that `fn` throws (fails the test if it throws anything else). */
-function configErrorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error("expected a ConfigError, but the config was accepted");
-}
+import { loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
+import { configErrorOf, configWithServices, defaultConfig } from "../helpers/fixtures";
 
 describe("valid configs", () => {
   test("the embedded default is valid and fills in defaults", () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import { ConfigError } from "../../lib/config/load";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
 
 /** A deep copy of the embedded default, to change one thing at a time. */
@@ -28,3 +31,19 @@ export const HTTP_HEALTH_CHECK = {
   healthyThreshold: 3,
   unhealthyThreshold: 3,
 } as const;
+
+/** The message of the ConfigError that `fn` throws; fails the test if it throws anything else or nothing. */
+export function configErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ConfigError, but the config was accepted");
+}
+
+/** A fresh parsed copy of examples/<name>.json, loosely typed so tests can change one thing at a time. */
+export function exampleConfig(name: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.json`), "utf8"));
+}
