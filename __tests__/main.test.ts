@@ -31,6 +31,8 @@ test("with no arguments it synthesises the embedded default", () => {
   expect(run.status).toBe(0);
   const out = JSON.parse(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "cdk.tf.json"), "utf8"));
   expect(Object.keys(out.resource.aws_lb_listener)).toHaveLength(2);
+  // The topology diagram is written beside the stack.
+  expect(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "diagram.md"), "utf8")).toMatch(/^```mermaid\nflowchart LR\n/);
 });
 
 test("PRIVATE_API_CONFIG selects another file", () => {

@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
 import { PrivateApiStack } from "./stacks/private-api-stack";
@@ -16,6 +18,11 @@ export function synthesize(config: PrivateApiConfig, outdir = "cdktf.out"): { st
   const app = new App({ outdir });
   const stack = new PrivateApiStack(app, config.name, { config });
   app.synth();
+  // A JSON synth must not leave an HCL one behind (or the reverse): Terraform would read both
+  // and find every resource twice.
+  const stackDir = join(outdir, "stacks", config.name);
+  const stale = process.env.SYNTH_HCL_OUTPUT === "true" ? "cdk.tf.json" : "cdk.tf";
+  rmSync(join(stackDir, stale), { force: true });
   const warnings = stack.node
     .findAll()
     .flatMap((node) =>

@@ -332,6 +332,40 @@ const api = z.strictObject({
     .optional(),
 });
 
+const backend = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("local"),
+    path: z.string().min(1).optional().describe("State file; default terraform.<name>.tfstate in the project directory"),
+  }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" }),
+    key: z
+      .string()
+      .regex(/^[^/].*\.tfstate$/, { message: "must be an object key ending in .tfstate, without a leading /" })
+      .optional()
+      .describe("Default env/<name>/terraform.tfstate"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" })
+      .optional()
+      .describe("Default: the stack's region"),
+    locking: z
+      .union([z.literal("lockfile"), z.strictObject({ dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/) })])
+      .default("lockfile")
+      .describe('"lockfile": S3-native locking (Terraform 1.10+, use_lockfile). {"dynamodbTable": "..."}: the older DynamoDB lock table.'),
+    kmsKeyId: z.string().min(1).optional().describe("KMS key for the state object; default SSE-S3"),
+  }),
+]);
+
+const adoption = z.strictObject({
+  resource: z
+    .string()
+    .min(1)
+    .describe('Our resource, by construct path inside the stack: "Nlb", "Api/VpcLink", "Network", "Cluster", "Service-orders", ...'),
+  id: z.string().min(1).describe("The existing AWS resource's import id (an ARN, vpc-..., the VPC link id, ...)"),
+});
+
 /** The shape of the config; `configSchema` adds the cross-field rules. */
 export const configShape = z.strictObject({
   $schema: z.string().optional().describe("Path to config.schema.json, for editors"),
@@ -348,6 +382,17 @@ export const configShape = z.strictObject({
   api: api.prefault({}),
   alb: alb.optional().describe('The internal ALB, created when a service has via: "alb"'),
   bridge: bridge.optional().describe('NLB to ALB bridge; defaults to {"mode": "native"} when a service has via: "alb"'),
+  backend: backend.prefault({ type: "local" }).describe("Where Terraform keeps the state"),
+  adopt: z.array(adoption).default([]).describe("Existing AWS resources to take over instead of creating: Terraform import blocks"),
+  renames: z
+    .strictObject({
+      services: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe('{"old-name": "new-name"}: moved blocks instead of destroy and create'),
+    })
+    .prefault({})
+    .describe("Renames since the last apply, so that a plan shows moves"),
 });
 
 /** The config with every cross-field rule: use this one to validate. */
@@ -365,5 +410,6 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export type ApiConfig = PrivateApiConfig["api"];
 export type AuthorizerConfig = ApiConfig["authorizers"][string];
 export type RouteAuthorization = RouteConfig["authorization"];
+export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;

@@ -46,6 +46,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
   checkApi(cfg, ctx);
+  checkRenames(cfg, ctx);
 }
 
 function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
@@ -446,4 +447,12 @@ function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
       }
     }
   });
+}
+
+function checkRenames(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const names = new Set(cfg.services.map((s) => s.name));
+  for (const [from, to] of Object.entries(cfg.renames.services)) {
+    if (!names.has(to)) fail(ctx, ["renames", "services", from], `renamed to "${to}", but no service has that name`);
+    if (names.has(from)) fail(ctx, ["renames", "services", from], `"${from}" is renamed, but a service still has that name`);
+  }
 }

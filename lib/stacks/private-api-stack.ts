@@ -14,6 +14,7 @@ import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load
 import { PrivateHttpApi } from "../constructs/private-http-api";
 import { PrivateNetwork } from "../constructs/private-network";
 import { PrivateRestApi } from "../constructs/private-rest-api";
+import { applyAdoptions, applyRenames, attachBackend } from "./state-management";
 import { RestApiCustomDomain } from "../constructs/rest-api-custom-domain";
 import { RestApiUsagePlans } from "../constructs/rest-api-usage-plans";
 
@@ -253,6 +254,11 @@ export class PrivateApiStack extends TerraformStack {
     if (nlb)
       new TerraformOutput(this, "nlb_dns_name", { value: nlb.loadBalancerDnsName, description: "Private DNS name of the internal NLB" });
     new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the API Gateway VPC link" });
+    // State: where it lives, what moved, what is taken over. After the tree is complete.
+    attachBackend(this, cfg);
+    applyRenames(this, cfg, (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig }));
+    applyAdoptions(this, cfg);
+
     if (this.bridge?.admittedNlbIps !== undefined) {
       new TerraformOutput(this, "bridge_nlb_ips", {
         value: this.bridge.admittedNlbIps,

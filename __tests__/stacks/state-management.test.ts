@@ -1,0 +1,100 @@
+import { App } from "cdktf";
+import { parseConfig } from "../../lib/config/load";
+import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
+import { adoptableResources } from "../../lib/stacks/state-management";
+import { configErrorOf, defaultConfig, exampleConfig } from "../helpers/fixtures";
+import { synthToTemp } from "../helpers/synth";
+
+interface StateJson {
+  terraform: { backend?: Record<string, Record<string, unknown>> };
+  import?: { id: string; to: string }[];
+  moved?: { from: string; to: string }[];
+}
+const state = (input: unknown) => synthToTemp(input).json as unknown as StateJson;
+
+describe("backend", () => {
+  test("local by default (CDKTF's path), or at a path of your own", () => {
+    expect(Object.keys(state(defaultConfig()).terraform.backend ?? {})).toEqual(["local"]);
+    expect(state({ ...defaultConfig(), backend: { type: "local", path: "state/private-api.tfstate" } }).terraform.backend).toEqual({
+      local: { path: "state/private-api.tfstate" },
+    });
+  });
+
+  test("S3 with a per-environment key, encryption and S3-native locking", () => {
+    expect(state({ ...defaultConfig(), backend: { type: "s3", bucket: "acme-tf-state" } }).terraform.backend).toEqual({
+      s3: { bucket: "acme-tf-state", key: "env/private-api/terraform.tfstate", region: "eu-west-2", encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test("S3 with a DynamoDB lock table instead", () => {
+    const backend = state({
+      ...defaultConfig(),
+      backend: { type: "s3", bucket: "acme-tf-state", key: "teams/a.tfstate", locking: { dynamodbTable: "tf-locks" } },
+    }).terraform.backend?.s3;
+    expect(backend).toMatchObject({ key: "teams/a.tfstate", dynamodb_table: "tf-locks" });
+    expect(backend).not.toHaveProperty("use_lockfile");
+  });
+});
+
+describe("adopt", () => {
+  test("an existing NLB and VPC link become import blocks on our resources", () => {
+    const json = state(exampleConfig("adopt-existing"));
+    expect(json.import).toEqual([
+      {
+        id: "arn:aws:elasticloadbalancing:eu-west-2:789012345678:loadbalancer/net/billing-nlb/50dc6c495c0c9188",
+        to: expect.stringMatching(/^aws_lb\.Nlb_[0-9A-F]+$/),
+      },
+      { id: "x7k2pq", to: expect.stringMatching(/^aws_api_gateway_vpc_link\.Api_VpcLink_[0-9A-F]+$/) },
+    ]);
+  });
+
+  test.each([
+    [{ resource: "Nlbx", id: "x" }, /adopt\[0\]\.resource: no resource at "Nlbx"; top-level constructs are Api, .*Nlb/],
+    [
+      { resource: "Nlb", id: "billing-nlb" },
+      /adopt\[0\]\.id: "Nlb" is an aws_lb, whose import id must be a load balancer ARN \(got "billing-nlb"\)/,
+    ],
+    [{ resource: "Network", id: "subnet-0a1b2c3d4e5f60718" }, /adopt\[0\]\.id: "Network" is an aws_vpc, whose import id must be a VPC id/],
+  ])("%o is refused with the field and value", (entry, message) => {
+    expect(configErrorOf(() => synthToTemp({ ...defaultConfig(), adopt: [entry] }))).toMatch(message);
+  });
+});
+
+describe("renames", () => {
+  test("a renamed service moves its resources instead of destroying and recreating them", () => {
+    // GIVEN the two-services example with cart renamed to basket
+    const cfg = exampleConfig("two-services");
+    cfg.services[0].name = "basket";
+    for (const r of cfg.routes) if (r.service === "cart") r.service = "basket";
+    cfg.renames = { services: { cart: "basket" } };
+    // WHEN
+    const json = state(cfg);
+    // THEN
+    const moved = json.moved ?? [];
+    expect(moved.map((m) => m.to.split(".")[0]).sort()).toEqual([
+      "aws_cloudwatch_log_group",
+      "aws_ecs_service",
+      "aws_ecs_task_definition",
+      "aws_lb_listener",
+      "aws_lb_target_group",
+      "aws_vpc_security_group_egress_rule",
+      "aws_vpc_security_group_ingress_rule",
+    ]);
+    for (const m of moved) {
+      expect(m.from).toMatch(/cart/);
+      expect(m.to).toMatch(/basket/);
+    }
+  });
+
+  test.each([
+    [{ cart: "trolley" }, /renames\.services\.cart: renamed to "trolley", but no service has that name/],
+    [{ cart: "catalog", catalog: "cart" }, /renames\.services\.catalog: "catalog" is renamed, but a service still has that name/],
+  ])("%o is refused", (services, message) => {
+    expect(configErrorOf(() => synthToTemp({ ...exampleConfig("two-services"), renames: { services } }))).toMatch(message);
+  });
+});
+
+test("adoptableResources names primary resources by their construct path", () => {
+  const stack = new PrivateApiStack(new App({ skipValidation: true }), "s", { config: parseConfig(defaultConfig()) });
+  expect(adoptableResources(stack)).toEqual(expect.arrayContaining(["Nlb", "Api/VpcLink", "Network", "Cluster", "Service-orders"]));
+});

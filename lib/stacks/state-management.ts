@@ -1,0 +1,147 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { ConfigError } from "../config/load";
+import type { PrivateApiConfig } from "../config/schema";
+
+/**
+ * Attaches the state backend the config asks for. Local by default (CDKTF's own default path);
+ * S3 with a per-environment key and S3-native locking (Terraform 1.10+) or a DynamoDB table.
+ */
+export function attachBackend(stack: TerraformStack, cfg: PrivateApiConfig): void {
+  const backend = cfg.backend;
+  if (backend.type === "local") {
+    if (backend.path) new LocalBackend(stack, { path: backend.path });
+    return;
+  }
+  const locking = backend.locking;
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: backend.key ?? `env/${cfg.name}/terraform.tfstate`,
+    region: backend.region ?? cfg.region,
+    encrypt: true,
+    kmsKeyId: backend.kmsKeyId,
+    dynamodbTable: locking === "lockfile" ? undefined : locking.dynamodbTable,
+  });
+  // CDKTF 0.21 predates use_lockfile; Terraform 1.10+ reads it from the backend block.
+  if (locking === "lockfile") stack.addOverride("terraform.backend.s3.use_lockfile", true);
+}
+
+/** Import id formats we can check, by resource type; other types take any non-empty id. */
+const IMPORT_ID_FORMATS: Record<string, [RegExp, string]> = {
+  aws_lb: [
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/(net|app)\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
+    "a load balancer ARN",
+  ],
+  aws_lb_listener: [
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(net|app)\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/,
+    "a listener ARN",
+  ],
+  aws_lb_target_group: [
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
+    "a target group ARN",
+  ],
+  aws_vpc: [/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"],
+  aws_subnet: [/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)"],
+  aws_security_group: [/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)"],
+  aws_api_gateway_vpc_link: [/^[a-z0-9]{5,12}$/, "a VPC link id"],
+  aws_api_gateway_rest_api: [/^[a-z0-9]{10}$/, "a REST API id"],
+  aws_apigatewayv2_api: [/^[a-z0-9]{10}$/, "an HTTP API id"],
+  aws_apigatewayv2_vpc_link: [/^[a-z0-9]{5,12}$/, "a VPC link id"],
+  aws_ecs_cluster: [/^[A-Za-z0-9_-]{1,255}$/, "a cluster name"],
+};
+
+/** The Terraform resource a construct path names: the construct itself, or its "Resource" child. */
+function resourceAt(stack: TerraformStack, path: string): TerraformResource | undefined {
+  let node: IConstruct | undefined = stack;
+  for (const part of path.split("/").filter(Boolean)) node = node?.node.tryFindChild(part);
+  if (node instanceof TerraformResource) return node;
+  const primary = node?.node.tryFindChild("Resource");
+  return primary instanceof TerraformResource ? primary : undefined;
+}
+
+/** Construct paths (inside the stack) of the resources a config can adopt: every construct's primary resource. */
+export function adoptableResources(stack: TerraformStack): string[] {
+  return stack.node
+    .findAll()
+    .filter((c) => c instanceof TerraformResource)
+    .map((c) => c.node.path.slice(stack.node.path.length + 1).replace(/\/Resource$/, ""))
+    .sort();
+}
+
+/**
+ * Turns `adopt` entries into Terraform import blocks, so a plan takes over existing resources
+ * instead of creating them. Unknown construct paths and ids of the wrong form are config errors.
+ */
+export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  cfg.adopt.forEach((entry, i) => {
+    const resource = resourceAt(stack, entry.resource);
+    if (!resource) {
+      const top = [...new Set(adoptableResources(stack).map((p) => p.split("/")[0]))].join(", ");
+      problems.push(`adopt[${i}].resource: no resource at "${entry.resource}"; top-level constructs are ${top}`);
+      return;
+    }
+    if (seen.has(entry.resource)) {
+      problems.push(`adopt[${i}].resource: "${entry.resource}" is adopted twice`);
+      return;
+    }
+    seen.add(entry.resource);
+    const format = IMPORT_ID_FORMATS[resource.terraformResourceType];
+    if (format && !format[0].test(entry.id)) {
+      problems.push(
+        `adopt[${i}].id: "${entry.resource}" is an ${resource.terraformResourceType}, whose import id must be ${format[1]} (got "${entry.id}")`,
+      );
+      return;
+    }
+    resource.importFrom(entry.id);
+  });
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `Invalid config (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      problems,
+    );
+  }
+}
+
+/**
+ * Moved blocks for renamed services: every resource whose construct path carries an old service
+ * name (as `Service-orders`, `Listener-orders`, `HostPort-orders`, ...) moves from the address it had
+ * under the old name. `buildOld` builds the stack for the config as it was before the renames.
+ */
+export function applyRenames(
+  stack: TerraformStack,
+  cfg: PrivateApiConfig,
+  buildOld: (scope: App, old: PrivateApiConfig) => TerraformStack,
+): void {
+  const renames = Object.entries(cfg.renames.services);
+  if (renames.length === 0) return;
+  const toOld = new Map(renames.map(([oldName, newName]) => [newName, oldName]));
+  const oldName = (n: string) => toOld.get(n) ?? n;
+  const oldConfig: PrivateApiConfig = {
+    ...cfg,
+    services: cfg.services.map((s) => ({ ...s, name: oldName(s.name) })),
+    routes: cfg.routes.map((r) => ({ ...r, service: oldName(r.service) })),
+    renames: { services: {} },
+    adopt: [],
+  };
+  // Built in a scratch app that is never synthesised; only its logical ids are read.
+  const oldStack = buildOld(new App({ outdir: mkdtempSync(join(tmpdir(), "renames-")), skipValidation: true }), oldConfig);
+  const rename = (segment: string) =>
+    renames.reduce(
+      (seg, [from, to]) => seg.replace(new RegExp(`(^|-)${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-|$)`), `$1${to}$2`),
+      segment,
+    );
+  for (const old of oldStack.node.findAll()) {
+    if (!(old instanceof TerraformResource)) continue;
+    const relative = old.node.path.slice(oldStack.node.path.length + 1);
+    const renamed = relative.split("/").map(rename).join("/");
+    if (renamed === relative) continue;
+    const current = resourceAt(stack, renamed);
+    if (!current || current.terraformResourceType !== old.terraformResourceType) continue;
+    current.moveFromId(`${old.terraformResourceType}.${oldStack.getLogicalId(old)}`);
+  }
+}
