@@ -1,0 +1,358 @@
+/**
+ * A Markdown review of a Terraform plan for pull requests, from `terraform show -json <planfile>`.
+ * Pure: no I/O, the same plan always gives the same review.
+ *
+ * It says what would cause downtime (replacing or destroying a load balancer, listener, VPC link,
+ * API, stage or cluster), lists every security-relevant change with its before and after values,
+ * and names the resource types it has no rule for, so reviewers know what it did not look at.
+ */
+
+/** The parts of `terraform show -json` output the review reads. */
+export interface TerraformShowJson {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly ResourceChange[];
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  /** `managed` or `data`; data sources are not reviewed. */
+  readonly mode?: string;
+  readonly name?: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: Record<string, unknown> | null;
+    readonly after?: Record<string, unknown> | null;
+    /** Attributes only known after apply: `true`, or nested objects/arrays of booleans. */
+    readonly after_unknown?: Record<string, unknown> | boolean | null;
+    readonly before_sensitive?: Record<string, unknown> | boolean | null;
+    readonly after_sensitive?: Record<string, unknown> | boolean | null;
+    /** For replacements: the attribute paths that force them. */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+}
+
+export type ChangeKind = "create" | "update" | "replace" | "delete";
+
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+}
+
+export interface PlanReview {
+  readonly markdown: string;
+  /** True when the plan deletes or replaces anything. */
+  readonly destructive: boolean;
+  /** Per resource type, for types with at least one change. */
+  readonly counts: Record<string, ChangeCounts>;
+}
+
+export interface ReviewOptions {
+  /** Heading of the review (for example the stack name). */
+  readonly title?: string;
+}
+
+/** Types whose replacement or destruction interrupts traffic, with what they are. */
+export const DOWNTIME_TYPES: Readonly<Record<string, string>> = {
+  aws_lb: "load balancer",
+  aws_lb_listener: "listener",
+  aws_api_gateway_vpc_link: "VPC link",
+  aws_apigatewayv2_vpc_link: "VPC link",
+  aws_api_gateway_rest_api: "API",
+  aws_apigatewayv2_api: "API",
+  aws_api_gateway_stage: "stage",
+  aws_apigatewayv2_stage: "stage",
+  aws_ecs_cluster: "cluster",
+};
+
+/** Security-relevant types and the attributes shown for them. */
+export const SECURITY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_vpc_security_group_ingress_rule: [
+    "security_group_id",
+    "ip_protocol",
+    "from_port",
+    "to_port",
+    "cidr_ipv4",
+    "cidr_ipv6",
+    "prefix_list_id",
+    "referenced_security_group_id",
+  ],
+  aws_vpc_security_group_egress_rule: [
+    "security_group_id",
+    "ip_protocol",
+    "from_port",
+    "to_port",
+    "cidr_ipv4",
+    "cidr_ipv6",
+    "prefix_list_id",
+    "referenced_security_group_id",
+  ],
+  aws_security_group_rule: [
+    "type",
+    "security_group_id",
+    "protocol",
+    "from_port",
+    "to_port",
+    "cidr_blocks",
+    "ipv6_cidr_blocks",
+    "prefix_list_ids",
+    "source_security_group_id",
+    "self",
+  ],
+  aws_security_group: ["ingress"],
+  aws_iam_role: ["assume_role_policy", "managed_policy_arns", "inline_policy", "permissions_boundary"],
+  aws_iam_role_policy: ["role", "policy"],
+  aws_iam_policy: ["policy"],
+  aws_iam_role_policy_attachment: ["role", "policy_arn"],
+  aws_lambda_permission: ["function_name", "action", "principal", "source_arn", "source_account"],
+  aws_api_gateway_method: ["http_method", "authorization", "authorizer_id", "authorization_scopes", "api_key_required"],
+  aws_apigatewayv2_route: ["route_key", "authorization_type", "authorizer_id", "authorization_scopes", "api_key_required"],
+  aws_api_gateway_authorizer: ["type", "provider_arns", "authorizer_uri", "identity_source", "authorizer_result_ttl_in_seconds"],
+  aws_apigatewayv2_authorizer: ["authorizer_type", "authorizer_uri", "identity_sources", "jwt_configuration"],
+  aws_lb: ["internal"],
+};
+
+/** At most this many entries per list, so the review fits a PR comment. */
+const MAX_ITEMS = 40;
+/** Values longer than this are cut. */
+const MAX_VALUE = 160;
+
+const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
+
+function kindOf(actions: readonly string[]): ChangeKind | undefined {
+  const key = actions.join(",");
+  if (key === "create") return "create";
+  if (key === "update") return "update";
+  if (key === "delete") return "delete";
+  if (key === "delete,create" || key === "create,delete") return "replace";
+  return undefined; // no-op, read, forget
+}
+
+const VERB: Record<ChangeKind, string> = { create: "create", update: "update", replace: "replace", delete: "destroy" };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function attr(values: Record<string, unknown> | null | undefined, name: string): unknown {
+  return isRecord(values) ? values[name] : undefined;
+}
+
+function flagged(marks: Record<string, unknown> | boolean | null | undefined, name: string): boolean {
+  if (marks === true) return true;
+  if (!isRecord(marks)) return false;
+  const mark = marks[name];
+  return mark === true || (isRecord(mark) && Object.keys(mark).length > 0) || (Array.isArray(mark) && mark.some((m) => m !== false));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** A compact one-line form of an IAM policy document: `Allow a,b on x; Deny ...`. */
+function summarisePolicy(text: string): string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const raw = attr(isRecord(doc) ? doc : null, "Statement");
+  const statements = Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : undefined;
+  if (statements === undefined) return undefined;
+  const list = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(",") : isRecord(v) ? JSON.stringify(v) : String(v ?? "-"));
+  return statements
+    .filter(isRecord)
+    .map((s) => {
+      const who = s.Principal !== undefined ? ` for ${list(s.Principal)}` : "";
+      const what = s.Action !== undefined ? list(s.Action) : `not ${list(s.NotAction)}`;
+      const where =
+        s.Resource !== undefined ? ` on ${list(s.Resource)}` : s.NotResource !== undefined ? ` not on ${list(s.NotResource)}` : "";
+      return `${String(s.Effect ?? "?")} ${what}${where}${who}`;
+    })
+    .join("; ");
+}
+
+function formatValue(value: unknown, opts: { unknown?: boolean; sensitive?: boolean } = {}): string {
+  if (opts.sensitive) return "(sensitive)";
+  if (opts.unknown) return "(known after apply)";
+  if (value === undefined || value === null) return "(none)";
+  if (typeof value === "string") {
+    const policy = value.trimStart().startsWith("{") ? summarisePolicy(value) : undefined;
+    return `\`${cut(policy ?? value).replace(/`/g, "'")}\``;
+  }
+  return `\`${cut(JSON.stringify(value)).replace(/`/g, "'")}\``;
+}
+
+/** Open CIDRs in a value: a string, a list of strings, or security group ingress blocks. */
+function openCidrs(value: unknown): string[] {
+  if (typeof value === "string") return OPEN_CIDRS.has(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(openCidrs);
+  if (isRecord(value)) return [...openCidrs(value.cidr_blocks), ...openCidrs(value.ipv6_cidr_blocks)];
+  return [];
+}
+
+interface Finding {
+  /** Loud flags (open ingress, no authorization, internet-facing, wildcard grants). */
+  readonly alarms: string[];
+  /** `attribute: before → after` for the attributes shown. */
+  readonly details: string[];
+}
+
+function newOpenIngress(change: ResourceChange, kind: ChangeKind, attrs: readonly string[]): string[] {
+  const { before, after } = change.change;
+  if (kind === "delete") return [];
+  const ingress =
+    change.type === "aws_vpc_security_group_ingress_rule" ||
+    change.type === "aws_security_group" ||
+    (change.type === "aws_security_group_rule" && attr(after, "type") === "ingress");
+  if (!ingress) return [];
+  const was = new Set(attrs.flatMap((a) => openCidrs(attr(before, a))));
+  return [...new Set(attrs.flatMap((a) => openCidrs(attr(after, a))))].filter((c) => !was.has(c));
+}
+
+function judgeSecurity(change: ResourceChange, kind: ChangeKind): Finding {
+  const attrs = SECURITY_ATTRIBUTES[change.type] ?? [];
+  const { before, after, after_unknown, before_sensitive, after_sensitive } = change.change;
+  const details: string[] = [];
+  for (const a of attrs) {
+    const b = attr(before, a);
+    const f = attr(after, a);
+    const unknown = flagged(after_unknown, a);
+    const show = (v: unknown, which: "before" | "after") =>
+      formatValue(v, which === "after" ? { unknown, sensitive: flagged(after_sensitive, a) } : { sensitive: flagged(before_sensitive, a) });
+    if (kind === "create") {
+      if (!isEmpty(f) || unknown) details.push(`${a}: ${show(f, "after")}`);
+    } else if (kind === "delete") {
+      if (!isEmpty(b)) details.push(`${a}: ${show(b, "before")}`);
+    } else if (!sameValue(b, f) || unknown) {
+      details.push(`${a}: ${show(b, "before")} → ${show(f, "after")}`);
+    }
+  }
+
+  const alarms: string[] = [];
+  for (const cidr of newOpenIngress(change, kind, attrs)) alarms.push(`new ingress from **${cidr}**`);
+  if (kind !== "delete") {
+    const authAttr =
+      change.type === "aws_api_gateway_method" ? "authorization" : change.type === "aws_apigatewayv2_route" ? "authorization_type" : "";
+    if (authAttr !== "" && attr(after, authAttr) === "NONE" && attr(before, authAttr) !== "NONE") {
+      alarms.push(`${authAttr} **NONE**: anyone can call it`);
+    }
+    if (change.type === "aws_lb" && attr(after, "internal") === false && attr(before, "internal") !== false) {
+      alarms.push("**internet-facing** load balancer (internal = false)");
+    }
+    if (change.type === "aws_lambda_permission" && attr(after, "principal") === "*")
+      alarms.push("any principal (`*`) may invoke the function");
+    for (const a of ["policy", "assume_role_policy"]) {
+      const text = attr(after, a);
+      if (typeof text === "string" && !sameValue(attr(before, a), text) && /"(Action|Principal)"\s*:\s*(\[\s*)?"\*"/.test(text)) {
+        alarms.push(`${a} grants a wildcard (\`"*"\`) action or principal`);
+      }
+    }
+  }
+  return { alarms, details };
+}
+
+function limit(lines: readonly string[]): string[] {
+  return lines.length <= MAX_ITEMS ? [...lines] : [...lines.slice(0, MAX_ITEMS), `- … and ${lines.length - MAX_ITEMS} more`];
+}
+
+/** Reviews a plan (`terraform show -json` output) for a pull request. */
+export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {}): PlanReview {
+  const counts: Record<string, ChangeCounts> = {};
+  const downtime: string[] = [];
+  const alarms: string[] = [];
+  const security: string[] = [];
+  const notJudged = new Map<string, Map<string, number>>();
+
+  const changes = (plan.resource_changes ?? []).filter((c) => (c.mode ?? "managed") === "managed");
+  for (const change of [...changes].sort((a, b) => a.address.localeCompare(b.address))) {
+    const kind = kindOf(change.change.actions);
+    if (kind === undefined) continue;
+    const count = (counts[change.type] ??= { create: 0, update: 0, replace: 0, delete: 0 });
+    count[kind] += 1;
+
+    const judged = change.type in DOWNTIME_TYPES || change.type in SECURITY_ATTRIBUTES;
+    if (change.type in DOWNTIME_TYPES && (kind === "replace" || kind === "delete")) {
+      const forcedBy = (change.change.replace_paths ?? []).map((p) => p.join("."));
+      const why = forcedBy.length > 0 ? `, forced by ${forcedBy.map((p) => `\`${p}\``).join(", ")}` : "";
+      downtime.push(`- **${VERB[kind].toUpperCase()}** \`${change.address}\` (${DOWNTIME_TYPES[change.type]}${why})`);
+    }
+    if (change.type in SECURITY_ATTRIBUTES) {
+      const finding = judgeSecurity(change, kind);
+      for (const alarm of finding.alarms) alarms.push(`- 🚨 \`${change.address}\`: ${alarm}`);
+      const details = finding.details.length > 0 ? finding.details.join("; ") : "no security-relevant attribute changes";
+      security.push(`- ${VERB[kind]} \`${change.address}\`: ${details}`);
+    }
+    if (!judged) {
+      const byAction = notJudged.get(change.type) ?? new Map<string, number>();
+      byAction.set(VERB[kind], (byAction.get(VERB[kind]) ?? 0) + 1);
+      notJudged.set(change.type, byAction);
+    }
+  }
+
+  const totals: ChangeCounts = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const c of Object.values(counts)) for (const k of Object.keys(totals) as ChangeKind[]) totals[k] += c[k];
+  const destructive = totals.replace + totals.delete > 0;
+
+  const md: string[] = [`## ${options.title ?? "Terraform plan review"}`, ""];
+  if (downtime.length > 0) {
+    md.push(
+      "### ⚠️ Downtime",
+      "",
+      "> [!WARNING]",
+      "> **Replacing or destroying these interrupts traffic through the API.**",
+      "",
+      ...limit(downtime),
+      "",
+    );
+  }
+  md.push(
+    `**Plan: ${totals.create} to add, ${totals.update} to change, ${totals.replace} to replace, ${totals.delete} to destroy.**` +
+      (destructive ? " Destructive: it deletes or replaces resources." : ""),
+    "",
+  );
+  if (alarms.length > 0) md.push("### 🚨 Security flags", "", ...limit(alarms), "");
+
+  const types = Object.keys(counts).sort();
+  if (types.length === 0) {
+    md.push("No changes.", "");
+  } else {
+    md.push(
+      "### Changes by resource type",
+      "",
+      "| Resource type | Add | Change | Replace | Destroy |",
+      "| --- | ---: | ---: | ---: | ---: |",
+    );
+    for (const type of types) {
+      const c = counts[type];
+      md.push(`| \`${type}\` | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} |`);
+    }
+    md.push("");
+  }
+  if (security.length > 0) md.push("### Security-relevant changes", "", ...limit(security), "");
+  if (notJudged.size > 0) {
+    const lines = [...notJudged.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([type, byAction]) =>
+          `- \`${type}\`: ${[...byAction.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([verb, n]) => `${verb} ×${n}`)
+            .join(", ")}`,
+      );
+    md.push("### Not judged", "", "No rule looks at these types; review them yourself:", "", ...limit(lines), "");
+  }
+  return { markdown: md.join("\n"), destructive, counts };
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run plan`: synthesises the stack (PRIVATE_API_CONFIG or the embedded default, like main.ts),
+ * runs `terraform init`, `terraform plan -out tfplan` and `terraform show -json tfplan` in the
+ * stack directory, and writes a Markdown review for pull requests to
+ * `<outdir>/stacks/<name>/plan-review.md` (also printed).
+ *
+ *   npm run plan                       # the user's credentials and backend
+ *   npm run plan -- --offline          # no credentials: dummy ones, no refresh, throw-away state
+ *   npm run plan -- --offline --state terraform.tfstate
+ *                                      # offline, planned against a copy of an existing state
+ *
+ * Exit codes: 0 the plan is not destructive, 2 it deletes or replaces something, 1 an error.
+ * CDKTF_OUTDIR sets the output directory (default `cdktf.out`), as for `npm run synth`.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfigFromEnv } from "../lib/config/load";
+import { reviewPlan } from "../lib/review/plan-review";
+import { synthesize } from "../lib/synth";
+import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "../lib/tooling/terraform";
+
+const USAGE = `Usage: npm run plan -- [--offline [--state <terraform.tfstate>]] [--title <text>]
+
+  --offline        plan without credentials (dummy credentials, no refresh, throw-away state);
+                   needs the hashicorp/aws provider in a filesystem mirror (TF_PROVIDER_MIRROR)
+  --state <file>   with --offline: plan against a copy of this state file
+  --title <text>   heading of the review (default: "Plan review: <stack name>")
+  -h, --help       this text
+
+Exit codes: 0 not destructive, 2 deletes or replaces resources, 1 error.`;
+
+/** An error meant for people: printed as is, no stack trace. */
+class UsageError extends Error {}
+
+function parse(argv: string[]): { offline: boolean; state?: string; title?: string; help: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        offline: { type: "boolean", default: false },
+        state: { type: "string" },
+        title: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.state !== undefined && !values.offline) throw new UsageError(`--state needs --offline\n\n${USAGE}`);
+  return { offline: values.offline, state: values.state, title: values.title, help: values.help };
+}
+
+function main(argv: string[]): number {
+  const args = parse(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfigFromEnv(process.env);
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const { warnings } = synthesize(config, outdir);
+  for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
+  const stackDir = join(outdir, "stacks", config.name);
+
+  const tf = args.offline ? locateTerraform(process.env) : locateUserTerraform(process.env);
+  if (typeof tf === "string") throw new UsageError(tf);
+  process.stderr.write(`Planning "${config.name}" in ${stackDir}${args.offline ? " (offline)" : ""}...\n`);
+  const { plan, planPath } = initAndPlan(tf, stackDir, {
+    offline: args.offline,
+    region: config.region,
+    initialState: args.state,
+  });
+
+  const review = reviewPlan(plan, { title: args.title ?? `Plan review: ${config.name}` });
+  const reviewPath = join(stackDir, "plan-review.md");
+  writeFileSync(reviewPath, review.markdown);
+  process.stdout.write(`${review.markdown}\n`);
+  process.stderr.write(`Wrote ${reviewPath} (plan: ${planPath})${review.destructive ? "; the plan is destructive" : ""}\n`);
+  return review.destructive ? 2 : 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof TerraformError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exitCode = 1;
+}
