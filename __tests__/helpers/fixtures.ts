@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { ConfigError } from "../../lib/config/load";
@@ -46,4 +46,16 @@ export function configErrorOf(fn: () => unknown): string {
 /** A fresh parsed copy of examples/<name>.json, loosely typed so tests can change one thing at a time. */
 export function exampleConfig(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.json`), "utf8"));
+}
+
+/** The embedded default and every examples/*.json, by name, as the tests that cover "every example" read them. */
+export function allConfigs(): [string, unknown][] {
+  const dir = join(__dirname, "..", "..", "examples");
+  return [
+    ["embedded default", DEFAULT_CONFIG],
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f): [string, unknown] => [`examples/${f}`, JSON.parse(readFileSync(join(dir, f), "utf8"))]),
+  ];
 }

@@ -4,19 +4,10 @@
  * every example. A change here must be deliberate: review the snapshot diff, add renames
  * (moved blocks) where resources were renamed, then run `npx jest -u` on this file.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import { allConfigs } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 
-const examplesDir = join(__dirname, "..", "..", "examples");
-const configs: [string, unknown][] = [
-  ["embedded default", DEFAULT_CONFIG],
-  ...readdirSync(examplesDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f): [string, unknown] => [`examples/${f}`, JSON.parse(readFileSync(join(examplesDir, f), "utf8"))]),
-];
+const configs: [string, unknown][] = allConfigs();
 
 test.each(configs)("%s keeps its resource addresses", (_name, input) => {
   const { json } = synthToTemp(input);

@@ -2,22 +2,13 @@
  * Terraform is the final judge: the default config and every example are synthesised, checked
  * structurally, then init / validate / plan run against the real hashicorp/aws provider, offline.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { bridgeMode } from "../../lib/config/semantics";
 import { describeWithTerraform, initValidatePlan, validateOnly } from "../helpers/terraform";
 import { structuralViolations } from "../helpers/structure";
+import { allConfigs } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack } from "../helpers/synth";
 
-const examplesDir = join(__dirname, "..", "..", "examples");
-const inputs: [string, unknown][] = [
-  ["embedded default", DEFAULT_CONFIG],
-  ...readdirSync(examplesDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f): [string, unknown] => [`examples/${f}`, JSON.parse(readFileSync(join(examplesDir, f), "utf8"))]),
-];
+const inputs: [string, unknown][] = allConfigs();
 // Synthesised once; the structural tests and the plans read the same output.
 const configs: [string, SynthesisedStack][] = inputs.map(([name, input]) => [name, synthToTemp(input)]);
 

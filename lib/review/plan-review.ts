@@ -68,28 +68,22 @@ export const DOWNTIME_TYPES: Readonly<Record<string, string>> = {
   aws_ecs_cluster: "cluster",
 };
 
+/** What identifies a security group rule (ingress or egress alike). */
+const SG_RULE_ATTRIBUTES = [
+  "security_group_id",
+  "ip_protocol",
+  "from_port",
+  "to_port",
+  "cidr_ipv4",
+  "cidr_ipv6",
+  "prefix_list_id",
+  "referenced_security_group_id",
+] as const;
+
 /** Security-relevant types and the attributes shown for them. */
 export const SECURITY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
-  aws_vpc_security_group_ingress_rule: [
-    "security_group_id",
-    "ip_protocol",
-    "from_port",
-    "to_port",
-    "cidr_ipv4",
-    "cidr_ipv6",
-    "prefix_list_id",
-    "referenced_security_group_id",
-  ],
-  aws_vpc_security_group_egress_rule: [
-    "security_group_id",
-    "ip_protocol",
-    "from_port",
-    "to_port",
-    "cidr_ipv4",
-    "cidr_ipv6",
-    "prefix_list_id",
-    "referenced_security_group_id",
-  ],
+  aws_vpc_security_group_ingress_rule: SG_RULE_ATTRIBUTES,
+  aws_vpc_security_group_egress_rule: SG_RULE_ATTRIBUTES,
   aws_security_group_rule: [
     "type",
     "security_group_id",
