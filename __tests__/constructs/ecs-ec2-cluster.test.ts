@@ -288,3 +288,17 @@ describe("EcsEc2Cluster instance role", () => {
     });
   });
 });
+
+describe("EcsEc2Cluster on an existing cluster", () => {
+  test("creates nothing of the cluster, only the host-port rules on the given instance group", () => {
+    // GIVEN
+    const existing = { clusterName: "shared-ec2", instanceSecurityGroupId: "sg-0d1e2f3a4b5c60718" };
+    // WHEN
+    const json = JSON.parse(synthCluster({ ...LAUNCH_TEMPLATE, existing }, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
+    // THEN
+    expect(Object.keys(json.resource).sort()).toEqual(["aws_vpc_security_group_ingress_rule"]);
+    for (const [, rule] of resourcesOf(json, "aws_vpc_security_group_ingress_rule")) {
+      expect(rule).toMatchObject({ security_group_id: existing.instanceSecurityGroupId, referenced_security_group_id: NLB_SG });
+    }
+  });
+});

@@ -204,6 +204,15 @@ const cluster = z.strictObject({
   desiredCapacity: z.number().int().min(0).max(1000).default(2),
   capacity: z.discriminatedUnion("type", [launchTemplate, launchConfiguration]).prefault({ type: "launchTemplate" }),
   rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(30),
+  existing: z
+    .strictObject({
+      clusterName: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { message: "must be an ECS cluster name" }),
+      instanceSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" }),
+    })
+    .optional()
+    .describe(
+      "Run the services on an existing ECS cluster with EC2 capacity: nothing of the cluster is created, and its instances' security group gets the host-port rules. The size and capacity fields are then not used.",
+    ),
 });
 
 const arn = (service: string, example: string) =>

@@ -196,7 +196,7 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
         `service "${svc.name}" is behind the ALB, whose target groups check HTTP or HTTPS: set healthCheck.protocol and healthCheck.path`,
       );
     }
-    if (svc.hostPort !== 0 && svc.desiredCount > cfg.cluster.maxSize) {
+    if (svc.hostPort !== 0 && !cfg.cluster.existing && svc.desiredCount > cfg.cluster.maxSize) {
       fail(
         ctx,
         ["services", i, "desiredCount"],

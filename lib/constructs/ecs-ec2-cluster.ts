@@ -54,17 +54,26 @@ export interface EcsEc2ClusterProps {
 export class EcsEc2Cluster extends Construct {
   /** Name of the ECS cluster. */
   public readonly clusterName: string;
-  /** ARN of the ECS cluster. */
+  /** ARN of the ECS cluster (its name, for an existing one: ECS accepts either). */
   public readonly clusterArn: string;
   /** Id of the instances' security group. */
   public readonly instanceSecurityGroupId: string;
-  /** Name of the autoscaling group. */
-  public readonly autoScalingGroupName: string;
+  /** Name of the autoscaling group; none for an existing cluster. */
+  public readonly autoScalingGroupName?: string;
 
   constructor(scope: Construct, id: string, props: EcsEc2ClusterProps) {
     super(scope, id);
     const cfg = props.cluster;
     const partition = partitionOf(props.region);
+
+    if (cfg.existing) {
+      // Someone else's cluster and instances: only the rules our services need go on their group.
+      this.clusterName = cfg.existing.clusterName;
+      this.clusterArn = cfg.existing.clusterName;
+      this.instanceSecurityGroupId = cfg.existing.instanceSecurityGroupId;
+      this.addHostPortRules(this.instanceSecurityGroupId, props);
+      return;
+    }
 
     const cluster = new EcsCluster(this, "Resource", {
       name: props.name,
@@ -94,16 +103,7 @@ export class EcsEc2Cluster extends Construct {
       tags: { Name: `${props.name}-ecs-instances` },
     });
     this.instanceSecurityGroupId = sg.id;
-    for (const rule of props.hostPorts ?? []) {
-      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.id}`, {
-        securityGroupId: sg.id,
-        description: `${rule.id}: load balancer traffic and health checks`,
-        ipProtocol: "tcp",
-        fromPort: rule.fromPort,
-        toPort: rule.toPort ?? rule.fromPort,
-        ...(rule.sourceSecurityGroupId ? { referencedSecurityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
-      });
-    }
+    this.addHostPortRules(sg.id, props);
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the
     // services themselves usually call databases and other APIs. Exposure is an ingress question.
     new VpcSecurityGroupEgressRule(this, "AllOutbound", {
@@ -170,6 +170,19 @@ export class EcsEc2Cluster extends Construct {
         launchConfiguration: launchConfig.name,
       });
       this.autoScalingGroupName = asg.name;
+    }
+  }
+
+  private addHostPortRules(securityGroupId: string, props: EcsEc2ClusterProps): void {
+    for (const rule of props.hostPorts ?? []) {
+      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.id}`, {
+        securityGroupId,
+        description: `${rule.id}: load balancer traffic and health checks`,
+        ipProtocol: "tcp",
+        fromPort: rule.fromPort,
+        toPort: rule.toPort ?? rule.fromPort,
+        ...(rule.sourceSecurityGroupId ? { referencedSecurityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
+      });
     }
   }
 }
