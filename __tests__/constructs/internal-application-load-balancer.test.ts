@@ -130,3 +130,26 @@ test("routeOf names an unknown service", () => {
   });
   expect(() => alb.routeOf("billing")).toThrow(/no target group for service "billing"/);
 });
+
+test("on an existing ALB and listener: only target groups, offset rules and egress on its group", () => {
+  // GIVEN
+  const existing = {
+    loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:890123456789:loadbalancer/app/shared-internal/6f4e3d2c1b0a9988",
+    listenerArn: "arn:aws:elasticloadbalancing:eu-west-1:890123456789:listener/app/shared-internal/6f4e3d2c1b0a9988/aa11bb22cc33dd44",
+    securityGroupId: "sg-0e1f2a3b4c5d60718",
+    https: false,
+  };
+  // WHEN
+  const { json } = build({ existing, rulePriorityOffset: 1000 });
+  // THEN
+  expect(resourcesOf(json, "aws_lb")).toEqual([]);
+  expect(resourcesOf(json, "aws_lb_listener")).toEqual([]);
+  expect(resourcesOf(json, "aws_security_group")).toEqual([]);
+  const rules = resourcesOf(json, "aws_lb_listener_rule").map(([, r]) => r);
+  expect(rules).toHaveLength(4);
+  for (const r of rules) {
+    expect(r.listener_arn).toBe(existing.listenerArn);
+    expect(r.priority as number).toBeGreaterThan(1000);
+  }
+  for (const [, e] of resourcesOf(json, "aws_vpc_security_group_egress_rule")) expect(e.security_group_id).toBe(existing.securityGroupId);
+});

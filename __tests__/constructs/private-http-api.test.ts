@@ -30,7 +30,7 @@ interface LoadBalancers {
 }
 
 /**
- * Two routes to the ALB's HTTPS listener (each reading `alb.listener.arn` anew, as the stack does,
+ * Two routes to the ALB's HTTPS listener (each reading `alb.listenerArn` anew, as the stack does,
  * so each gets its own token), one to the NLB's inventory port.
  */
 function defaultRoutes({ alb, nlb }: LoadBalancers): HttpApiRoute[] {
@@ -38,13 +38,13 @@ function defaultRoutes({ alb, nlb }: LoadBalancers): HttpApiRoute[] {
     {
       path: "/orders",
       methods: ["GET", "POST"],
-      target: { listenerArn: alb.listener.arn, https: true, serverName: ALB_SERVER_NAME },
+      target: { listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
       authorization: "AWS_IAM",
     },
     {
       path: "/orders/{proxy+}",
       methods: ["ANY"],
-      target: { listenerArn: alb.listener.arn, https: true, serverName: ALB_SERVER_NAME },
+      target: { listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
       authorization: { authorizer: "users", scopes: ["orders/read", "orders/write"] },
     },
     {
@@ -631,7 +631,7 @@ describe("PrivateHttpApi rejects", () => {
   test("an HTTPS target without a server name", () => {
     expect(() =>
       build(({ alb }) => ({
-        routes: [{ path: "/orders", methods: ["GET"], target: { listenerArn: alb.listener.arn, https: true }, authorization: "AWS_IAM" }],
+        routes: [{ path: "/orders", methods: ["GET"], target: { listenerArn: alb.listenerArn, https: true }, authorization: "AWS_IAM" }],
       })),
     ).toThrow(/route \/orders targets an HTTPS listener but target.serverName is not set/);
   });
@@ -643,13 +643,13 @@ describe("PrivateHttpApi rejects", () => {
           {
             path: "/a",
             methods: ["GET"],
-            target: { listenerArn: alb.listener.arn, https: true, serverName: "a.example.com" },
+            target: { listenerArn: alb.listenerArn, https: true, serverName: "a.example.com" },
             authorization: "AWS_IAM",
           },
           {
             path: "/b",
             methods: ["GET"],
-            target: { listenerArn: alb.listener.arn, https: true, serverName: "b.example.com" },
+            target: { listenerArn: alb.listenerArn, https: true, serverName: "b.example.com" },
             authorization: "AWS_IAM",
           },
         ],

@@ -54,7 +54,7 @@ describe.each(configs)("%s", (_name, stack) => {
     const services = stack.config.services.length;
     const behindAlb = stack.config.services.filter((s) => s.via === "alb").length;
     const bridged = behindAlb > 0 && bridgeMode(stack.config) !== "none" ? 1 : 0;
-    const albListener = behindAlb > 0 ? 1 : 0;
+    const albListener = behindAlb > 0 && !stack.config.alb?.existing ? 1 : 0;
     expect(count("aws_lb")).toBe(1 + albListener);
     expect(count("aws_lb_listener")).toBe(services - behindAlb + bridged + albListener);
     expect(count("aws_lb_target_group")).toBe(services + bridged);

@@ -187,6 +187,31 @@ const alb = z.strictObject({
     .optional()
     .describe("Serve HTTPS on the ALB listener with this certificate"),
   sslPolicy: z.string().min(1).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("TLS policy of the HTTPS listener"),
+  existing: z
+    .strictObject({
+      loadBalancerArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/, {
+          message: "must be an Application Load Balancer ARN",
+        }),
+      listenerArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/, {
+          message: "must be an ALB listener ARN",
+        }),
+      listenerPort: port,
+      https: z.boolean().default(false).describe("The listener speaks HTTPS"),
+      securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" }),
+      rulePriorityOffset: z
+        .number()
+        .int()
+        .min(0)
+        .max(49000)
+        .default(1000)
+        .describe("Added to our rule priorities, to stay clear of existing rules"),
+    })
+    .optional()
+    .describe("Use an existing internal ALB and listener: only target groups and listener rules are created"),
   serverName: z
     .string()
     .regex(/^[a-z0-9*.-]+$/, { message: "must be a DNS name" })

@@ -12,6 +12,7 @@ export const MAX_RULES_PER_ALB = 100;
 
 /** The bridge's listener port when the config does not set one. */
 export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): number {
+  if (cfg.alb?.existing) return cfg.alb.existing.listenerPort;
   const explicit = cfg.bridge && cfg.bridge.mode !== "none" ? cfg.bridge.port : undefined;
   return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
 }
@@ -56,7 +57,7 @@ function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
   derived.push(["IAM role", instanceRoleName(cfg.name), AWS_NAME_LIMITS.iamRole]);
   const albServices = cfg.services.filter((s) => s.via === "alb");
   if (albServices.length > 0) {
-    derived.push(["load balancer", albName(cfg.name), AWS_NAME_LIMITS.loadBalancer]);
+    if (!cfg.alb?.existing) derived.push(["load balancer", albName(cfg.name), AWS_NAME_LIMITS.loadBalancer]);
     derived.push(["target group", bridgeTargetGroupName(cfg.name), AWS_NAME_LIMITS.targetGroup]);
   }
   for (const [kind, value, limit] of derived) {
@@ -281,8 +282,15 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
     if (cfg.alb) fail(ctx, ["alb"], `alb is configured, but no service has via: "alb"`);
     return;
   }
+  const existing = cfg.alb?.existing;
+  if (existing && cfg.alb?.certificateArn) {
+    fail(ctx, ["alb", "certificateArn"], `an existing ALB keeps its own listener and certificate; set alb.existing.https instead`);
+  }
+  if (existing && cfg.bridge && cfg.bridge.mode !== "none" && cfg.bridge.port !== undefined && cfg.bridge.port !== existing.listenerPort) {
+    fail(ctx, ["bridge", "port"], `bridge port ${cfg.bridge.port} must equal the existing ALB listener's port ${existing.listenerPort}`);
+  }
   const subnets = cfg.network.type === "create" ? cfg.network.privateSubnetCidrs.length : cfg.network.privateSubnetIds.length;
-  if (subnets < 2) {
+  if (subnets < 2 && !existing) {
     fail(
       ctx,
       ["network", cfg.network.type === "create" ? "privateSubnetCidrs" : "privateSubnetIds"],

@@ -110,7 +110,7 @@ export class AlbBridge extends Construct {
         targetId: alb.loadBalancerArn,
         port,
         // An alb-type target must already have a listener on that port.
-        dependsOn: [alb.listener],
+        dependsOn: alb.listenerDependables,
       });
       new VpcSecurityGroupIngressRule(this, "AlbIngressFromNlb", {
         securityGroupId: alb.securityGroupId,

@@ -5,6 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { albName, albTargetGroupName } from "../config/names";
 import type { ServiceConfig } from "../config/schema";
@@ -42,6 +43,22 @@ export interface InternalApplicationLoadBalancerProps {
    * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
    */
   readonly sslPolicy?: string;
+  /**
+   * Use an existing internal ALB and listener: only target groups and listener rules are created,
+   * and the egress rules to the instances go on its security group.
+   * @default - a new ALB, security group and listener
+   */
+  readonly existing?: {
+    readonly loadBalancerArn: string;
+    readonly listenerArn: string;
+    readonly securityGroupId: string;
+    readonly https: boolean;
+  };
+  /**
+   * Added to every rule priority, to stay clear of rules someone else keeps on an existing listener.
+   * @default 0
+   */
+  readonly rulePriorityOffset?: number;
 }
 
 /**
@@ -57,8 +74,10 @@ export class InternalApplicationLoadBalancer extends Construct {
   public readonly loadBalancerArnSuffix: string;
   /** Id of the ALB's security group. */
   public readonly securityGroupId: string;
-  /** The listener the bridge forwards to. */
-  public readonly listener: LbListener;
+  /** ARN of the listener the bridge (or an HTTP API) forwards to. */
+  public readonly listenerArn: string;
+  /** What must exist before the listener may be used: our listener, or nothing for an existing one. */
+  public readonly listenerDependables: ITerraformDependable[];
   public readonly listenerPort: number;
   /** True when the listener speaks HTTPS. */
   public readonly https: boolean;
@@ -70,38 +89,48 @@ export class InternalApplicationLoadBalancer extends Construct {
     super(scope, id);
     this.services = props.services;
     this.listenerPort = props.listenerPort;
-    this.https = props.certificateArn !== undefined;
+    this.https = props.existing ? props.existing.https : props.certificateArn !== undefined;
 
-    const sg = new SecurityGroup(this, "SecurityGroup", {
-      name: albName(props.name),
-      description: "Internal ALB: only the NLB bridge may connect (rules added by the bridge)",
-      vpcId: props.vpcId,
-      tags: { Name: albName(props.name) },
-    });
-    this.securityGroupId = sg.id;
+    if (props.existing) {
+      this.securityGroupId = props.existing.securityGroupId;
+      this.loadBalancerArn = props.existing.loadBalancerArn;
+      this.loadBalancerArnSuffix = props.existing.loadBalancerArn.split(":loadbalancer/")[1] ?? props.existing.loadBalancerArn;
+      this.listenerArn = props.existing.listenerArn;
+      this.listenerDependables = [];
+    } else {
+      const sg = new SecurityGroup(this, "SecurityGroup", {
+        name: albName(props.name),
+        description: "Internal ALB: only the NLB bridge may connect (rules added by the bridge)",
+        vpcId: props.vpcId,
+        tags: { Name: albName(props.name) },
+      });
+      this.securityGroupId = sg.id;
 
-    const lb = new Lb(this, "Resource", {
-      name: albName(props.name),
-      loadBalancerType: "application",
-      internal: true,
-      subnets: props.subnetIds,
-      securityGroups: [sg.id],
-      dropInvalidHeaderFields: true,
-      tags: { Name: albName(props.name) },
-    });
-    this.loadBalancerArn = lb.arn;
-    this.loadBalancerArnSuffix = lb.arnSuffix;
+      const lb = new Lb(this, "Resource", {
+        name: albName(props.name),
+        loadBalancerType: "application",
+        internal: true,
+        subnets: props.subnetIds,
+        securityGroups: [sg.id],
+        dropInvalidHeaderFields: true,
+        tags: { Name: albName(props.name) },
+      });
+      this.loadBalancerArn = lb.arn;
+      this.loadBalancerArnSuffix = lb.arnSuffix;
 
-    this.listener = new LbListener(this, "Listener", {
-      loadBalancerArn: lb.arn,
-      port: props.listenerPort,
-      protocol: this.https ? "HTTPS" : "HTTP",
-      certificateArn: props.certificateArn,
-      sslPolicy: this.https ? (props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06") : undefined,
-      defaultAction: [
-        { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } },
-      ],
-    });
+      const listener = new LbListener(this, "Listener", {
+        loadBalancerArn: lb.arn,
+        port: props.listenerPort,
+        protocol: this.https ? "HTTPS" : "HTTP",
+        certificateArn: props.certificateArn,
+        sslPolicy: this.https ? (props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06") : undefined,
+        defaultAction: [
+          { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } },
+        ],
+      });
+      this.listenerArn = listener.arn;
+      this.listenerDependables = [listener];
+    }
 
     for (const svc of props.services) {
       const hc = svc.healthCheck;
@@ -128,8 +157,8 @@ export class InternalApplicationLoadBalancer extends Construct {
       const rules = svc.pathPatterns.map(
         (pattern) =>
           new LbListenerRule(this, `Rule-${svc.service}-${pattern.replace(/\//g, ":")}`, {
-            listenerArn: this.listener.arn,
-            priority: rulePriority(allPatterns(props.services), pattern),
+            listenerArn: this.listenerArn,
+            priority: (props.rulePriorityOffset ?? 0) + rulePriority(allPatterns(props.services), pattern),
             condition: [{ pathPattern: { values: [pattern] } }],
             action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
             tags: { Service: svc.service },

@@ -86,6 +86,8 @@ export class PrivateApiStack extends TerraformStack {
         listenerPort: port,
         certificateArn: cfg.alb?.certificateArn,
         sslPolicy: cfg.alb?.sslPolicy,
+        existing: cfg.alb?.existing,
+        rulePriorityOffset: cfg.alb?.existing?.rulePriorityOffset,
         services: albServices.map((s) => ({
           service: s.name,
           hostPort: s.hostPort,
@@ -168,7 +170,7 @@ export class PrivateApiStack extends TerraformStack {
           const svc = byName.get(r.service);
           const target =
             svc?.via === "alb" && alb
-              ? { listenerArn: alb.listener.arn, https: alb.https, serverName: cfg.alb?.serverName }
+              ? { listenerArn: alb.listenerArn, https: alb.https, serverName: cfg.alb?.serverName }
               : { listenerArn: requireNlb(r.service).portOf(r.service).listener.arn, https: false };
           return { path: r.path, methods: r.methods, authorization: r.authorization, target };
         }),
