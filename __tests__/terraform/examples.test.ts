@@ -37,6 +37,17 @@ test("there are examples of every network, capacity and bridge form", () => {
 });
 
 describe.each(configs)("%s", (_name, stack) => {
+  // Resource addresses are the contract with Terraform state: a changed address destroys and
+  // recreates real infrastructure unless a moved block says otherwise. A change here must be
+  // deliberate: review the snapshot diff, add renames (moved blocks) where resources were renamed,
+  // then run `npx jest -u` on this file.
+  test("keeps its resource addresses", () => {
+    const addresses = Object.entries(stack.json.resource)
+      .flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`))
+      .sort();
+    expect(addresses).toMatchSnapshot();
+  });
+
   test("is structurally private", () => {
     expect(structuralViolations(stack.json, optedOutMethods(stack))).toEqual([]);
   });
