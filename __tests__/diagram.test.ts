@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
 import type { PrivateApiConfig } from "../lib/config/schema";
-import { bridgeMode, bridgePort } from "../lib/config/semantics";
+import { bridgeMode, bridgePort, nlbPorts } from "../lib/config/semantics";
 import { escapeLabel, MERMAID_ID, readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
+import { assignNlbShards, nlbIndexOf } from "../lib/config/shards";
 
 const root = join(__dirname, "..");
 const examplesDir = join(root, "examples");
@@ -82,11 +83,16 @@ describe.each(all)("%s", (_name, config) => {
   test("shows the API type, stage and default authorization", () => {
     expect(mermaid).toContain(`API Gateway ${config.api.type === "rest" ? "REST" : "HTTP"} API<br/>stage ${config.api.stageName}`);
     expect(mermaid).toContain("default auth AWS_IAM");
-    expect(mermaid).toContain(config.api.type === "rest" ? "VPC Link (REST)" : "VPC Link v2 (HTTP API)");
+    expect(mermaid).toMatch(config.api.type === "rest" ? /VPC Links? \(REST\)/ : /VPC Link v2 \(HTTP API\)/);
   });
 
-  test("shows every service with its host and container port, one NLB edge per listener", () => {
-    const nlbEdges = edges.filter((e) => e.from === "nlb");
+  test("shows every service with its host and container port, one NLB edge per listener, from the NLB the ledger puts it on", () => {
+    const nlbEdges = edges.filter((e) => /^nlb(_\d+)?$/.test(e.from));
+    const ledger = assignNlbShards(nlbPorts(config));
+    const nlbNode = (port: number) => (nlbIndexOf(ledger, port) === 0 ? "nlb" : `nlb_${nlbIndexOf(ledger, port) + 1}`);
+    for (const svc of config.services.filter((s) => s.via === "nlb")) {
+      expect(nlbEdges).toContainEqual({ from: nlbNode(svc.hostPort), to: expect.any(String), label: `TCP ${svc.hostPort}` });
+    }
     for (const svc of config.services) {
       const host = svc.hostPort === 0 ? "dynamic" : String(svc.hostPort);
       expect(mermaid).toContain(`ECS service ${svc.name}<br/>hostPort ${host} -> ${svc.containerPort}`);
@@ -98,7 +104,11 @@ describe.each(all)("%s", (_name, config) => {
     const hasNlb = config.api.type === "rest" || albServices.length < config.services.length;
     expect(definitions.includes("nlb")).toBe(hasNlb);
     if (bridged)
-      expect(nlbEdges).toContainEqual({ from: "nlb", to: "alb", label: `TCP ${bridgePort(config)}, bridge (${bridgeMode(config)})` });
+      expect(nlbEdges).toContainEqual({
+        from: nlbNode(bridgePort(config)),
+        to: "alb",
+        label: `TCP ${bridgePort(config)}, bridge (${bridgeMode(config)})`,
+      });
   });
 
   test("shows one ALB edge per path pattern, and the lambda bridge's functions as dotted nodes", () => {

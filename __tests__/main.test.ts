@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultConfig } from "./helpers/fixtures";
+import { configWithServices, defaultConfig } from "./helpers/fixtures";
 
 const root = join(__dirname, "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -69,6 +69,58 @@ describe.each([
   });
 
   test("writes nothing", () => {
+    expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
+  });
+});
+
+describe("the NLB shard ledger next to a config file", () => {
+  const configPath = writeConfig(configWithServices(51));
+  const ledgerPath = configPath.replace(/\.json$/, ".nlb-shards.lock");
+  const nlbLines = () =>
+    readFileSync(ledgerPath, "utf8")
+      .split("\n")
+      .filter((l) => l.trim().startsWith("["));
+
+  test("is written by a local synth, one line per NLB", () => {
+    const run = runMain({ PRIVATE_API_CONFIG: configPath, CI: "" });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/Recorded which NLB each listener port is on in .*config\.nlb-shards\.lock: commit it with the config/);
+    expect(nlbLines()).toHaveLength(2);
+    expect(nlbLines()[1].trim()).toBe("[10050]");
+  });
+
+  test("with CI set, a ledger that no longer matches stops the synth before anything is written, and is left alone", () => {
+    const grown = configWithServices(52);
+    grown.services[51].hostPort = 9000;
+    writeFileSync(configPath, JSON.stringify(grown));
+    const before = readFileSync(ledgerPath, "utf8");
+    const run = runMain({ PRIVATE_API_CONFIG: configPath, CI: "true" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /NLB shard ledger ".*config\.nlb-shards\.lock" does not match the config's NLB ports\. Run the synth outside CI/,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
+    expect(readFileSync(ledgerPath, "utf8")).toBe(before);
+  });
+
+  test("a local synth then places the new port without moving a recorded one, and CI accepts the result", () => {
+    const local = runMain({ PRIVATE_API_CONFIG: configPath, CI: "" });
+    expect(local.status).toBe(0);
+    expect(nlbLines()[0]).toContain("10049");
+    expect(nlbLines()[1].trim()).toBe("[9000,10050]");
+    const ci = runMain({ PRIVATE_API_CONFIG: configPath, CI: "true" });
+    expect(ci.status).toBe(0);
+    expect(ci.stderr).not.toMatch(/Recorded/);
+  });
+
+  test("a malformed ledger is one message naming the file and the field", () => {
+    writeFileSync(ledgerPath, JSON.stringify({ version: 1, nlbs: [[10000], [10000]] }));
+    const run = runMain({ PRIVATE_API_CONFIG: configPath, CI: "" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /Invalid NLB shard ledger ".*config\.nlb-shards\.lock":\n {2}- nlbs\[1\]\[0\]: port 10000 is also on nlbs\[0\]/,
+    );
     expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
   });
 });

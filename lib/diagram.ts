@@ -7,7 +7,8 @@
  */
 import { albPathPattern, parseRoutePath } from "./config/paths";
 import type { PrivateApiConfig, RouteConfig } from "./config/schema";
-import { bridgeMode, bridgePort } from "./config/semantics";
+import { bridgeMode, bridgePort, nlbPorts } from "./config/semantics";
+import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./config/shards";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -27,8 +28,12 @@ export function escapeLabel(text: string): string {
   return text.replace(/[#"<>|&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
-/** Renders the topology of a validated config as Mermaid `flowchart LR` source (no fences). */
-export function renderMermaid(config: PrivateApiConfig): string {
+/**
+ * Renders the topology of a validated config as Mermaid `flowchart LR` source (no fences).
+ * `nlbShards` is the config's NLB shard ledger, when it has one: past 50 ports there is one NLB
+ * node per NLB, each with the listeners the ledger puts on it.
+ */
+export function renderMermaid(config: PrivateApiConfig, nlbShards?: NlbShardLedger): string {
   const ids = new IdAllocator();
   const nodes: string[] = [];
   const vpcNodes: string[] = [];
@@ -50,8 +55,11 @@ export function renderMermaid(config: PrivateApiConfig): string {
   const api = ids.take("api");
   nodes.push(`${api}["${apiLabel(config)}"]`);
   edge(client, api, "HTTPS");
+  const ledger = assignNlbShards(nlbPorts(config), nlbShards);
+  const nlbCount = ledger.nlbs.filter((ports, i) => i === 0 || ports.length > 0).length;
   const link = ids.take("vpc_link");
-  nodes.push(`${link}[["${rest ? "VPC Link (REST)" : "VPC Link v2 (HTTP API)"}"]]`);
+  const restLinks = nlbCount > 1 ? `${nlbCount} VPC Links (REST), one per NLB` : "VPC Link (REST)";
+  nodes.push(`${link}[["${rest ? restLinks : "VPC Link v2 (HTTP API)"}"]]`);
   edge(api, link);
 
   const serviceIds = new Map(config.services.map((s) => [s.name, ids.take(`svc_${s.name}`)]));
@@ -60,13 +68,22 @@ export function renderMermaid(config: PrivateApiConfig): string {
   // As in PrivateApiStack: a REST API always has the NLB; an HTTP API only for via "nlb" services.
   const hasNlb = rest || nlbServices.length > 0;
   const hasBridge = albServices.length > 0 && mode !== "none";
-  const nlb = hasNlb ? ids.take("nlb") : undefined;
+  const nlbIds = new Map<number, string>();
+  if (hasNlb) {
+    ledger.nlbs.forEach((ports, i) => {
+      if (i === 0 || ports.length > 0) nlbIds.set(i, ids.take(i === 0 ? "nlb" : `nlb_${i + 1}`));
+    });
+  }
+  const nlbOfPort = (p: number): string => nlbIds.get(nlbIndexOf(ledger, p)) as string;
+  const nlb = hasBridge && hasNlb ? nlbOfPort(port) : nlbIds.get(0);
   const alb = albServices.length > 0 ? ids.take("alb") : undefined;
-  if (nlb) {
-    vpcNodes.push(`${nlb}["internal NLB"]`);
-    edge(link, nlb);
-    for (const svc of nlbServices) edge(nlb, serviceId(svc.name), `TCP ${svc.hostPort}`);
-    if (hasBridge && alb) edge(nlb, alb, `TCP ${port}, bridge (${mode})`);
+  for (const [i, id] of nlbIds) {
+    vpcNodes.push(`${id}["internal NLB${nlbIds.size > 1 ? ` ${i + 1}` : ""}"]`);
+    edge(link, id);
+  }
+  if (hasNlb) {
+    for (const svc of nlbServices) edge(nlbOfPort(svc.hostPort), serviceId(svc.name), `TCP ${svc.hostPort}`);
+    if (hasBridge && alb) edge(nlbOfPort(port), alb, `TCP ${port}, bridge (${mode})`);
   }
   if (alb) {
     vpcNodes.push(`${alb}["internal ALB<br/>${albHttps ? "HTTPS" : "HTTP"} ${port}"]`);

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
+import type { NlbShardLedger } from "./config/shards";
 import { PrivateApiStack } from "./stacks/private-api-stack";
 
 /** A warning a construct attached to the tree (for example a route with authorization NONE). */
@@ -12,11 +13,16 @@ export interface SynthWarning {
 
 /**
  * Builds the app for a validated config and writes it to `outdir`. The config must already be
- * valid, so nothing is written for a config that would fail halfway.
+ * valid, so nothing is written for a config that would fail halfway. `nlbShards` is the ledger
+ * recorded for the config (lib/config/shards.ts), if there is one.
  */
-export function synthesize(config: PrivateApiConfig, outdir = "cdktf.out"): { stack: PrivateApiStack; warnings: SynthWarning[] } {
+export function synthesize(
+  config: PrivateApiConfig,
+  outdir = "cdktf.out",
+  options: { readonly nlbShards?: NlbShardLedger } = {},
+): { stack: PrivateApiStack; warnings: SynthWarning[] } {
   const app = new App({ outdir });
-  const stack = new PrivateApiStack(app, config.name, { config });
+  const stack = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards });
   app.synth();
   // A JSON synth must not leave an HCL one behind (or the reverse): Terraform would read both
   // and find every resource twice.

@@ -15,7 +15,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfigFromEnv } from "../lib/config/load";
+import { ConfigError, configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
+import { recordedLedger } from "../lib/config/shards";
 import { reviewPlan } from "../lib/review/plan-review";
 import { synthesize } from "../lib/synth";
 import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "../lib/tooling/terraform";
@@ -62,7 +63,7 @@ function main(argv: string[]): number {
   }
   const config = loadConfigFromEnv(process.env);
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  const { warnings } = synthesize(config, outdir);
+  const { warnings } = synthesize(config, outdir, { nlbShards: recordedLedger(configPathFromEnv(process.env)) });
   for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
   const stackDir = join(outdir, "stacks", config.name);
 

@@ -26,7 +26,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { loadConfigFromEnv } from "../lib/config/load";
+import { configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
+import { recordedLedger } from "../lib/config/shards";
 import { synthesize } from "../lib/synth";
 
 const root = resolve(__dirname, "..");
@@ -106,7 +107,7 @@ function repair(): number {
   const hclMode = process.env.SYNTH_HCL_OUTPUT;
   process.env.SYNTH_HCL_OUTPUT = "false";
   try {
-    synthesize(config, scratch);
+    synthesize(config, scratch, { nlbShards: recordedLedger(configPathFromEnv(process.env)) });
   } finally {
     process.env.SYNTH_HCL_OUTPUT = hclMode;
   }

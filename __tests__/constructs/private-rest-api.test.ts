@@ -35,7 +35,13 @@ function build(props: Partial<Omit<PrivateRestApiProps, "loadBalancer">> = {}): 
       { service: "inventory", port: 10001, healthCheck: tcp },
     ],
   });
-  const api = new PrivateRestApi(stack, "Api", { name: "team-api", region: "eu-west-2", loadBalancer, routes: ROUTES, ...props });
+  const api = new PrivateRestApi(stack, "Api", {
+    name: "team-api",
+    region: "eu-west-2",
+    loadBalancers: new Map([[0, loadBalancer]]),
+    routes: ROUTES,
+    ...props,
+  });
   const synth = Testing.synth(stack, true);
   return { api, synth, json: JSON.parse(synth) as TerraformJson };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig, PrivateApiConfigInput } from "../../lib/config/schema";
+import type { NlbShardLedger } from "../../lib/config/shards";
 import { synthesize } from "../../lib/synth";
 
 /** Terraform JSON as CDKTF writes it: resource type -> logical id -> attributes. */
@@ -22,10 +23,10 @@ export interface SynthesisedStack {
 }
 
 /** Validates a config, synthesises it into a fresh temp dir and reads the stack's JSON back. */
-export function synthToTemp(input: PrivateApiConfigInput | unknown): SynthesisedStack {
+export function synthToTemp(input: PrivateApiConfigInput | unknown, options: { nlbShards?: NlbShardLedger } = {}): SynthesisedStack {
   const config = parseConfig(input);
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
-  synthesize(config, outdir);
+  synthesize(config, outdir, options);
   const stackDir = join(outdir, "stacks", config.name);
   const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
   return { config, stackDir, json };
@@ -34,4 +35,14 @@ export function synthToTemp(input: PrivateApiConfigInput | unknown): Synthesised
 /** All resources of one type, as [logical id, attributes]. */
 export function resourcesOf(json: TerraformJson, type: string): [string, Record<string, unknown>][] {
   return Object.entries(json.resource[type] ?? {});
+}
+
+/** Resources of one type by construct path inside the stack (`Nlb-2/Resource`), each with its logical id. */
+export function resourcesByPath(json: TerraformJson, type: string): Map<string, { id: string; attrs: Record<string, unknown> }> {
+  return new Map(
+    resourcesOf(json, type).map(([id, attrs]) => {
+      const path = String((attrs["//"] as { metadata: { path: string } }).metadata.path);
+      return [path.slice(path.indexOf("/") + 1), { id, attrs }];
+    }),
+  );
 }

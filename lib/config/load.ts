@@ -82,9 +82,21 @@ export function loadConfigFile(path: string): PrivateApiConfig {
   return parseConfig(json, `config file "${path}"`);
 }
 
+/** The config file PRIVATE_API_CONFIG names; undefined when the embedded default is in use. */
+export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = env[CONFIG_ENV_VAR];
+  return path !== undefined && path.trim() !== "" ? path : undefined;
+}
+
 /** The config selected by the environment: the file named by PRIVATE_API_CONFIG, or the embedded default. */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PrivateApiConfig {
-  const path = env[CONFIG_ENV_VAR];
-  if (path !== undefined && path.trim() !== "") return loadConfigFile(path);
+  const path = configPathFromEnv(env);
+  if (path !== undefined) return loadConfigFile(path);
   return parseConfig(DEFAULT_CONFIG, "embedded default config");
+}
+
+/** Whether the environment says this is a CI run (CI set to anything but "", "0" or "false"). */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== "" && ci !== "0" && ci !== "false";
 }

@@ -10,6 +10,8 @@ export const AWS_NAME_LIMITS = {
 } as const;
 
 export const nlbName = (name: string): string => `${name}-nlb`;
+/** Name of NLB number `index` (0-based): the first keeps the unsharded name, so growing past one NLB renames nothing. */
+export const shardNlbName = (name: string, index: number): string => (index === 0 ? nlbName(name) : `${nlbName(name)}-${index + 1}`);
 export const targetGroupName = (name: string, hostPort: number): string => `${name}-tg-${hostPort}`;
 export const albName = (name: string): string => `${name}-alb`;
 export const albTargetGroupName = (name: string, service: string): string => `${name}-alb-${service}`;

@@ -400,6 +400,24 @@ const adoption = z.strictObject({
   id: z.string().min(1).describe("The existing AWS resource's import id (an ARN, vpc-..., the VPC link id, ...)"),
 });
 
+const quota = (what: string, awsDefault: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .default(awsDefault)
+    .describe(`${what}: AWS's default is ${awsDefault}; set the value your account has been granted`);
+
+/** Adjustable AWS quotas the config is checked against. Only raise one after AWS has raised it for the account. */
+const quotas = z.strictObject({
+  vpcLinks: quota("REST API VPC links per account per Region (a REST API uses one per NLB)", 20),
+  restApiResources: quota("Resources per REST API", 300),
+  httpApiRoutes: quota("Routes per HTTP API", 300),
+  networkLoadBalancers: quota("Network Load Balancers per Region", 50),
+  targetGroups: quota("Target groups per Region", 3000),
+  securityGroupRules: quota("Inbound or outbound rules per security group", 60),
+});
+
 /** The shape of the config; `configSchema` adds the cross-field rules. */
 export const configShape = z.strictObject({
   $schema: z.string().optional().describe("Path to config.schema.json, for editors"),
@@ -427,6 +445,7 @@ export const configShape = z.strictObject({
     })
     .prefault({})
     .describe("Renames since the last apply, so that a plan shows moves"),
+  quotas: quotas.prefault({}).describe("AWS quotas that limit the stack's size; the defaults are AWS's"),
 });
 
 /** The config with every cross-field rule: use this one to validate. */
@@ -447,3 +466,4 @@ export type RouteAuthorization = RouteConfig["authorization"];
 export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;
+export type QuotasConfig = PrivateApiConfig["quotas"];

@@ -182,6 +182,9 @@ export class EcsEc2Cluster extends Construct {
         fromPort: rule.fromPort,
         toPort: rule.toPort ?? rule.fromPort,
         ...(rule.sourceSecurityGroupId ? { referencedSecurityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
+        // A rule whose range grows or merges gets a new address: the wider one must exist before
+        // the narrower one goes, or the port is closed in between.
+        lifecycle: { createBeforeDestroy: true },
       });
     }
   }

@@ -20,6 +20,11 @@ export interface NlbPort {
 export interface InternalNetworkLoadBalancerProps {
   /** Prefix of the load balancer and target group names. */
   readonly name: string;
+  /**
+   * Name of the load balancer and its security group.
+   * @default - `<name>-nlb`
+   */
+  readonly loadBalancerName?: string;
   readonly vpcId: string;
   /** Private subnets the NLB's nodes are placed in. */
   readonly subnetIds: string[];
@@ -63,15 +68,16 @@ export class InternalNetworkLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: InternalNetworkLoadBalancerProps) {
     super(scope, id);
     this.ports = props.ports;
+    const lbName = props.loadBalancerName ?? nlbName(props.name);
     const sg = new SecurityGroup(this, "SecurityGroup", {
-      name: nlbName(props.name),
+      name: lbName,
       description: "Internal NLB: VPC Link traffic only (no inbound rules; PrivateLink traffic is not filtered)",
       vpcId: props.vpcId,
-      tags: { Name: nlbName(props.name) },
+      tags: { Name: lbName },
     });
     this.securityGroupId = sg.id;
     const lb = new Lb(this, "Resource", {
-      name: nlbName(props.name),
+      name: lbName,
       loadBalancerType: "network",
       internal: true,
       subnets: props.subnetIds,
@@ -82,7 +88,7 @@ export class InternalNetworkLoadBalancer extends Construct {
       // Fixed host ports mean a service may run in fewer AZs than the NLB has nodes in.
       enableCrossZoneLoadBalancing: true,
       enableDeletionProtection: false,
-      tags: { Name: nlbName(props.name) },
+      tags: { Name: lbName },
     });
     this.loadBalancerArn = lb.arn;
     this.loadBalancerDnsName = lb.dnsName;

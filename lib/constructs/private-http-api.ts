@@ -275,17 +275,19 @@ export class PrivateHttpApi extends Construct {
   }
 
   /**
-   * Lets the VPC link reach a load balancer listener port in the given security group (one egress
-   * rule; `id` names it). The target group must admit `vpcLinkSecurityGroupId` on the same port.
+   * Lets the VPC link reach load balancer listener ports (`port` to `toPort`) in the given security
+   * group (one egress rule; `id` names it). The load balancer must admit `vpcLinkSecurityGroupId`.
    */
-  public allowTrafficTo(id: string, port: number, targetSecurityGroupId: string): void {
+  public allowTrafficTo(id: string, port: number, targetSecurityGroupId: string, toPort = port): void {
     new VpcSecurityGroupEgressRule(this, `EgressToTargets-${id}`, {
       securityGroupId: this.vpcLinkSecurityGroupId,
       description: `${id}: HTTP API VPC link to the load balancer listener`,
       ipProtocol: "tcp",
       fromPort: port,
-      toPort: port,
+      toPort,
       referencedSecurityGroupId: targetSecurityGroupId,
+      // A merged range gets a new address when it grows: the wider rule first, then the old one goes.
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 

@@ -25,6 +25,11 @@ export interface RestApiRoute {
   /** NLB listener port of the service behind the route (the bridge port for services behind the ALB). */
   readonly port: number;
   /**
+   * Which of `loadBalancers` has that port; the method integrates through that NLB's VPC link.
+   * @default 0
+   */
+  readonly nlb?: number;
+  /**
    * `https` when the port leads to an HTTPS listener (the ALB with a certificate, through the bridge).
    * @default "http"
    */
@@ -43,10 +48,14 @@ export interface RestApiRoute {
 }
 
 export interface PrivateRestApiProps {
-  /** Name of the REST API and VPC Link. */
+  /** Name of the REST API and of the first VPC link. */
   readonly name: string;
-  /** The internal NLB the VPC Link targets; integration URIs use its DNS name. */
-  readonly loadBalancer: InternalNetworkLoadBalancer;
+  /**
+   * The internal NLBs, by number (a number may be missing). Each gets its own VPC link, since a
+   * REST API VPC link targets exactly one NLB; integration URIs use the NLB's DNS name. Number 0
+   * keeps the unsharded addresses and names.
+   */
+  readonly loadBalancers: ReadonlyMap<number, InternalNetworkLoadBalancer>;
   readonly routes: readonly RestApiRoute[];
   /**
    * Name of the stage the deployment is published to.
@@ -118,8 +127,10 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 export class PrivateRestApi extends Construct {
   /** Id of the REST API. */
   public readonly restApiId: string;
-  /** Id of the VPC Link to the NLB. */
+  /** Id of the VPC link to the first NLB. */
   public readonly vpcLinkId: string;
+  /** Ids of the VPC links, by NLB number. */
+  public readonly vpcLinkIds: ReadonlyMap<number, string>;
   /** URL of the stage, for example https://abc123.execute-api.eu-west-2.amazonaws.com/v1. */
   public readonly invokeUrl: string;
   /** ARN prefix for IAM policies that allow calling this API: arn:...:execute-api:region:account:id/stage. */
@@ -172,12 +183,23 @@ export class PrivateRestApi extends Construct {
       authorizers.set(name, { id: authorizer.id, type: config.type === "cognito" ? "COGNITO_USER_POOLS" : "CUSTOM" });
     }
 
-    const vpcLink = new ApiGatewayVpcLink(this, "VpcLink", {
-      name: props.name,
-      description: `API Gateway to the internal NLB of ${props.name}`,
-      targetArns: [props.loadBalancer.loadBalancerArn],
-    });
-    this.vpcLinkId = vpcLink.id;
+    const vpcLinks = new Map<number, ApiGatewayVpcLink>();
+    for (const [index, nlb] of [...props.loadBalancers].sort(([a], [b]) => a - b)) {
+      const suffix = index === 0 ? "" : `-${index + 1}`;
+      vpcLinks.set(
+        index,
+        new ApiGatewayVpcLink(this, `VpcLink${suffix}`, {
+          name: index === 0 ? props.name : `${props.name}-nlb${suffix}`,
+          description:
+            index === 0 ? `API Gateway to the internal NLB of ${props.name}` : `API Gateway to internal NLB ${index + 1} of ${props.name}`,
+          targetArns: [nlb.loadBalancerArn],
+        }),
+      );
+    }
+    const first = vpcLinks.values().next().value;
+    if (!first) throw new Error("PrivateRestApi: loadBalancers is empty; a REST API needs at least one NLB");
+    this.vpcLinkId = first.id;
+    this.vpcLinkIds = new Map([...vpcLinks].map(([i, link]) => [i, link.id]));
 
     const resources = new Map<string, string>([["", api.rootResourceId]]);
     const resourceFor = (segments: readonly PathSegment[]): string => {
@@ -226,7 +248,11 @@ export class PrivateRestApi extends Construct {
           );
         }
         const https = route.protocol === "https";
-        const uri = `${https ? "https" : "http"}://${props.loadBalancer.loadBalancerDnsName}:${route.port}${integrationPath(segments)}`;
+        const nlb = props.loadBalancers.get(route.nlb ?? 0);
+        const vpcLink = vpcLinks.get(route.nlb ?? 0);
+        if (!nlb || !vpcLink)
+          throw new Error(`PrivateRestApi: route ${route.path} names NLB ${route.nlb ?? 0}, which is not in loadBalancers`);
+        const uri = `${https ? "https" : "http"}://${nlb.loadBalancerDnsName}:${route.port}${integrationPath(segments)}`;
         const integration = new ApiGatewayIntegration(this, `Integration-${id}`, {
           restApiId: api.id,
           resourceId,

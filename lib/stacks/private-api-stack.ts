@@ -2,8 +2,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { albPathPattern, parseRoutePath } from "../config/paths";
-import type { PrivateApiConfig } from "../config/schema";
-import { bridgeMode, bridgePort } from "../config/semantics";
+import type { PrivateApiConfig, ServiceConfig } from "../config/schema";
+import { ConfigError } from "../config/load";
+import { shardNlbName } from "../config/names";
+import { coalescePortRules, type PortRule } from "../config/port-rules";
+import { bridgeMode, bridgePort, nlbPorts } from "../config/semantics";
+import { assignNlbShards, ledgerProblems, nlbIndexOf, type NlbShardLedger } from "../config/shards";
 import { AlbBridge } from "../constructs/alb-bridge";
 import { ApiAlarms } from "../constructs/api-alarms";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
@@ -24,6 +28,12 @@ export const AWS_PROVIDER_VERSION = "5.100.0";
 export interface PrivateApiStackProps {
   /** A validated config (see lib/config/load.ts). */
   readonly config: PrivateApiConfig;
+  /**
+   * The NLB shard ledger recorded for this config (lib/config/shards.ts): ports in it stay on
+   * their NLB. The stack's `nlbShards` is the ledger after this config's ports are placed.
+   * @default - none: ports fill the NLBs in ascending order
+   */
+  readonly nlbShards?: NlbShardLedger;
 }
 
 /**
@@ -34,8 +44,12 @@ export interface PrivateApiStackProps {
 export class PrivateApiStack extends TerraformStack {
   public readonly network: PrivateNetwork;
   public readonly cluster: EcsEc2Cluster;
-  /** The internal NLB: always with a REST API, and with an HTTP API when a service has via: "nlb". */
+  /** The first internal NLB: always with a REST API, and with an HTTP API when a service has via: "nlb". */
   public readonly loadBalancer?: InternalNetworkLoadBalancer;
+  /** Every internal NLB, by number; more than one when the ports exceed one NLB's 50 listeners. */
+  public readonly loadBalancers: ReadonlyMap<number, InternalNetworkLoadBalancer>;
+  /** Which NLB each listener port is on: the ledger to record for the next synth. */
+  public readonly nlbShards: NlbShardLedger;
   /** The REST API (api.type "rest"). */
   public readonly api?: PrivateRestApi;
   /** The HTTP API (api.type "http"). */
@@ -60,21 +74,41 @@ export class PrivateApiStack extends TerraformStack {
     const nlbServices = cfg.services.filter((s) => s.via === "nlb");
     const albServices = cfg.services.filter((s) => s.via === "alb");
 
+    // Past 50 listener ports, several NLBs; the ledger keeps each port on the NLB it was put on.
+    const ledger = assignNlbShards(nlbPorts(cfg), props.nlbShards);
+    const ledgerIssues = ledgerProblems(cfg, ledger);
+    if (ledgerIssues.length > 0) {
+      throw new ConfigError(`Invalid config for its NLB shard ledger:\n${ledgerIssues.map((p) => `  - ${p}`).join("\n")}`, ledgerIssues);
+    }
+    this.nlbShards = ledger;
     // An HTTP API whose services all sit behind the ALB needs no NLB at all.
-    const nlb =
-      cfg.api.type === "rest" || nlbServices.length > 0
-        ? new InternalNetworkLoadBalancer(this, "Nlb", {
-            name: cfg.name,
-            vpcId: this.network.vpcId,
-            subnetIds: this.network.privateSubnetIds,
-            ports: nlbServices.map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
-          })
-        : undefined;
-    this.loadBalancer = nlb;
-    const requireNlb = (what: string): InternalNetworkLoadBalancer => {
-      if (!nlb) throw new Error(`PrivateApiStack: ${what} needs the NLB, which this config does not create`);
+    const nlbs = new Map<number, InternalNetworkLoadBalancer>();
+    if (cfg.api.type === "rest" || nlbServices.length > 0) {
+      ledger.nlbs.forEach((ports, index) => {
+        // The first NLB always exists (its addresses are the unsharded ones); an emptied later one goes.
+        if (index > 0 && ports.length === 0) return;
+        const onThis = new Set(ports);
+        const nlb = new InternalNetworkLoadBalancer(this, index === 0 ? "Nlb" : `Nlb-${index + 1}`, {
+          name: cfg.name,
+          loadBalancerName: shardNlbName(cfg.name, index),
+          vpcId: this.network.vpcId,
+          subnetIds: this.network.privateSubnetIds,
+          ports: nlbServices
+            .filter((s) => onThis.has(s.hostPort))
+            .map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
+        });
+        nlbs.set(index, nlb);
+      });
+    }
+    this.loadBalancers = nlbs;
+    this.loadBalancer = nlbs.get(0);
+    const nlbOfPort = (port: number, what: string): InternalNetworkLoadBalancer => {
+      const nlb = nlbs.get(nlbIndexOf(ledger, port));
+      if (!nlb) throw new Error(`PrivateApiStack: ${what} needs an NLB, which this config does not create`);
       return nlb;
     };
+    const nlbOf = (svc: { name: string; hostPort: number }): InternalNetworkLoadBalancer =>
+      nlbOfPort(svc.hostPort, `service "${svc.name}"`);
 
     const mode = bridgeMode(cfg);
     const port = bridgePort(cfg);
@@ -100,7 +134,7 @@ export class PrivateApiStack extends TerraformStack {
           name: cfg.name,
           region: cfg.region,
           vpcId: this.network.vpcId,
-          nlb: requireNlb("the ALB bridge"),
+          nlb: nlbOfPort(port, "the ALB bridge"),
           alb: this.applicationLoadBalancer,
           mode,
           lambda: cfg.bridge?.mode === "lambda" ? cfg.bridge : undefined,
@@ -116,23 +150,27 @@ export class PrivateApiStack extends TerraformStack {
       vpcCidr: this.network.vpcCidr,
       subnetIds: this.network.privateSubnetIds,
       cluster: cfg.cluster,
-      hostPorts: [
-        ...nlbServices.map((s) => ({ id: s.name, fromPort: s.hostPort, sourceSecurityGroupId: requireNlb(s.name).securityGroupId })),
-        ...(alb
-          ? targetPortRanges(alb.services).map((r) => ({
-              id: r.id,
-              fromPort: r.from,
-              toPort: r.to,
-              sourceSecurityGroupId: alb.securityGroupId,
-            }))
-          : []),
-      ],
+      hostPorts: withinRuleQuota(cfg, "the ECS instances' security group (inbound)", [
+        ...nlbServices.map((s) => ({
+          id: s.name,
+          fromPort: s.hostPort,
+          toPort: s.hostPort,
+          group: String(nlbIndexOf(ledger, s.hostPort)),
+        })),
+        ...(alb ? targetPortRanges(alb.services).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })) : []),
+      ]).map((r) => ({
+        id: r.id,
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        sourceSecurityGroupId:
+          r.group === "alb" ? (alb as InternalApplicationLoadBalancer).securityGroupId : nlbOfPort(r.fromPort, r.id).securityGroupId,
+      })),
     });
-    nlb?.allowTrafficTo(this.cluster.instanceSecurityGroupId);
+    for (const nlb of nlbs.values()) nlb.allowTrafficTo(this.cluster.instanceSecurityGroupId);
     alb?.allowTrafficTo(this.cluster.instanceSecurityGroupId);
 
     for (const svc of cfg.services) {
-      const route = svc.via === "nlb" ? requireNlb(svc.name).portOf(svc.name) : undefined;
+      const route = svc.via === "nlb" ? nlbOf(svc).portOf(svc.name) : undefined;
       const albRoute = svc.via === "alb" && alb ? alb.routeOf(svc.name) : undefined;
       const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
       if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
@@ -171,19 +209,28 @@ export class PrivateApiStack extends TerraformStack {
           const target =
             svc?.via === "alb" && alb
               ? { listenerArn: alb.listenerArn, https: alb.https, serverName: cfg.alb?.serverName }
-              : { listenerArn: requireNlb(r.service).portOf(r.service).listener.arn, https: false };
+              : { listenerArn: nlbOf(svc as ServiceConfig).portOf(r.service).listener.arn, https: false };
           return { path: r.path, methods: r.methods, authorization: r.authorization, target };
         }),
       });
       // The VPC link reaches exactly the listeners its routes use, and they admit only the link.
       const link = this.httpApi.vpcLinkSecurityGroupId;
-      for (const svc of nlbServices.filter((s) => cfg.routes.some((r) => r.service === s.name))) {
-        this.httpApi.allowTrafficTo(`nlb-${svc.name}`, svc.hostPort, requireNlb(svc.name).securityGroupId);
-        requireNlb(svc.name).allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
-      }
-      if (alb) {
-        this.httpApi.allowTrafficTo("alb", alb.listenerPort, alb.securityGroupId);
-        alb.allowIngressFrom("http-api", link);
+      const routed = nlbServices.filter((s) => cfg.routes.some((r) => r.service === s.name));
+      for (const svc of routed) nlbOf(svc).allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
+      if (alb) alb.allowIngressFrom("http-api", link);
+      const egress = withinRuleQuota(cfg, "the HTTP API VPC link's security group (outbound)", [
+        ...routed.map((s) => ({
+          id: `nlb-${s.name}`,
+          fromPort: s.hostPort,
+          toPort: s.hostPort,
+          group: String(nlbIndexOf(ledger, s.hostPort)),
+        })),
+        ...(alb ? [{ id: "alb", fromPort: alb.listenerPort, toPort: alb.listenerPort, group: "alb" }] : []),
+      ]);
+      for (const r of egress) {
+        const target =
+          r.group === "alb" ? (alb as InternalApplicationLoadBalancer).securityGroupId : nlbOfPort(r.fromPort, r.id).securityGroupId;
+        this.httpApi.allowTrafficTo(r.id, r.fromPort, target, r.toPort);
       }
       invokeUrl = this.httpApi.invokeUrl;
       vpcLinkId = this.httpApi.vpcLinkId;
@@ -198,7 +245,7 @@ export class PrivateApiStack extends TerraformStack {
       this.api = new PrivateRestApi(this, "Api", {
         name: cfg.name,
         region: cfg.region,
-        loadBalancer: requireNlb("the REST API's VPC Link"),
+        loadBalancers: nlbs,
         stageName: api.stageName,
         description: api.description,
         authorizers: api.authorizers,
@@ -218,6 +265,7 @@ export class PrivateApiStack extends TerraformStack {
             authorization: r.authorization,
             apiKeyRequired: r.apiKeyRequired,
             port: viaAlb ? port : (svc?.hostPort as number),
+            nlb: nlbIndexOf(ledger, viaAlb ? port : (svc?.hostPort as number)),
             protocol: viaAlb && alb?.https ? "https" : "http",
           };
         }),
@@ -253,9 +301,25 @@ export class PrivateApiStack extends TerraformStack {
       new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
 
     new TerraformOutput(this, "invoke_url", { value: invokeUrl, description: "Base URL of the API stage" });
-    if (nlb)
-      new TerraformOutput(this, "nlb_dns_name", { value: nlb.loadBalancerDnsName, description: "Private DNS name of the internal NLB" });
-    new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the API Gateway VPC link" });
+    if (this.loadBalancer) {
+      new TerraformOutput(this, "nlb_dns_name", {
+        value: this.loadBalancer.loadBalancerDnsName,
+        description: "Private DNS name of the (first) internal NLB",
+      });
+    }
+    new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the (first) API Gateway VPC link" });
+    if (nlbs.size > 1) {
+      new TerraformOutput(this, "nlb_dns_names", {
+        value: [...nlbs.values()].map((n) => n.loadBalancerDnsName),
+        description: "Private DNS names of every internal NLB, in ledger order",
+      });
+      if (this.api) {
+        new TerraformOutput(this, "vpc_link_ids", {
+          value: [...this.api.vpcLinkIds.values()],
+          description: "Ids of the REST API's VPC links, one per NLB, in ledger order",
+        });
+      }
+    }
     // State: where it lives, what moved, what is taken over. After the tree is complete.
     attachBackend(this, cfg);
     applyRenames(this, cfg, (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig }));
@@ -268,6 +332,20 @@ export class PrivateApiStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * Security group rules for `entries`, merged into port ranges when one per entry would pass the
+ * rules-per-group quota; a config that does not fit even then is a ConfigError naming the quota.
+ */
+function withinRuleQuota(cfg: PrivateApiConfig, group: string, entries: PortRule[]): PortRule[] {
+  const quota = cfg.quotas.securityGroupRules;
+  const rules = coalescePortRules(entries, quota);
+  if (rules.length > quota) {
+    const problem = `quotas.securityGroupRules: ${group} needs ${rules.length} rules even with adjacent ports merged, over the quota "Inbound or outbound rules per security group" of ${quota} (AWS default 60; use adjacent host ports, or raise the quota with AWS and set quotas.securityGroupRules)`;
+    throw new ConfigError(`Invalid config:\n  - ${problem}`, [problem]);
+  }
+  return rules;
 }
 
 /** The ALB path patterns of a service's routes, in config order without repeats. */
