@@ -8,6 +8,7 @@ import { nlbPorts } from "../../lib/config/semantics";
 import { configWithServices } from "../helpers/fixtures";
 import { resourcesByPath, resourcesOf, synthToTemp, type TerraformJson } from "../helpers/synth";
 
+const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 const ref = (type: string, id: string, attr: string): string => `\${${type}.${id}.${attr}}`;
 
 /** Logical id of NLB number `index` (0-based) in a synthesised stack. */
@@ -157,4 +158,23 @@ test("an HTTP API with 61 NLB services uses one VPC link for both NLBs, and each
     [10000, 10049],
     [10050, 10060],
   ]);
+});
+
+test("renaming a service whose port the ledger put on a later NLB moves it from the address it really has", () => {
+  // GIVEN 121 services where the ledger put port 9000 (svc-120), added last, on the third NLB
+  const before = configWithServices(121);
+  before.services[120].hostPort = 9000;
+  const ledger = assignNlbShards([...range(10000, 120), 9000], assignNlbShards(range(10000, 120)));
+  const beforeJson = synthToTemp(before, { nlbShards: ledger }).json;
+  // WHEN svc-120 is renamed
+  const after = structuredClone(before);
+  after.services[120].name = "billing";
+  after.routes[120].service = "billing";
+  (after as Record<string, unknown>).renames = { services: { "svc-120": "billing" } };
+  const json = synthToTemp(after, { nlbShards: ledger }).json as TerraformJson & { moved?: { from: string; to: string }[] };
+  // THEN the listener's moved block starts from the address the previous synth gave it
+  const listenerMove = (json.moved ?? []).find((m) => m.from.startsWith("aws_lb_listener."));
+  expect(listenerMove).toBeDefined();
+  expect(Object.keys(beforeJson.resource.aws_lb_listener)).toContain(listenerMove?.from.split(".")[1]);
+  expect(listenerMove?.from).toMatch(/^aws_lb_listener\.Nlb-3_/);
 });

@@ -322,7 +322,8 @@ export class PrivateApiStack extends TerraformStack {
     }
     // State: where it lives, what moved, what is taken over. After the tree is complete.
     attachBackend(this, cfg);
-    applyRenames(this, cfg, (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig }));
+    // The shadow build of the old config uses the same ledger, so its listeners sit on the same NLBs.
+    applyRenames(this, cfg, (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: ledger }));
     applyAdoptions(this, cfg);
 
     if (this.bridge?.admittedNlbIps !== undefined) {
