@@ -22,8 +22,11 @@ export function synthesize(
   options: { readonly nlbShards?: NlbShardLedger } = {},
 ): { stack: PrivateApiStack; warnings: SynthWarning[] } {
   const app = new App({ outdir });
-  const stack = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards });
-  app.synth();
+  const stack = withPlainStackTraces(() => {
+    const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards });
+    app.synth();
+    return built;
+  });
   // A JSON synth must not leave an HCL one behind (or the reverse): Terraform would read both
   // and find every resource twice.
   const stackDir = join(outdir, "stacks", config.name);
@@ -35,4 +38,24 @@ export function synthesize(
       node.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => ({ path: node.node.path, message: String(m.data) })),
     );
   return { stack, warnings };
+}
+
+/**
+ * CDKTF captures a full stack trace for every token it creates (every attribute reference), and
+ * reads it at once. With source maps on (tsx turns them on; Jest installs its own
+ * Error.prepareStackTrace) each capture maps every frame, which made half of a 500-route synth.
+ * While the stack is built and synthesised, traces are plain V8 ones; both settings are restored
+ * afterwards, so an error's trace (formatted when it is first read) is mapped as usual.
+ */
+function withPlainStackTraces<T>(fn: () => T): T {
+  const sourceMaps = process.sourceMapsEnabled;
+  const prepare = Error.prepareStackTrace;
+  process.setSourceMapsEnabled(false);
+  (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = prepare;
+    process.setSourceMapsEnabled(sourceMaps);
+  }
 }
