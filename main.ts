@@ -5,6 +5,8 @@
  * Next to a config file, synth keeps its NLB shard ledger (lib/config/shards.ts): written here,
  * and only checked, never written, when CI is set.
  */
+// First, before cdktf loads: see the file.
+import "./lib/source-maps-off";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, configPathFromEnv, isCi, loadConfigFromEnv } from "./lib/config/load";

@@ -12,6 +12,8 @@
  * Exit codes: 0 the plan is not destructive, 2 it deletes or replaces something, 1 an error.
  * CDKTF_OUTDIR sets the output directory (default `cdktf.out`), as for `npm run synth`.
  */
+// First, before cdktf loads (see the file).
+import "../lib/source-maps-off";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";

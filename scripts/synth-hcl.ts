@@ -22,6 +22,8 @@
  * Assets (the bridge's Lambda zips) stay under assets/ in the stack directory, referenced by
  * relative paths, exactly as in the JSON output.
  */
+// First, before cdktf loads (see the file).
+import "../lib/source-maps-off";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { buildSync } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 
 /** The Lambda runtime the bundles target; nodejs20.x is deprecated. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -48,6 +48,25 @@ export interface BundledNodejsFunctionProps {
 }
 
 /**
+ * The esbuild options {@link BundledNodejsFunction} bundles `entry` into `outfile` with during synth. Pure; exported so
+ * that scripts/bench.ts measures exactly the bundle that synth builds.
+ */
+export function lambdaBundleOptions(entry: string, outfile: string, bundleAwsSdk: boolean): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    minify: true,
+    legalComments: "none",
+    external: bundleAwsSdk ? [] : ["@aws-sdk/*"],
+    logLevel: "error",
+  };
+}
+
+/**
  * A Node.js Lambda function built from TypeScript during synth: esbuild bundles the entry (the
  * AWS SDK v3 stays external by default, the runtime provides it) into a Terraform asset archive,
  * whose hash becomes `source_code_hash`. Users run no separate build step and nothing goes to the
@@ -68,18 +87,7 @@ export class BundledNodejsFunction extends Construct {
     super(scope, id);
     const outdir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
     this.bundleFile = join(outdir, "index.js");
-    buildSync({
-      entryPoints: [props.entry],
-      outfile: this.bundleFile,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node22",
-      minify: true,
-      legalComments: "none",
-      external: props.bundleAwsSdk ? [] : ["@aws-sdk/*"],
-      logLevel: "error",
-    });
+    buildSync(lambdaBundleOptions(props.entry, this.bundleFile, props.bundleAwsSdk ?? false));
     const asset = new TerraformAsset(this, "Code", { path: outdir, type: AssetType.ARCHIVE });
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
