@@ -3,6 +3,15 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { ConfigError } from "../../lib/config/load";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
+import { recordedLedger, type NlbShardLedger } from "../../lib/config/shards";
+
+/** The repository root. */
+export const ROOT = join(__dirname, "..", "..");
+
+/** The NLB shard ledger committed next to one of allConfigs()' entries (`examples/<file>`); none for the embedded default. */
+export function ledgerOf(name: string): NlbShardLedger | undefined {
+  return name.startsWith("examples/") ? recordedLedger(join(ROOT, name)) : undefined;
+}
 
 /** A deep copy of the embedded default, to change one thing at a time. */
 export function defaultConfig(): PrivateApiConfigInput & Record<string, unknown> {

@@ -1,16 +1,20 @@
 /**
  * Terraform is the final judge: the default config and every example are synthesised, checked
- * structurally, then init / validate / plan run against the real hashicorp/aws provider, offline.
+ * structurally, then planned against the real hashicorp/aws provider, offline (a plan validates
+ * first). All the planned configs go through one Terraform run, each as a child module; if that
+ * run fails, each is planned on its own so the failure shows under its name.
  */
-import { bridgeMode } from "../../lib/config/semantics";
-import { describeWithTerraform, initValidatePlan, validateOnly } from "../helpers/terraform";
+import { join } from "node:path";
+import { bridgeMode, nlbPorts } from "../../lib/config/semantics";
+import { assignNlbShards, planLedgerUpdate } from "../../lib/config/shards";
+import { describeWithTerraform, plansTogether, validateOnly } from "../helpers/terraform";
 import { structuralViolations } from "../helpers/structure";
-import { allConfigs } from "../helpers/fixtures";
+import { allConfigs, ledgerOf, ROOT } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack } from "../helpers/synth";
 
 const inputs: [string, unknown][] = allConfigs();
 // Synthesised once; the structural tests and the plans read the same output.
-const configs: [string, SynthesisedStack][] = inputs.map(([name, input]) => [name, synthToTemp(input)]);
+const configs: [string, SynthesisedStack][] = inputs.map(([name, input]) => [name, synthToTemp(input, { nlbShards: ledgerOf(name) })]);
 
 /** Logical ids of the methods a config deliberately opened with authorization NONE. */
 function optedOutMethods(stack: SynthesisedStack): Set<string> {
@@ -36,7 +40,7 @@ test("there are examples of every network, capacity and bridge form", () => {
   expect(all.some((c) => bridgeMode(c) === "lambda")).toBe(true);
 });
 
-describe.each(configs)("%s", (_name, stack) => {
+describe.each(configs)("%s", (name, stack) => {
   // Resource addresses are the contract with Terraform state: a changed address destroys and
   // recreates real infrastructure unless a moved block says otherwise. A change here must be
   // deliberate: review the snapshot diff, add renames (moved blocks) where resources were renamed,
@@ -60,13 +64,22 @@ describe.each(configs)("%s", (_name, stack) => {
     expect(stack.json.terraform).toMatchObject({ required_providers: { aws: { version: "5.100.0" } } });
   });
 
-  test("has one NLB listener per NLB service (plus the bridge), one target group per service, one method or route per route method", () => {
+  test("has its NLB shard ledger committed, matching the config (CI only reads it)", () => {
+    if (!name.startsWith("examples/")) return expect(ledgerOf(name)).toBeUndefined();
+    const update = planLedgerUpdate(join(ROOT, name), nlbPorts(stack.config));
+    expect(update.previous).toBeDefined();
+    expect(update.changed).toBe(false);
+  });
+
+  test("has one NLB per 50 listener ports, one NLB listener per NLB service (plus the bridge), one target group per service, one method or route per route method", () => {
     const count = (type: string) => Object.keys(stack.json.resource[type] ?? {}).length;
     const services = stack.config.services.length;
     const behindAlb = stack.config.services.filter((s) => s.via === "alb").length;
     const bridged = behindAlb > 0 && bridgeMode(stack.config) !== "none" ? 1 : 0;
     const albListener = behindAlb > 0 && !stack.config.alb?.existing ? 1 : 0;
-    expect(count("aws_lb")).toBe(1 + albListener);
+    const hasNlb = stack.config.api.type === "rest" || services > behindAlb;
+    const nlbs = hasNlb ? assignNlbShards(nlbPorts(stack.config), ledgerOf(name)).nlbs.filter((p, i) => i === 0 || p.length > 0).length : 0;
+    expect(count("aws_lb")).toBe(nlbs + albListener);
     expect(count("aws_lb_listener")).toBe(services - behindAlb + bridged + albListener);
     expect(count("aws_lb_target_group")).toBe(services + bridged);
     expect(count("aws_ecs_service")).toBe(services);
@@ -74,7 +87,8 @@ describe.each(configs)("%s", (_name, stack) => {
     const rest = stack.config.api.type === "rest";
     expect(count("aws_api_gateway_method")).toBe(rest ? methods : 0);
     expect(count("aws_apigatewayv2_route")).toBe(rest ? 0 : methods);
-    expect(count("aws_api_gateway_vpc_link") + count("aws_apigatewayv2_vpc_link")).toBe(1);
+    expect(count("aws_api_gateway_vpc_link")).toBe(rest ? nlbs : 0);
+    expect(count("aws_apigatewayv2_vpc_link")).toBe(rest ? 0 : 1);
   });
 
   test("the ALB, if any, admits only the NLB or the HTTP API's VPC link: no CIDR ingress on its security group", () => {
@@ -100,24 +114,34 @@ describe.each(configs)("%s", (_name, stack) => {
   });
 });
 
-describeWithTerraform("terraform init, validate and plan against the real provider", (tf) => {
+describeWithTerraform("terraform init and plan against the real provider", (tf) => {
   // Import blocks make plan read the existing resources from AWS, which offline tests cannot do:
   // configs that adopt resources are validated (imports included) but not planned.
   const adopting = configs.filter(([, s]) => s.config.adopt.length > 0);
   const planned = configs.filter(([, s]) => s.config.adopt.length === 0);
+  const resourceCount = (stack: SynthesisedStack) =>
+    Object.values(stack.json.resource).reduce((n, byId) => n + Object.keys(byId).length, 0);
+  const byName = new Map(planned);
+  // One terraform init / plan / show for all of them: the provider starts and loads its schema
+  // once, not three times per config.
+  const planOf = plansTogether(
+    tf,
+    planned.map(([name, s]) => ({ key: name, stackDir: s.stackDir, region: s.config.region })),
+  );
 
   test.each(adopting)("%s validates, import blocks included", (_name, stack) => {
     expect(() => validateOnly(tf, stack.stackDir, stack.config.region)).not.toThrow();
     expect(((stack.json as { import?: unknown[] }).import ?? []).length).toBe(stack.config.adopt.length);
   });
 
-  test.each(planned)("%s plans cleanly", (_name, stack) => {
+  test.each(planned)("%s plans cleanly", (name, stack) => {
     // GIVEN
-    const resources = Object.values(stack.json.resource).reduce((n, byId) => n + Object.keys(byId).length, 0);
+    const resources = resourceCount(stack);
     // WHEN
-    const { plan, stdout } = initValidatePlan(tf, stack.stackDir, stack.config.region);
-    // THEN
-    expect(stdout).toContain(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
+    const { plan, stdout, plannedWith } = planOf(name);
+    // THEN the run's summary counts every config it planned, and this config's part of the plan creates exactly its resources
+    const resourcesInRun = plannedWith.reduce((n, key) => n + resourceCount(byName.get(key)!), 0);
+    expect(stdout).toContain(`Plan: ${resourcesInRun} to add, 0 to change, 0 to destroy.`);
     const changes = plan.resource_changes ?? [];
     expect(changes).toHaveLength(resources);
     expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeWithTerraform, initValidatePlan, type TerraformPlanJson } from "../helpers/terraform";
+import { describeWithTerraform, plansTogether, type TerraformPlanJson } from "../helpers/terraform";
 import { synthToTemp } from "../helpers/synth";
 
 const root = join(__dirname, "..", "..");
@@ -35,7 +35,7 @@ function plannedValues(plan: TerraformPlanJson): Record<string, unknown> {
 
 // One config, the one that exercises most of the HCL rendering: Lambda assets, IAM policy
 // documents holding references (which CDKTF 0.21 renders unescaped) and lifecycle blocks. Each
-// case costs two plans, about 30 s, so the default config is not repeated here.
+// case costs an HCL synth and a plan of both outputs, so the default config is not repeated here.
 const cases: [string, string | undefined, unknown][] = [
   [
     "examples/alb-bridge-lambda.json",
@@ -51,10 +51,9 @@ describeWithTerraform("HCL export: same plan as the JSON synth", (tf) => {
   });
 
   test.each(cases)("%s", (_name, configPath, input) => {
-    // GIVEN the JSON synth of the config, and its plan
+    // GIVEN the JSON synth of the config
     const json = synthToTemp(input);
     expect(json.json.variable).toBeUndefined(); // so the placeholder below hides no input variable
-    const jsonPlan = initValidatePlan(tf, json.stackDir, json.config.region);
 
     // ... and an output directory holding a stale cdk.tf.json from an earlier JSON synth
     const outdir = mkdtempSync(join(tmpdir(), "cdktf-hcl-out-"));
@@ -81,9 +80,15 @@ describeWithTerraform("HCL export: same plan as the JSON synth", (tf) => {
     expect(assets.length).toBe(Object.keys(json.json.resource.aws_lambda_function ?? {}).length);
     for (const asset of assets) expect(existsSync(join(stackDir, asset))).toBe(true);
 
-    // initValidatePlan reads input variables from cdk.tf.json; an empty one (a comment only) adds nothing.
-    writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ "//": "test placeholder for initValidatePlan" }));
-    const hclPlan = initValidatePlan(tf, stackDir, json.config.region);
+    // AND both are planned (in one Terraform run, each as a child module). The plan helpers read
+    // input variables from cdk.tf.json; an empty one (a comment only) adds nothing.
+    writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ "//": "test placeholder for the plan helpers" }));
+    const planOf = plansTogether(tf, [
+      { key: "JSON synth", stackDir: json.stackDir, region: json.config.region },
+      { key: "HCL synth", stackDir, region: json.config.region },
+    ]);
+    const jsonPlan = planOf("JSON synth");
+    const hclPlan = planOf("HCL synth");
     expect(addresses(hclPlan.plan).length).toBeGreaterThan(0);
     expect(addresses(hclPlan.plan)).toEqual(addresses(jsonPlan.plan));
     // Beyond the addresses: every planned value is the same (catches a string escaped wrongly in HCL).
