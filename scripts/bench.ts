@@ -644,7 +644,7 @@ function main(): void {
       "",
       "Notes:",
       "",
-      "- Where `npm test` goes (measured 2026-11-22 on this 2-core machine): about 95 s of Terraform init/validate/plan/show for the default and nine examples, run one after another (each `terraform` command starts the 700 MB provider); 30 s for the HCL export test (two synths, two plans); 20 s for the plan-review script test; 10 s each for `cdktf synth` in the entry-point test and the ALB-only HTTP plan; about 15 s for `tsc` and prettier. Splitting the plans across both Jest workers was tried and did not help: the machine is CPU-bound. Past 3 minutes since the ninth example; the next step is to plan several examples in one Terraform working directory (one provider start for all).",
+      "- Where `npm test` goes (measured 2026-11-22 on this 2-core machine, quiet): it was about 200 s while every example ran its own terraform init, validate, plan and show (each command starts the 700 MB provider and loads its schema, about 2 s of CPU). Now all planned examples, the 200-service one included, are child modules of one root planned in one run (about 25 s for the examples file), `tsc` and prettier take about 15 s, and Jest runs its files on both cores.",
       "- In-process figures are timed inside the child with `performance.now()`; peak RSS is `process.resourceUsage().maxRSS` of that child.",
       "- The synth drivers (scripts/bench/synth-default.ts and, for the usual-style baseline, synth-root-import.ts) run under `node --import tsx`, like `npm run synth` and the cdktf app; both write the same output (checked every round).",
       "- The import drivers run twice: transpiled to plain CommonJS (comparable to the ≈ 2.5 s reference) and under tsx, whose",
