@@ -1,36 +1,25 @@
 /**
- * Terraform is the final judge: the default config and every example are synthesised, checked
- * structurally, then planned against the real hashicorp/aws provider, offline (a plan validates
- * first). All the planned configs go through one Terraform run, each as a child module; if that
- * run fails, each is planned on its own so the failure shows under its name.
+ * Terraform is the final judge: the default config and every example are synthesised, held to the
+ * policy check (`npm run check`, lib/policy), then planned against the real hashicorp/aws
+ * provider, offline (a plan validates first), and the plan is held to the same check. All the
+ * planned configs go through one Terraform run, each as a child module; if that run fails, each
+ * is planned on its own so the failure shows under its name.
  */
 import { join } from "node:path";
 import { bridgeMode, nlbPorts } from "../../lib/config/semantics";
 import { assignNlbShards, planLedgerUpdate } from "../../lib/config/shards";
+import { checkPlan, checkSynth } from "../../lib/policy";
 import { describeWithTerraform, plansTogether, validateOnly } from "../helpers/terraform";
-import { structuralViolations } from "../helpers/structure";
 import { allConfigs, ledgerOf, ROOT } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack } from "../helpers/synth";
 
 const inputs: [string, unknown][] = allConfigs();
-// Synthesised once; the structural tests and the plans read the same output.
+// Synthesised once; the policy checks and the plans read the same output.
 const configs: [string, SynthesisedStack][] = inputs.map(([name, input]) => [name, synthToTemp(input, { nlbShards: ledgerOf(name) })]);
 
-/** Logical ids of the methods a config deliberately opened with authorization NONE. */
-function optedOutMethods(stack: SynthesisedStack): Set<string> {
-  const open = stack.config.routes.filter((r) => r.authorization === "NONE");
-  const ids = [
-    ...Object.entries(stack.json.resource.aws_api_gateway_method ?? {})
-      .filter(([, m]) => m.authorization === "NONE")
-      .map(([id]) => `aws_api_gateway_method.${id}`),
-    ...Object.entries(stack.json.resource.aws_apigatewayv2_route ?? {})
-      .filter(([, r]) => r.authorization_type === "NONE")
-      .map(([id]) => `aws_apigatewayv2_route.${id}`),
-  ];
-  // Every open method must come from a route that says NONE; count them to be sure.
-  expect(ids).toHaveLength(open.reduce((n, r) => n + r.methods.length, 0));
-  return new Set(ids);
-}
+/** Methods (REST) or routes (HTTP API) the config deliberately opens with authorization NONE. */
+const openMethodCount = (stack: SynthesisedStack) =>
+  stack.config.routes.filter((r) => r.authorization === "NONE").reduce((n, r) => n + r.methods.length, 0);
 
 test("there are examples of every network, capacity and bridge form", () => {
   const all = configs.map(([, s]) => s.config);
@@ -52,8 +41,13 @@ describe.each(configs)("%s", (name, stack) => {
     expect(addresses).toMatchSnapshot();
   });
 
-  test("is structurally private", () => {
-    expect(structuralViolations(stack.json, optedOutMethods(stack))).toEqual([]);
+  test("passes the policy check: nothing internet-facing, no open ingress, VPC links, no public IPs, least privilege, current runtimes, log retention", () => {
+    const result = checkSynth(stack.json, { config: stack.config });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+    // Every method or route with authorization NONE comes from a route that says NONE, and each of those is there.
+    expect(result.allowed.every((a) => a.rule === "authorization")).toBe(true);
+    expect(result.allowed).toHaveLength(openMethodCount(stack));
   });
 
   test("needs no data source, so a plan makes no AWS calls", () => {
@@ -145,10 +139,12 @@ describeWithTerraform("terraform init and plan against the real provider", (tf) 
     const changes = plan.resource_changes ?? [];
     expect(changes).toHaveLength(resources);
     expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
-    for (const lb of changes.filter((c) => c.type === "aws_lb")) expect(lb.change.after?.internal).toBe(true);
-    for (const m of changes.filter((c) => c.type === "aws_api_gateway_method" && c.change.after?.authorization === "NONE")) {
-      const route = stack.config.routes.find((r) => r.authorization === "NONE" && r.methods.includes(m.change.after?.http_method as never));
-      expect(route).toBeDefined();
-    }
+    // AND the plan passes the policy check, but for the authorization NONE the config opened (same addresses as the stack).
+    const openInStack = checkSynth(stack.json, { config: stack.config }).allowed.map((a) => a.address);
+    const policy = checkPlan(plan, { allowNone: openInStack });
+    expect(policy.resources).toBe(resources);
+    expect(policy.findings).toEqual([]);
+    expect(policy.allowed.map((a) => a.address).sort()).toEqual([...openInStack].sort());
+    expect(policy.allowed).toHaveLength(openMethodCount(stack));
   });
 });

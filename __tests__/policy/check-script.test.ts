@@ -1,0 +1,165 @@
+/**
+ * `npm run check` (scripts/check.ts) as users run it: through tsx, in a scratch working directory,
+ * on synthesised stacks, a plan file and garbage.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import { exampleConfig } from "../helpers/fixtures";
+import { resourcesOf, synthToTemp } from "../helpers/synth";
+
+const root = join(__dirname, "..", "..");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+const script = join(root, "scripts", "check.ts");
+
+function check(args: string[], cwd = mkdtempSync(join(tmpdir(), "check-cwd-"))) {
+  const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
+  const result = spawnSync(tsx, [script, ...args], { cwd, env, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes `json` as a file in a fresh directory and returns its path. */
+function fileWith(name: string, content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "check-input-")), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
+
+describe("a clean stack", () => {
+  const stack = synthToTemp(DEFAULT_CONFIG);
+
+  test("exits 0 with a one-line summary, given its directory", () => {
+    const run = check([stack.stackDir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^no findings in \d+ resources\n$/);
+  });
+
+  test("with no path, checks every stack in cdktf.out", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "check-cwd-"));
+    for (const name of ["a", "b"]) {
+      mkdirSync(join(cwd, "cdktf.out", "stacks", name), { recursive: true });
+      writeFileSync(join(cwd, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify(stack.json));
+    }
+    const run = check([], cwd);
+    expect(run.status).toBe(0);
+    const resources = Object.values(stack.json.resource).reduce((n, byId) => n + Object.keys(byId).length, 0);
+    expect(run.stdout).toBe(`no findings in ${2 * resources} resources of 2 inputs\n`);
+  });
+});
+
+describe("a stack with a public ALB", () => {
+  // GIVEN the native-bridge example, its ALB made internet-facing
+  const { json } = synthToTemp(exampleConfig("alb-bridge-native"));
+  const [[albId, alb]] = resourcesOf(json, "aws_lb").filter(([, lb]) => lb.load_balancer_type === "application");
+  const publicAlb = { ...json, resource: { ...json.resource, aws_lb: { ...json.resource.aws_lb, [albId]: { ...alb, internal: false } } } };
+  const path = fileWith("cdk.tf.json", JSON.stringify(publicAlb));
+
+  test("exits 1 with one line naming the address and the rule", () => {
+    const run = check([path]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(`aws_lb.${albId}: internal-load-balancers: is internet-facing: internal is false, not true\n`);
+    expect(run.stderr).toContain("1 finding in");
+  });
+
+  test("--json gives the same finding as data", () => {
+    const run = check([path, "--json"]);
+    expect(run.status).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.findings).toBe(1);
+    expect(out.inputs[0]).toMatchObject({
+      source: path,
+      kind: "synth",
+      findings: [{ address: `aws_lb.${albId}`, rule: "internal-load-balancers" }],
+    });
+  });
+});
+
+describe("authorization NONE", () => {
+  const stack = synthToTemp(exampleConfig("two-services"));
+
+  test("is a finding without the config, and allowed with it (--config) or by address (--allow-none)", () => {
+    const without = check([stack.stackDir]);
+    expect(without.status).toBe(1);
+    const [line] = without.stdout.split("\n");
+    expect(line).toMatch(/^aws_api_gateway_method\.Api_Method-catalogstatus-GET_[0-9A-F]{8}: authorization: GET has authorization NONE/);
+
+    const withConfig = check([stack.stackDir, "--config", join(root, "examples", "two-services.json")]);
+    expect(withConfig.status).toBe(0);
+    expect(withConfig.stdout).toMatch(/^no findings in \d+ resources \(1 authorization NONE allowed\)\n$/);
+    expect(withConfig.stderr).toContain("allowed by config route GET /catalog/status");
+
+    const byAddress = check([stack.stackDir, "--allow-none", line.split(":")[0]]);
+    expect(byAddress.status).toBe(0);
+  });
+
+  test("a bad config gets the config loader's message, exit 2", () => {
+    const bad = fileWith("bad.json", JSON.stringify({ ...exampleConfig("two-services"), services: [] }));
+    const run = check([stack.stackDir, "--config", bad]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^Invalid config file ".*bad\.json"/);
+    noStackTrace(run.stderr);
+  });
+});
+
+describe("a plan", () => {
+  const plan = (internal: boolean) =>
+    JSON.stringify({
+      format_version: "1.2",
+      terraform_version: "1.11.4",
+      planned_values: {},
+      resource_changes: [
+        {
+          address: "module.edge.aws_lb.public",
+          module_address: "module.edge",
+          mode: "managed",
+          type: "aws_lb",
+          name: "public",
+          change: { actions: ["create"], after: { internal }, after_unknown: {} },
+        },
+      ],
+    });
+
+  test("is checked with --plan, addresses as the plan has them", () => {
+    const bad = check(["--plan", fileWith("plan.json", plan(false))]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe("module.edge.aws_lb.public: internal-load-balancers: is internet-facing: internal is false, not true\n");
+    const good = check(["--plan", fileWith("plan.json", plan(true))]);
+    expect(good).toMatchObject({ status: 0, stdout: "no findings in 1 resource\n" });
+  });
+
+  test("--config needs a synthesised stack", () => {
+    const run = check(["--plan", fileWith("plan.json", plan(true)), "--config", join(root, "examples", "two-services.json")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^--config needs a synthesised stack/);
+  });
+});
+
+describe("unusable input exits 2 with one clear message and no stack trace", () => {
+  test.each([
+    ["garbage", () => [fileWith("cdk.tf.json", "this is not JSON {")], /^".*cdk\.tf\.json" is not JSON: /],
+    [
+      "JSON that is neither",
+      () => [fileWith("x.json", '{"hello": "world"}')],
+      /^".*x\.json" is neither a synthesised stack \(cdk\.tf\.json\) nor a plan/,
+    ],
+    ["a missing file", () => ["/nonexistent/cdk.tf.json"], /^Cannot read "\/nonexistent\/cdk\.tf\.json": no such file\n$/],
+    [
+      "a directory without stacks",
+      () => [mkdtempSync(join(tmpdir(), "check-empty-"))],
+      /holds no cdk\.tf\.json and no stacks\/\*\/cdk\.tf\.json/,
+    ],
+    ["a stack given as --plan", () => ["--plan", fileWith("cdk.tf.json", '{"resource": {}}')], /is a synthesised stack, not a plan/],
+    ["an unknown option", () => ["--frobnicate"], /^Unknown option '--frobnicate'/],
+    ["nothing to check", () => [], /^Nothing to check: there is no cdktf\.out directory here/],
+  ])("%s", (_name, args, message) => {
+    const run = check(args());
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
+    noStackTrace(run.stderr);
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * Every rule of the policy check fires on a fabricated bad resource and stays quiet on a good one,
+ * both in a synthesised stack (cdk.tf.json) and in a plan (terraform show -json).
+ */
+import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
+
+/** The day the runtime rule is judged on in these tests (nodejs20.x is past its date, nodejs22.x is not). */
+const NOW = new Date("2026-11-22T12:00:00Z");
+
+type Attrs = Record<string, unknown>;
+
+/** A synthesised stack with one resource `<type>.subject`, plus `extra` resources. */
+function stack(type: string, attrs: Attrs, extra: Record<string, Record<string, Attrs>> = {}) {
+  return { resource: { ...extra, [type]: { ...(extra[type] ?? {}), subject: attrs } } };
+}
+
+/** A plan that creates one resource `<type>.subject` with `after`. */
+function plan(type: string, after: Attrs, afterUnknown: Attrs = {}): PlanJson {
+  return {
+    format_version: "1.2",
+    terraform_version: "1.11.4",
+    resource_changes: [
+      {
+        address: `${type}.subject`,
+        mode: "managed",
+        type,
+        name: "subject",
+        change: { actions: ["create"], after, after_unknown: afterUnknown },
+      },
+    ],
+  };
+}
+
+interface Case {
+  readonly rule: RuleId;
+  readonly type: string;
+  readonly bad: Attrs;
+  /** Absent where the resource type itself is the finding. */
+  readonly good?: Attrs;
+  /** Resources the good case needs beside it in a synthesised stack. */
+  readonly extra?: Record<string, Record<string, Attrs>>;
+  /** The good case in a plan, where it differs (a plan shows booleans and defaults as the provider has them). */
+  readonly goodInPlan?: Attrs;
+}
+
+const policy = (statements: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+/** `{ policy }` with one Allow statement. */
+const allowing = (statement: Attrs) => ({ policy: policy([{ Effect: "Allow", ...statement }]) });
+
+/** One case: `bad` breaks `rule`, `good` (absent where the type itself is the finding) does not. */
+const kase = (rule: RuleId, type: string, bad: Attrs, good?: Attrs, more: Pick<Case, "extra" | "goodInPlan"> = {}): Case => ({
+  rule,
+  type,
+  bad,
+  good,
+  ...more,
+});
+
+/** An iam-least-privilege case: one Allow statement that breaks the rule, one that does not. */
+const iam = (type: string, bad: Attrs, good: Attrs) => kase("iam-least-privilege", type, allowing(bad), allowing(good));
+
+const CASES: readonly Case[] = [
+  kase("internal-load-balancers", "aws_lb", { internal: false }, { internal: true }),
+  kase("internal-load-balancers", "aws_alb", {}, { internal: true }),
+  kase("internal-load-balancers", "aws_elb", { internal: "false" }, { internal: "true" }),
+  kase(
+    "no-open-ingress",
+    "aws_vpc_security_group_ingress_rule",
+    { cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443, to_port: 443 },
+    { cidr_ipv4: "10.0.0.0/16", ip_protocol: "tcp", from_port: 443, to_port: 443 },
+  ),
+  kase("no-open-ingress", "aws_vpc_security_group_ingress_rule", { cidr_ipv6: "::/0", ip_protocol: "-1" }, { cidr_ipv6: "fd00::/8" }),
+  kase(
+    "no-open-ingress",
+    "aws_security_group_rule",
+    { type: "ingress", cidr_blocks: ["10.0.0.0/8", "0.0.0.0/0"], protocol: "tcp", from_port: 0, to_port: 65535 },
+    { type: "egress", cidr_blocks: ["0.0.0.0/0"], protocol: "-1", from_port: 0, to_port: 0 },
+  ),
+  kase(
+    "no-open-ingress",
+    "aws_security_group",
+    { ingress: [{ cidr_blocks: ["10.0.0.0/8"], ipv6_cidr_blocks: ["::/0"], protocol: "tcp", from_port: 22, to_port: 22 }] },
+    {
+      ingress: [{ cidr_blocks: ["10.0.0.0/8"], protocol: "tcp", from_port: 22, to_port: 22 }],
+      egress: [{ cidr_blocks: ["0.0.0.0/0"] }],
+    },
+  ),
+  kase("no-open-ingress", "aws_default_security_group", { ingress: [{ cidr_blocks: ["0.0.0.0/0"] }] }, { ingress: [] }),
+  kase(
+    "integrations-via-vpc-link",
+    "aws_api_gateway_integration",
+    { type: "HTTP_PROXY", connection_type: "INTERNET", uri: "http://example.com" },
+    { type: "HTTP_PROXY", connection_type: "VPC_LINK", connection_id: "${aws_api_gateway_vpc_link.link.id}" },
+    { extra: { aws_api_gateway_vpc_link: { link: { name: "link" } } } },
+  ),
+  kase(
+    "integrations-via-vpc-link",
+    "aws_api_gateway_integration",
+    { type: "HTTP" },
+    { type: "AWS_PROXY", uri: "arn:aws:apigateway:eu-west-2:lambda:path/functions/f/invocations" },
+  ),
+  kase(
+    "integrations-via-vpc-link",
+    "aws_apigatewayv2_integration",
+    { integration_type: "HTTP_PROXY", integration_uri: "https://example.com" },
+    { integration_type: "HTTP_PROXY", connection_type: "VPC_LINK", connection_id: "${aws_apigatewayv2_vpc_link.link.id}" },
+    { extra: { aws_apigatewayv2_vpc_link: { link: { name: "link" } } } },
+  ),
+  kase(
+    "authorization",
+    "aws_api_gateway_method",
+    { http_method: "GET", authorization: "NONE" },
+    { http_method: "GET", authorization: "AWS_IAM" },
+  ),
+  kase("authorization", "aws_apigatewayv2_route", { route_key: "GET /open" }, { route_key: "GET /x", authorization_type: "JWT" }),
+  kase("iam-least-privilege", "aws_iam_role_policy", allowing({ Action: "s3:*", Resource: "arn:aws:s3:::bucket/*" }), {
+    policy: policy([
+      { Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "elasticloadbalancing:Describe*"], Resource: "*" },
+      { Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: "${aws_cloudwatch_log_group.logs.arn}:*" },
+      { Effect: "Deny", Action: "*", Resource: "*" },
+    ]),
+  }),
+  iam(
+    "aws_iam_policy",
+    { Action: "ec2:TerminateInstances", Resource: "*" },
+    { Action: "ec2:TerminateInstances", Resource: "arn:aws:ec2:*:*:instance/i-0123" },
+  ),
+  iam("aws_iam_user_policy", { NotAction: "iam:*", Resource: "arn:aws:s3:::b" }, { Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }),
+  iam("aws_iam_group_policy", { Action: "s3:GetObject", NotResource: "arn:aws:s3:::secret/*" }, { Action: "s3:List*", Resource: "*" }),
+  kase(
+    "iam-least-privilege",
+    "aws_iam_role",
+    { inline_policy: [{ name: "p", policy: policy([{ Effect: "Allow", Action: "*", Resource: "*" }]) }] },
+    { assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
+    { goodInPlan: { inline_policy: [] } },
+  ),
+  kase("lambda-runtime", "aws_lambda_function", { runtime: "nodejs20.x" }, { runtime: "nodejs22.x" }),
+  kase("lambda-runtime", "aws_lambda_function", { runtime: "nodejs99.x" }, { package_type: "Image", image_uri: "x" }),
+  kase(
+    "no-public-ips",
+    "aws_launch_template",
+    { network_interfaces: [{ associate_public_ip_address: "true" }] },
+    { network_interfaces: [{ associate_public_ip_address: "false" }] },
+  ),
+  kase("no-public-ips", "aws_launch_template", {}, { network_interfaces: [{ associate_public_ip_address: false }] }),
+  kase("no-public-ips", "aws_launch_configuration", {}, { associate_public_ip_address: false }),
+  kase("no-public-ips", "aws_instance", { associate_public_ip_address: true }, {}, { goodInPlan: { associate_public_ip_address: false } }),
+  kase("no-public-ips", "aws_subnet", { map_public_ip_on_launch: true }, { map_public_ip_on_launch: false }),
+  kase("no-public-ips", "aws_nat_gateway", { subnet_id: "subnet-1" }, { connectivity_type: "private" }),
+  kase("no-public-ips", "aws_internet_gateway", {}, undefined),
+  kase("no-public-ips", "aws_eip", { domain: "vpc" }, undefined),
+  kase("log-retention", "aws_cloudwatch_log_group", {}, { retention_in_days: 30 }),
+  kase("log-retention", "aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 1 }),
+];
+
+test("every rule has cases", () => {
+  expect(new Set(CASES.map((c) => c.rule))).toEqual(new Set(RULES.map((r) => r.id)));
+});
+
+describe.each(CASES.map((c) => [`${c.rule} on ${c.type} ${JSON.stringify(c.bad)}`, c] as const))("%s", (_name, c) => {
+  test("fires on the bad resource in a synthesised stack, naming its address", () => {
+    const { findings } = checkSynth(stack(c.type, c.bad), { now: NOW });
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f).toMatchObject({ address: `${c.type}.subject`, rule: c.rule });
+    for (const f of findings) expect(f.message).not.toContain("\n");
+  });
+
+  test("fires on the bad resource in a plan", () => {
+    const { findings } = checkPlan(plan(c.type, c.bad), { now: NOW });
+    expect(findings.map((f) => [f.address, f.rule])).toContainEqual([`${c.type}.subject`, c.rule]);
+  });
+
+  const good = c.good;
+  if (good === undefined) return;
+  test("stays quiet on the good resource in a synthesised stack", () => {
+    const result = checkSynth(stack(c.type, good, c.extra), { now: NOW });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+  });
+
+  test("stays quiet on the good resource in a plan", () => {
+    const result = checkPlan(plan(c.type, c.goodInPlan ?? good), { now: NOW });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+  });
+});
+
+describe("messages", () => {
+  test("name what is wrong, in one line per finding", () => {
+    const messages = (type: string, attrs: Attrs) => checkSynth(stack(type, attrs), { now: NOW }).findings.map((f) => f.message);
+    expect(messages("aws_lb", { internal: false })).toEqual(["is internet-facing: internal is false, not true"]);
+    expect(
+      messages("aws_vpc_security_group_ingress_rule", { cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 }),
+    ).toEqual(["admits 0.0.0.0/0 (the whole internet), tcp port 80"]);
+    expect(messages("aws_security_group", { ingress: [{ ipv6_cidr_blocks: ["::/0"], protocol: "-1", from_port: 0, to_port: 0 }] })).toEqual(
+      ["ingress.0 admits ::/0 (the whole internet), all traffic"],
+    );
+    expect(messages("aws_lambda_function", { runtime: "nodejs20.x" })).toEqual(["runtime nodejs20.x is deprecated since 2026-04-30"]);
+    expect(messages("aws_lambda_function", { runtime: "nodejs99.x" })[0]).toMatch(
+      /^runtime nodejs99.x is not in the table of AWS deprecation dates/,
+    );
+    expect(messages("aws_cloudwatch_log_group", {})).toEqual(["keeps logs forever: retention_in_days is not set"]);
+    expect(messages("aws_apigatewayv2_route", { route_key: "GET /open" })).toEqual([
+      '"GET /open" has authorization_type NONE: anyone can call it',
+    ]);
+  });
+});
+
+describe("lambda-runtime", () => {
+  test("a runtime is deprecated from its deprecation day on, judged on the day given", () => {
+    const fn = stack("aws_lambda_function", { runtime: "nodejs22.x" });
+    expect(checkSynth(fn, { now: new Date("2027-04-29T23:59:59Z") }).findings).toEqual([]);
+    expect(checkSynth(fn, { now: new Date("2027-04-30T00:00:00Z") }).findings.map((f) => f.message)).toEqual([
+      "runtime nodejs22.x is deprecated since 2027-04-30",
+    ]);
+  });
+
+  test("a function without a runtime is a finding, unless it is a container image", () => {
+    expect(checkSynth(stack("aws_lambda_function", {}), { now: NOW }).findings.map((f) => f.message)).toEqual(["has no runtime"]);
+  });
+});
+
+describe("integrations-via-vpc-link in a synthesised stack", () => {
+  const integration = (connectionId: string) => ({ type: "HTTP_PROXY", connection_type: "VPC_LINK", connection_id: connectionId });
+  const link = { aws_api_gateway_vpc_link: { link: { name: "link" } } };
+
+  test("needs connection_id to reference the id of a VPC link of the stack", () => {
+    const messages = (connectionId: string, extra = link) =>
+      checkSynth(stack("aws_api_gateway_integration", integration(connectionId), extra)).findings.map((f) => f.message);
+    expect(messages("abc123")).toEqual(['connection_id ("abc123") does not reference the id of an aws_api_gateway_vpc_link']);
+    expect(messages("${aws_api_gateway_vpc_link.gone.id}")).toEqual([
+      "connection_id references aws_api_gateway_vpc_link.gone, which is not a resource of this stack",
+    ]);
+    expect(messages("${aws_apigatewayv2_vpc_link.link.id}")).toHaveLength(1);
+    expect(messages("${aws_api_gateway_vpc_link.link.arn}")).toHaveLength(1);
+    expect(messages("${aws_api_gateway_vpc_link.link.id}")).toEqual([]);
+  });
+});
+
+describe("plans", () => {
+  test("a value known only after apply is listed as unchecked, not as a finding", () => {
+    const result = checkPlan(plan("aws_lb", { name: "x" }, { internal: true }));
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([
+      { address: "aws_lb.subject", rule: "internal-load-balancers", message: "internal is known only after apply" },
+    ]);
+  });
+
+  test("findings carry the plan's address, module prefix and index included", () => {
+    const p = plan("aws_lb", { internal: false });
+    const change = {
+      ...p.resource_changes![0],
+      address: 'module.api["eu"].aws_lb.subject[0]',
+      module_address: 'module.api["eu"]',
+      index: 0,
+    };
+    expect(checkPlan({ ...p, resource_changes: [change] }).findings.map((f) => f.address)).toEqual(['module.api["eu"].aws_lb.subject[0]']);
+  });
+
+  test("data sources and resources the plan destroys are not looked at", () => {
+    const p = plan("aws_lb", { internal: false });
+    const data = { ...p.resource_changes![0], mode: "data", address: "data.aws_lb.subject" };
+    const deleted = { ...p.resource_changes![0], change: { actions: ["delete"], before: { internal: false }, after: null } };
+    const result = checkPlan({ ...p, resource_changes: [data, deleted] });
+    expect(result).toMatchObject({ resources: 0, findings: [] });
+  });
+
+  describe("with the plan's configuration section", () => {
+    const withConfiguration = (connectionId: Record<string, unknown>, moduleResources: Record<string, unknown>[] = []): PlanJson => ({
+      ...plan("aws_api_gateway_integration", { type: "HTTP_PROXY", connection_type: "VPC_LINK" }, { connection_id: true }),
+      configuration: {
+        root_module: {
+          resources: [
+            { address: "aws_api_gateway_integration.subject", mode: "managed", expressions: { connection_id: connectionId } },
+            ...(moduleResources as never[]),
+          ],
+        },
+      },
+    });
+
+    test("an integration must reference a VPC link of the configuration", () => {
+      const link = { address: "aws_api_gateway_vpc_link.link", mode: "managed", expressions: {} };
+      const ok = withConfiguration({ references: ["aws_api_gateway_vpc_link.link.id", "aws_api_gateway_vpc_link.link"] }, [link]);
+      expect(checkPlan(ok).findings).toEqual([]);
+      const literal = checkPlan(withConfiguration({ constant_value: "abc123" }, [link])).findings;
+      expect(literal.map((f) => f.rule)).toEqual(["integrations-via-vpc-link"]);
+      const variable = checkPlan(withConfiguration({ references: ["var.link_id"] }, [link])).findings;
+      expect(variable.map((f) => f.rule)).toEqual(["integrations-via-vpc-link"]);
+    });
+
+    test("without it, connection_type alone is checked", () => {
+      const p = plan("aws_api_gateway_integration", { type: "HTTP_PROXY", connection_type: "VPC_LINK" }, { connection_id: true });
+      expect(checkPlan(p).findings).toEqual([]);
+    });
+
+    test("a policy known only after apply is checked as the configuration writes it", () => {
+      const written = policy([{ Effect: "Allow", Action: "ec2:AuthorizeSecurityGroupIngress", Resource: "*" }]);
+      const p: PlanJson = {
+        ...plan("aws_iam_role_policy", { role: "r" }, { policy: true }),
+        configuration: {
+          root_module: {
+            resources: [{ address: "aws_iam_role_policy.subject", mode: "managed", expressions: { policy: { constant_value: written } } }],
+          },
+        },
+      };
+      expect(checkPlan(p).findings.map((f) => f.rule)).toEqual(["iam-least-privilege"]);
+      expect(checkPlan(plan("aws_iam_role_policy", { role: "r" }, { policy: true })).unchecked.map((u) => u.message)).toEqual([
+        "policy is known only after apply",
+      ]);
+    });
+
+    test("a security group whose configuration has no inline ingress is not unchecked for its computed ingress", () => {
+      const p: PlanJson = {
+        ...plan("aws_security_group", { name: "sg" }, { ingress: true }),
+        configuration: {
+          root_module: { resources: [{ address: "aws_security_group.subject", mode: "managed", expressions: { name: {} } }] },
+        },
+      };
+      expect(checkPlan(p)).toMatchObject({ findings: [], unchecked: [] });
+      expect(checkPlan(plan("aws_security_group", { name: "sg" }, { ingress: true })).unchecked).toHaveLength(1);
+    });
+  });
+});

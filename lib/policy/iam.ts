@@ -1,0 +1,99 @@
+/**
+ * Least privilege in IAM policy documents: what the `iam-least-privilege` rule reports about one
+ * document. Only `Allow` statements are judged; a `Deny` only ever takes permissions away.
+ */
+import { isJsonencodeExpression, readJsonencode } from "./hcl";
+import { isRecord, listOf, quote } from "./values";
+
+/**
+ * Verbs of actions that only read, matched case-insensitively at the start of the action name.
+ * `Describe`, `List` and `Get` as the rule says; `BatchGet` because it is `Get` on several items
+ * (dynamodb:BatchGetItem, codecommit:BatchGetRepositories). Reading is not harmless
+ * (s3:GetObject, secretsmanager:GetSecretValue read data): the rule is about changing things.
+ */
+export const READ_ONLY_VERBS: readonly string[] = ["Describe", "List", "Get", "BatchGet"];
+
+/** What the rule says about one policy document. */
+export interface PolicyReport {
+  /** Broken promises, one line each. */
+  readonly problems: readonly string[];
+  /** What could not be judged (an action that is an expression), one line each. */
+  readonly unreadable: readonly string[];
+}
+
+/** A policy attribute's value, read as a document; or why it cannot be. */
+export type PolicyDocument = { readonly ok: true; readonly document: unknown } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Reads a `policy` attribute: a JSON string (references inside it as `${...}` text, as CDKTF
+ * writes `JSON.stringify` output), or in a synthesised stack a `${jsonencode(...)}` expression.
+ * Anything else (a reference to a data source's `json`, `file(...)`) cannot be read here.
+ */
+export function readPolicyDocument(value: unknown): PolicyDocument {
+  if (typeof value !== "string") return { ok: false, reason: `the policy is ${value === undefined ? "missing" : "not a string"}` };
+  const text = value.trim();
+  if (isJsonencodeExpression(text)) {
+    const read = readJsonencode(text);
+    return read.ok
+      ? { ok: true, document: read.value }
+      : { ok: false, reason: `the policy's jsonencode(...) could not be read: ${read.reason}` };
+  }
+  if (text.startsWith("${")) return { ok: false, reason: `the policy is the expression ${quote(text)}` };
+  try {
+    return { ok: true, document: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, reason: "the policy is not valid JSON" };
+  }
+}
+
+/** Judges an IAM policy document (already parsed). */
+export function reviewPolicyDocument(document: unknown): PolicyReport {
+  const problems: string[] = [];
+  const unreadable: string[] = [];
+  const statements = listOf(isRecord(document) ? document.Statement : undefined);
+  statements.forEach((statement, i) => {
+    if (!isRecord(statement)) return;
+    if (statement.Effect === "Deny") return;
+    const label = typeof statement.Sid === "string" && statement.Sid !== "" ? `statement "${statement.Sid}"` : `statement ${i + 1}`;
+    if (statement.NotAction !== undefined) problems.push(`${label} uses NotAction: it allows every action but the ones listed`);
+    if (statement.NotResource !== undefined) problems.push(`${label} uses NotResource: it allows every resource but the ones listed`);
+    const onEverything = listOf(statement.Resource).some((r) => r === "*");
+    const mutatingOnEverything: string[] = [];
+    for (const action of listOf(statement.Action)) {
+      if (typeof action !== "string") continue;
+      if (action.includes("${")) {
+        unreadable.push(`${label}: the action ${quote(action)} is an expression`);
+        continue;
+      }
+      const wildcard = wildcardProblem(action);
+      if (wildcard !== undefined) problems.push(`${label} ${wildcard}`);
+      else if (onEverything && !isReadOnly(action)) mutatingOnEverything.push(action);
+    }
+    if (mutatingOnEverything.length > 0)
+      problems.push(
+        `${label} allows ${mutatingOnEverything.join(", ")} on Resource "*" (only ${READ_ONLY_VERBS.join("/")} actions may be)`,
+      );
+  });
+  return { problems, unreadable };
+}
+
+/**
+ * Why a wildcard action is too wide, or undefined when it is not a wildcard or can only match
+ * read-only actions: `*`, `service:*`, and any pattern whose fixed part before the first `*` or
+ * `?` is not a whole read-only verb (`s3:Put*`, `ec2:*Instances`, `iam:G*`). `ec2:Describe*` and
+ * `s3:Get*Acl` are fine.
+ */
+export function wildcardProblem(action: string): string | undefined {
+  if (!/[*?]/.test(action)) return undefined;
+  if (action.trim() === "*") return 'allows every action ("*")';
+  const [service, name = ""] = action.split(":", 2);
+  if (name === "*") return `allows every ${service} action ("${action}")`;
+  return isReadOnly(action) ? undefined : `allows the wildcard action "${action}", which matches actions that change things`;
+}
+
+/** Whether an action (or the fixed start of a wildcard pattern) begins with a read-only verb. */
+export function isReadOnly(action: string): boolean {
+  const name = action.includes(":") ? action.slice(action.indexOf(":") + 1) : action;
+  const fixed = name.split(/[*?]/, 1)[0].toLowerCase();
+  return READ_ONLY_VERBS.some((verb) => fixed.startsWith(verb.toLowerCase()));
+}
