@@ -17,7 +17,10 @@ export interface DecideInput {
 export interface Decision {
   /** IPs to register, sorted. */
   readonly register: string[];
-  /** IPs to deregister, sorted; only ever after `register` has succeeded. */
+  /**
+   * IPs to deregister, sorted; only ever after `register` has succeeded, or when the target group refused more targets
+   * (see syncTargets). Never one of `discovered`.
+   */
   readonly deregister: string[];
   /** The missing counts to carry to the next run. */
   readonly missing: Record<string, number>;

@@ -11,10 +11,13 @@ import { eniPrivateIps } from "../shared/eni-ips";
 import type { SyncConfig } from "./config";
 import { decide } from "./decide";
 import { runLogLine, type RunSummary } from "./run-log";
-import { parseState, serialiseState } from "./state";
+import { encodeState, parseState, serialiseState, STATE_MAX_CHARS } from "./state";
 
 /** Targets per RegisterTargets / DeregisterTargets call. The API sets no documented limit; this keeps requests small. */
 export const TARGETS_PER_CALL = 100;
+
+/** Log no more than this many IPs in one warning. */
+const MAX_LOGGED_IPS = 20;
 
 /** The AWS clients a sync uses. */
 export interface SyncClients {
@@ -46,9 +49,14 @@ export class SyncStepError extends Error {
 
 /**
  * Runs one sync of the NLB target group with the ALB's IPs: discover, read the target group and the anti-flap state,
- * decide, then register first and deregister only once registration has succeeded. Logs one JSON line (with the
- * embedded metrics) once it has decided, also when applying the decision then fails, and throws a
+ * decide, then register first and deregister only once registration has succeeded, and store the counts. Logs one
+ * JSON line (with the embedded metrics) once it has decided, also when applying the decision then fails, and throws a
  * {@link SyncStepError} on any AWS error so that the function's Errors metric counts it.
+ *
+ * One exception to "register first": when the target group refuses more targets (TooManyTargets, its quota of
+ * targets is reached), the IPs whose anti-flap count is reached are deregistered and the counts stored anyway before
+ * the run throws. Waiting for every registration to succeed would otherwise keep the group full of IPs the ALB no
+ * longer has, and every later run would fail the same way. A deregistered IP is never one discovered in this run.
  */
 export async function syncTargets(clients: SyncClients, config: SyncConfig): Promise<RunSummary> {
   const { ec2, elb, ssm } = clients;
@@ -77,13 +85,20 @@ export async function syncTargets(clients: SyncClients, config: SyncConfig): Pro
     return summary;
   };
 
+  let groupFull: unknown;
   try {
     for (const batch of batches(decision.register)) {
-      await step("RegisterTargets", `${targetGroupArn}, ${batch.length} target(s); nothing was deregistered`, () =>
-        elb.send(
+      try {
+        await elb.send(
           new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: batch.map((ip) => ({ Id: ip, Port: targetPort })) }),
-        ),
-      );
+        );
+      } catch (err) {
+        if (errorName(err) !== "TooManyTargetsException") {
+          throw new SyncStepError("RegisterTargets", `${targetGroupArn}, ${batch.length} target(s); nothing was deregistered`, err);
+        }
+        groupFull = err;
+        break;
+      }
       done.registered.push(...batch);
     }
     for (const batch of batches(deregister)) {
@@ -94,19 +109,24 @@ export async function syncTargets(clients: SyncClients, config: SyncConfig): Pro
       );
       done.deregistered.push(...batch);
     }
-    if (stored.ok) {
-      const value = serialiseState({ missing: decision.missing });
-      if (value !== stored.raw) {
-        await step("PutParameter", config.stateParameterName, () =>
-          ssm.send(new PutParameterCommand({ Name: config.stateParameterName, Value: value, Type: "String", Overwrite: true })),
-        );
-      }
-    }
+    if (stored.ok) await writeState(ssm, config, stored, decision.missing);
   } catch (err) {
     log();
     throw err;
   }
   const summary = log();
+  if (groupFull !== undefined) {
+    const left = decision.register.length - done.registered.length;
+    const room = stored.ok
+      ? `${done.deregistered.length} target(s) missing for ${config.antiFlapRuns} run(s) deregistered, and the counts stored, ` +
+        "so that later runs register the rest once room is made"
+      : "nothing deregistered, as the anti-flap counts could not be read";
+    throw new SyncStepError(
+      "RegisterTargets",
+      `${targetGroupArn} is full: ${left} of ${decision.register.length} new target(s) not registered; ${room}`,
+      groupFull,
+    );
+  }
   if (!stored.ok) throw stored.error;
   return summary;
 }
@@ -125,17 +145,26 @@ async function registeredIps(elb: ElasticLoadBalancingV2Client, targetGroupArn: 
 }
 
 type StoredState =
-  | { readonly ok: true; readonly raw: string | undefined; readonly missing: Readonly<Record<string, number>> }
+  | {
+      readonly ok: true;
+      readonly missing: Readonly<Record<string, number>>;
+      /** The parameter's version as read; 0 when it did not exist yet, undefined when SSM did not say. */
+      readonly version: number | undefined;
+      /** The stored value was malformed or stale: write it again even if the counts come out the same. */
+      readonly rewrite: boolean;
+    }
   | { readonly ok: false; readonly error: SyncStepError };
 
 /** The anti-flap state. A parameter that does not exist yet is an empty state; other errors are returned, not thrown. */
 async function readState(ssm: SSMClient, config: SyncConfig): Promise<StoredState> {
   let raw: string | undefined;
+  let version: number | undefined = 0;
   try {
     const out = await ssm.send(new GetParameterCommand({ Name: config.stateParameterName }));
     raw = out.Parameter?.Value;
+    version = out.Parameter?.Version;
   } catch (err) {
-    if (!(err instanceof Error && err.name === "ParameterNotFound")) {
+    if (errorName(err) !== "ParameterNotFound") {
       return {
         ok: false,
         error: new SyncStepError(
@@ -146,19 +175,56 @@ async function readState(ssm: SSMClient, config: SyncConfig): Promise<StoredStat
       };
     }
   }
-  const { state, warning } = parseState(raw);
-  if (warning) {
-    console.warn(
-      JSON.stringify({
-        action: "nlb-target-sync",
-        level: "WARN",
-        targetGroupArn: config.targetGroupArn,
-        parameter: config.stateParameterName,
-        warning,
-      }),
+  const { state, warning } = parseState(raw, { version });
+  if (warning) warn(config, warning);
+  return { ok: true, missing: state.missing, version, rewrite: warning !== undefined };
+}
+
+/**
+ * Stores the counts when they differ from those read (or the value read was unusable), marked with the version the
+ * write should create. If SSM reports another version, someone else wrote in between: the value just written then
+ * does not match its version, so the next run ignores it, and this run throws so that the overlap is seen.
+ */
+async function writeState(ssm: SSMClient, config: SyncConfig, stored: StoredState & { ok: true }, missing: Record<string, number>) {
+  const expected = stored.version === undefined ? undefined : stored.version + 1;
+  const { value, kept, dropped } = encodeState({ missing }, { parameterVersion: expected });
+  if (dropped.length > 0) {
+    warn(
+      config,
+      `the missing counts of ${dropped.length} IP(s) do not fit in the parameter's ${STATE_MAX_CHARS} characters and were not ` +
+        `stored; they count again from zero, which delays their deregistration: ${listIps(dropped)}`,
     );
   }
-  return { ok: true, raw, missing: state.missing };
+  if (!stored.rewrite && serialiseState(kept) === serialiseState({ missing: stored.missing })) return;
+  const out = await step("PutParameter", config.stateParameterName, () =>
+    ssm.send(new PutParameterCommand({ Name: config.stateParameterName, Value: value, Type: "String", Overwrite: true })),
+  );
+  if (expected !== undefined && out.Version !== undefined && out.Version !== expected) {
+    const conflict = new Error(
+      `the write made version ${out.Version}, not ${expected}: the parameter was also written after this run read version ` +
+        `${stored.version} (an overlapping run, or this write applied twice by a retry); the next run ignores these counts ` +
+        "and starts them over",
+    );
+    conflict.name = "StateWriteConflict";
+    throw new SyncStepError("PutParameter", config.stateParameterName, conflict);
+  }
+}
+
+function warn(config: SyncConfig, warning: string): void {
+  console.warn(
+    JSON.stringify({
+      action: "nlb-target-sync",
+      level: "WARN",
+      targetGroupArn: config.targetGroupArn,
+      parameter: config.stateParameterName,
+      warning,
+    }),
+  );
+}
+
+function listIps(ips: readonly string[]): string {
+  const shown = JSON.stringify(ips.slice(0, MAX_LOGGED_IPS));
+  return ips.length > MAX_LOGGED_IPS ? `${shown} and ${ips.length - MAX_LOGGED_IPS} more` : shown;
 }
 
 async function step<T>(name: SyncStep, subject: string, call: () => Promise<T>): Promise<T> {
@@ -173,6 +239,11 @@ function batches(ips: readonly string[]): string[][] {
   const out: string[][] = [];
   for (let i = 0; i < ips.length; i += TARGETS_PER_CALL) out.push(ips.slice(i, i + TARGETS_PER_CALL));
   return out;
+}
+
+/** The AWS error code: the SDK puts it in `name`. */
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
 }
 
 function describeError(err: unknown): string {

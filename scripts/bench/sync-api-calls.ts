@@ -2,8 +2,9 @@
  * Bench driver: the AWS API calls nlb-target-sync makes per run, counted on mocked SDK clients (aws-sdk-client-mock),
  * by driving the real handler (lambdas/nlb-target-sync/handler.ts, loaded with its environment as in Lambda). The
  * fakes are the unit tests' (__tests__/lambdas/nlb-target-sync/helpers.ts): a target group and an SSM parameter that
- * keep state between runs. EC2 is faked here so that DescribeNetworkInterfaces pages the way EC2 does: at most
- * MaxResults interfaces per page (at most `serverPageSize` when set), chained with NextToken.
+ * keep state between runs; like SSM's Standard tier, the parameter refuses a value over 4,096 characters, so a run
+ * whose state would not fit fails here as it would in AWS. EC2 is faked here so that DescribeNetworkInterfaces pages
+ * the way EC2 does: at most MaxResults interfaces per page (at most `serverPageSize` when set), chained with NextToken.
  * For 2, 50 and 500 ALB interfaces (one private IP each), reports:
  *  - steady: targets already registered, one run;
  *  - steady, 20 per page: the same with EC2 answering 20 interfaces per page, as if it returned short pages;

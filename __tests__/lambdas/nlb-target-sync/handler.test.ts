@@ -111,5 +111,9 @@ describe("handler", () => {
     expect(clientsUsed[0]).toBeInstanceOf(ElasticLoadBalancingV2Client);
     expect(clientsUsed[1]).toBe(clientsUsed[0]);
     expect(ec2).toHaveReceivedCommand(DescribeNetworkInterfacesCommand);
+    // ... configured as lambdas/shared/aws-clients.ts says (sdk-retries.test.ts shows what that does)
+    const elbClient = clientsUsed[0] as ElasticLoadBalancingV2Client;
+    expect(await elbClient.config.maxAttempts()).toBe(3);
+    expect(elbClient.config.retryMode).toBe("standard");
   });
 });

@@ -20,9 +20,11 @@ import {
   type PutParameterCommandInput,
   PutParameterCommand,
   type SSMClient,
+  SSMServiceException,
 } from "@aws-sdk/client-ssm";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import type { SyncConfig } from "../../../lambdas/nlb-target-sync/config";
+import { parseState } from "../../../lambdas/nlb-target-sync/state";
 
 export const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/private-api-alb/0123456789abcdef";
 export const ALB_ENI_DESCRIPTION = "ELB app/private-api/fedcba9876543210";
@@ -135,20 +137,50 @@ export class FakeTargetGroup {
   }
 }
 
-/** An SSM parameter behind the SSM mock: GetParameter returns what PutParameter stored; ParameterNotFound before. */
+/** The error SSM answers a PutParameter with when the value is over the tier's limit (Standard: 4,096 characters). */
+export function valueTooLong(length: number): SSMServiceException {
+  return new SSMServiceException({
+    name: "ValidationException",
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+    message:
+      `Standard tier parameters support a maximum parameter value of ${SSM_STANDARD_MAX_CHARS} characters (got ${length}). ` +
+      "To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.",
+  });
+}
+
+/** SSM's limit on a Standard-tier parameter value. */
+export const SSM_STANDARD_MAX_CHARS = 4096;
+
+/**
+ * An SSM Standard-tier String parameter behind the SSM mock: GetParameter returns what PutParameter stored, with its
+ * version (1 for the first value, one more per write, as SSM counts); ParameterNotFound before the first. Like SSM,
+ * rejects a value longer than 4,096 characters, and stores nothing then.
+ */
 export class FakeParameter {
+  version: number;
+
   constructor(
     ssm: SsmStub,
     public value: string | undefined = undefined,
   ) {
+    this.version = value === undefined ? 0 : 1;
     ssm.on(GetParameterCommand).callsFake(() => {
       if (this.value === undefined) throw new ParameterNotFound({ $metadata: {}, message: "" });
-      return { Parameter: { Name: STATE_PARAMETER_NAME, Type: "String", Value: this.value } };
+      return { Parameter: { Name: STATE_PARAMETER_NAME, Type: "String", Value: this.value, Version: this.version } };
     });
     ssm.on(PutParameterCommand).callsFake((input: PutParameterCommandInput) => {
-      this.value = input.Value;
-      return { Version: 1 };
+      const value = input.Value ?? "";
+      if (value.length > SSM_STANDARD_MAX_CHARS) throw valueTooLong(value.length);
+      this.value = value;
+      this.version += 1;
+      return { Version: this.version, Tier: "Standard" };
     });
+  }
+
+  /** The missing counts the stored value holds, read as the function reads them (at the current version). */
+  counts(): Readonly<Record<string, number>> {
+    return parseState(this.value, { version: this.version }).state.missing;
   }
 }
 

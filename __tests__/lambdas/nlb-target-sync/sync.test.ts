@@ -129,13 +129,13 @@ describe("syncTargets", () => {
     // GIVEN the ALB had A and B; then B's node goes and C's comes
     const group = new FakeTargetGroup(elb, [A, B]);
     const parameter = new FakeParameter(ssm, '{"missing":{}}');
-    const runs: (RunSummary & { state: string | undefined; deregisterCalls: number })[] = [];
+    const runs: (RunSummary & { state: Readonly<Record<string, number>>; deregisterCalls: number })[] = [];
     // WHEN
     for (let run = 1; run <= 3; run += 1) {
       ec2.reset();
       mockEniPages(ec2, [A, C]);
       const summary = await syncTargets(clients, CONFIG);
-      runs.push({ ...summary, state: parameter.value, deregisterCalls: elb.commandCalls(DeregisterTargetsCommand).length });
+      runs.push({ ...summary, state: parameter.counts(), deregisterCalls: elb.commandCalls(DeregisterTargetsCommand).length });
     }
     // THEN
     expect(runs).toEqual([
@@ -143,11 +143,11 @@ describe("syncTargets", () => {
         registered: [C],
         deregistered: [],
         pending: [B],
-        state: '{"missing":{"10.0.0.11":1}}',
+        state: { [B]: 1 },
         deregisterCalls: 0,
       }),
-      expect.objectContaining({ registered: [], deregistered: [], pending: [B], state: '{"missing":{"10.0.0.11":2}}', deregisterCalls: 0 }),
-      expect.objectContaining({ registered: [], deregistered: [B], pending: [], state: '{"missing":{}}', deregisterCalls: 1 }),
+      expect.objectContaining({ registered: [], deregistered: [], pending: [B], state: { [B]: 2 }, deregisterCalls: 0 }),
+      expect.objectContaining({ registered: [], deregistered: [B], pending: [], state: {}, deregisterCalls: 1 }),
     ]);
     expect(elb).toHaveReceivedCommandWith(DeregisterTargetsCommand, { TargetGroupArn: TARGET_GROUP_ARN, Targets: [{ Id: B, Port: 80 }] });
     expect(group.active()).toEqual([A, C]);
@@ -168,7 +168,7 @@ describe("syncTargets", () => {
     // THEN the fourth run counts B's absence from one again
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
     expect(group.active()).toEqual([A, B]);
-    expect(parameter.value).toBe('{"missing":{"10.0.0.11":1}}');
+    expect(parameter.counts()).toEqual({ [B]: 1 });
   });
 
   test("a draining target counts as not registered: it is registered again if the ALB still has it, and its count dropped", async () => {
@@ -184,7 +184,7 @@ describe("syncTargets", () => {
     expect(elb).toHaveReceivedCommandWith(RegisterTargetsCommand, { Targets: [{ Id: B, Port: 80 }] });
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
     expect(summary.pending).toEqual([]);
-    expect(parameter.value).toBe('{"missing":{}}');
+    expect(parameter.counts()).toEqual({});
   });
 
   test("targets on another port are left alone", async () => {
@@ -328,8 +328,10 @@ describe("syncTargets", () => {
     const parameter = new FakeParameter(ssm, undefined);
     // WHEN
     await syncTargets(clients, CONFIG);
-    // THEN
-    expect(parameter.value).toBe('{"missing":{"10.0.0.11":1}}');
+    // THEN in the current format, marked with the version the write created (1: it created the parameter)
+    expect(parameter.value).toBe('{"missing":{},"ipv4":{"1":"i4CAUA"},"parameterVersion":1}');
+    expect(parameter.version).toBe(1);
+    expect(parameter.counts()).toEqual({ [B]: 1 });
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -351,7 +353,33 @@ describe("syncTargets", () => {
         warning: expect.stringMatching(/not valid JSON/),
       }),
     );
-    expect(parameter.value).toBe('{"missing":{}}');
+    expect(parameter.value).toBe('{"missing":{},"parameterVersion":2}');
+  });
+
+  test("counts that do not fit in 4,096 characters: the highest are kept, the rest start over, with a warning", async () => {
+    // GIVEN 1,000 registered addresses spread over all of IPv4 (the worst case for the encoding), all gone from the ALB
+    let seed = 7;
+    const random = () => Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 23);
+    const spread = [...new Set(Array.from({ length: 1100 }, () => [random(), random(), random(), random()].join(".")))].slice(0, 1000);
+    const group = new FakeTargetGroup(elb, [A, ...spread]);
+    const parameter = new FakeParameter(ssm, '{"missing":{}}');
+    // WHEN
+    const runs: RunSummary[] = [];
+    for (let run = 1; run <= 3; run += 1) {
+      ec2.reset();
+      mockEniPages(ec2, [A]);
+      runs.push(await syncTargets(clients, CONFIG));
+    }
+    // THEN the first run stores what fits (SSM would refuse more), and says what it left out
+    expect(parameter.value!.length).toBeLessThanOrEqual(4096);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/missing counts of \d+ IP\(s\) do not fit in the parameter's 4096 characters/));
+    // ... the IPs it kept go on the third run, the others later: never before three missing runs
+    const gone = runs[2].deregistered.length;
+    expect(gone).toBeGreaterThan(500);
+    expect(gone).toBeLessThan(1000);
+    expect(runs[0].deregistered).toEqual([]);
+    expect(runs[1].deregistered).toEqual([]);
+    expect(group.active()).toHaveLength(1001 - gone);
   });
 
   test("writes the state only when it changed", async () => {
