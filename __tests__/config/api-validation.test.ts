@@ -69,6 +69,37 @@ test.each<[string, (c: ReturnType<typeof rest>) => void, RegExp]>([
     (c) => (c.api.customDomain.domainName = "Partners.Example.com"),
     /api\.customDomain\.domainName: must be a lower-case DNS name .* \(got "Partners\.Example\.com"\)/,
   ],
+  // Found by the config fuzzer (__tests__/fuzz): the lookup found Object.prototype's members, so
+  // the config passed and the synth crashed in PrivateRestApi.
+  [
+    "an authorizer named like a member of every object",
+    (c) => (c.routes[0].authorization = { authorizer: "constructor" }),
+    /routes\[0\]\.authorization\.authorizer: unknown authorizer "constructor"; authorizers are "partners", "staff"/,
+  ],
+  [
+    "an authorizer named toString",
+    (c) => (c.routes[1].authorization = { authorizer: "toString" }),
+    /routes\[1\]\.authorization\.authorizer: unknown authorizer "toString"/,
+  ],
+  // Found by the config fuzzer: the second plan-key resource had the same construct id, and the synth crashed.
+  [
+    "a usage plan listing a key twice",
+    (c) => c.api.usagePlans[0].keys.push("acme"),
+    /api\.usagePlans\[0\]\.keys\[2\]: usage plan "standard" lists API key "acme" twice/,
+  ],
+  [
+    "two usage plans with one name",
+    (c) => c.api.usagePlans.push({ name: "standard", keys: [] }),
+    /api\.usagePlans\[1\]\.name: usage plan "standard" is listed twice \(also api\.usagePlans\[0\]\)/,
+  ],
+  [
+    "usage plans and keys whose hyphenated names give one resource",
+    (c) => {
+      c.api.apiKeys.push({ name: "globex-acme" });
+      c.api.usagePlans.push({ name: "standard-globex", keys: ["acme"] }, { name: "standard", keys: ["globex-acme"] });
+    },
+    /api\.usagePlans\[2\]\.keys\[0\]: usage plan "standard" with API key "globex-acme" and usage plan "standard-globex" with API key "acme" both give the resource name "standard-globex-acme"/,
+  ],
 ])("%s is refused with the field and value", (_what, mutate, expected) => {
   const cfg = rest();
   mutate(cfg);

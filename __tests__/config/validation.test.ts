@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
+import { ConfigError, loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
 import { configErrorOf, configWithServices, defaultConfig } from "../helpers/fixtures";
 
 describe("valid configs", () => {
@@ -135,6 +135,8 @@ describe("bad input names the field and the value", () => {
       /network\.vpcId: must look like vpc-0123456789abcdef0 \(got "vpc-xyz"\)/,
     ],
     ["unknown network type", (c) => (c.network = { type: "peered" } as never), /network\.type: .* \(got "peered"\)/],
+    // Found by the config fuzzer: the stack name is a construct id, and CDKTF's App crashed on this one.
+    ["a name every object has", (c) => (c.name = "constructor"), /name: name "constructor" cannot be a CDKTF stack name/],
   ];
 
   test.each(cases)("%s", (_what, mutate, expected) => {
@@ -160,6 +162,60 @@ describe("bad input names the field and the value", () => {
     // THEN
     expect(message).toMatch(/^Invalid config \(2 problems\):\n/);
     expect(message.split("\n")).toHaveLength(3);
+  });
+});
+
+// Found by the config fuzzer (__tests__/fuzz): each of these broke the promise that every problem
+// is one line, `field.path: message (got value)`.
+describe("every problem is one line that names the field and shows the value", () => {
+  const problemsOf = (cfg: unknown): readonly string[] => {
+    try {
+      parseConfig(cfg);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      // The header, then one line per problem.
+      expect((err as Error).message.split("\n")).toHaveLength(problems.length + 1);
+      return problems;
+    }
+    throw new Error("expected a ConfigError, but the config was accepted");
+  };
+
+  test("a line break in an unknown field's name or in a quoted value is escaped", () => {
+    const unknownField = defaultConfig();
+    unknownField["x\ny"] = 1;
+    expect(problemsOf(unknownField)).toEqual(['(config): unknown field(s) "x\\ny"']);
+    const quotedValue = defaultConfig();
+    quotedValue.routes[0].service = "a\nb";
+    expect(problemsOf(quotedValue)).toEqual(['routes[0].service: unknown service "a\\nb"; services are "orders", "inventory"']);
+  });
+
+  test("a key that breaks its record's rule is shown as the key, with the rule, at the record's path", () => {
+    const cfg = defaultConfig();
+    cfg.services[1].environment = { "1_LEVEL": "info" };
+    cfg.tags = { "": "x" };
+    expect(problemsOf(cfg)).toEqual([
+      'tags: Too small: expected string to have >=1 characters (got key "")',
+      'services[1].environment: environment variable names must match [A-Za-z_][A-Za-z0-9_]* (got key "1_LEVEL")',
+    ]);
+  });
+
+  test("a key that is not a plain word is quoted in the path", () => {
+    const cfg = defaultConfig();
+    cfg.tags = { "cost center": "x".repeat(257) };
+    expect(problemsOf(cfg)).toEqual([expect.stringMatching(/^tags\["cost center"\]: Too big: .* \(got "xxx/)]);
+  });
+
+  test("a cross-field problem about a value shows it, even an empty one", () => {
+    const cfg = defaultConfig();
+    cfg.services[0].healthCheck = { protocol: "HTTP", path: "" };
+    expect(problemsOf(cfg)).toContain('services[0].healthCheck.path: a HTTP health check needs a path, such as "/health" (got "")');
+  });
+
+  test("a section without its type says the type is required", () => {
+    const cfg = defaultConfig();
+    cfg.network = {} as never;
+    expect(problemsOf(cfg)).toEqual(["network.type: is required"]);
   });
 });
 

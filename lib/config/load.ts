@@ -18,20 +18,33 @@ export class ConfigError extends Error {
   }
 }
 
-/** `services[1].hostPort` from zod's path array. */
+/** A key that can stand in a path as `.key`; any other (empty, spaces, dots, line breaks) is quoted: `tags["a b"]`. */
+const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
+
+/** `services[1].hostPort` from zod's path array; `tags["cost center"]` for a key that is not a plain word. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    else if (!PLAIN_KEY.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out || "(config)";
 }
 
+/**
+ * One problem, one line: control characters (a line break in a quoted value or a key) are written
+ * as JSON escapes, so a value cannot start a line of its own in the message.
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const key of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    // Own properties only: `toString` or `__proto__` in a path is a key the user wrote, not Object.prototype's.
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
@@ -43,13 +56,29 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? ` (got ${text.slice(0, 77)}...)` : ` (got ${text})`;
 }
 
+/** Whether a cross-field message already shows the plain value at its path (as written or JSON-quoted); objects and arrays are not shown. */
+function shows(message: string, value: unknown): boolean {
+  if (value !== null && typeof value === "object") return true;
+  const json = JSON.stringify(value);
+  return json === undefined || message.includes(json) || (String(value) !== "" && message.includes(String(value)));
+}
+
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const value = valueAt(input, issue.path);
+  if (issue.code === "invalid_key") {
+    // A record key that fails its own rule: the problem is the key, not the value under it.
+    const key = String(issue.path[issue.path.length - 1]);
+    const reason = issue.issues[0]?.message ?? issue.message;
+    return oneLine(`${formatPath(issue.path.slice(0, -1))}: ${reason} (got key ${JSON.stringify(key)})`);
+  }
   const field = formatPath(issue.path);
-  // Custom (cross-field) messages already quote the value; zod's own ones do not.
-  const got = issue.code === "custom" ? "" : describeValue(valueAt(input, issue.path));
-  if (issue.code === "unrecognized_keys") return `${field}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) return `${field}: is required`;
-  return `${field}: ${issue.message}${got}`;
+  if (issue.code === "unrecognized_keys")
+    return oneLine(`${field}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`);
+  // A missing field, or a union (network, capacity, bridge, ...) whose discriminator is missing.
+  if ((issue.code === "invalid_type" || issue.code === "invalid_union") && value === undefined) return `${field}: is required`;
+  // Cross-field messages usually quote the value already; zod's own ones never do.
+  const got = issue.code === "custom" && shows(issue.message, value) ? "" : describeValue(value);
+  return oneLine(`${field}: ${issue.message}${got}`);
 }
 
 /**

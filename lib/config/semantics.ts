@@ -75,6 +75,10 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
 }
 
 function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
+  // The name is the CDKTF stack's id, and constructs keeps children by id in a plain object.
+  if (Object.hasOwn(Object.prototype, cfg.name)) {
+    fail(ctx, ["name"], `name "${cfg.name}" cannot be a CDKTF stack name (it is a member of every JavaScript object); choose another`);
+  }
   const lastNlb = shardNlbName(cfg.name, nlbsNeeded(nlbPorts(cfg).length) - 1);
   const derived: [string, string, number][] = [["load balancer", lastNlb, AWS_NAME_LIMITS.loadBalancer]];
   const longestPort = Math.max(0, ...cfg.services.map((s) => s.hostPort));
@@ -418,8 +422,26 @@ function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
     keyNames.add(key.name);
   });
   const routeMethods = new Set(cfg.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)));
+  const planNames = new Map<string, number>();
+  /** The resource that puts a key in a plan is named `<plan>-<key>`, and plan and key names may both hold hyphens. */
+  const planKeys = new Map<string, { plan: string; key: string }>();
   (api.usagePlans ?? []).forEach((plan, p) => {
+    const samePlan = planNames.get(plan.name);
+    if (samePlan !== undefined) {
+      fail(ctx, ["api", "usagePlans", p, "name"], `usage plan "${plan.name}" is listed twice (also api.usagePlans[${samePlan}])`);
+    } else planNames.set(plan.name, p);
     plan.keys.forEach((key, k) => {
+      const pair = `${plan.name}-${key}`;
+      const other = planKeys.get(pair);
+      if (other && other.plan === plan.name && other.key === key) {
+        fail(ctx, ["api", "usagePlans", p, "keys", k], `usage plan "${plan.name}" lists API key "${key}" twice`);
+      } else if (other) {
+        fail(
+          ctx,
+          ["api", "usagePlans", p, "keys", k],
+          `usage plan "${plan.name}" with API key "${key}" and usage plan "${other.plan}" with API key "${other.key}" both give the resource name "${pair}"; rename a plan or a key`,
+        );
+      } else planKeys.set(pair, { plan: plan.name, key });
       if (!keyNames.has(key)) {
         fail(
           ctx,
@@ -442,7 +464,8 @@ function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
   cfg.routes.forEach((route, i) => {
     const auth = route.authorization;
     if (typeof auth === "object") {
-      const found = api.authorizers[auth.authorizer];
+      // Own entries only: "constructor" or "toString" must not find Object.prototype's members.
+      const found = Object.hasOwn(api.authorizers, auth.authorizer) ? api.authorizers[auth.authorizer] : undefined;
       if (!found) {
         const known =
           authorizers.length > 0 ? `authorizers are ${authorizers.map((a) => `"${a}"`).join(", ")}` : "api.authorizers is empty";

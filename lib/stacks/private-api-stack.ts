@@ -19,6 +19,7 @@ import { PrivateHttpApi } from "../constructs/private-http-api";
 import { PrivateNetwork } from "../constructs/private-network";
 import { PrivateRestApi } from "../constructs/private-rest-api";
 import { applyAdoptions, applyRenames, attachBackend } from "./state-management";
+import { withTerraformLiterals } from "./terraform-literals";
 import { RestApiCustomDomain } from "../constructs/rest-api-custom-domain";
 import { RestApiUsagePlans } from "../constructs/rest-api-usage-plans";
 
@@ -61,7 +62,8 @@ export class PrivateApiStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PrivateApiStackProps) {
     super(scope, id);
-    const cfg = props.config;
+    // Free text of the config goes into the Terraform JSON as literals, never as templates.
+    const cfg = withTerraformLiterals(props.config);
 
     new AwsProvider(this, "aws", {
       region: cfg.region,
@@ -323,7 +325,11 @@ export class PrivateApiStack extends TerraformStack {
     // State: where it lives, what moved, what is taken over. After the tree is complete.
     attachBackend(this, cfg);
     // The shadow build of the old config uses the same ledger, so its listeners sit on the same NLBs.
-    applyRenames(this, cfg, (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: ledger }));
+    applyRenames(
+      this,
+      props.config,
+      (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: ledger }),
+    );
     applyAdoptions(this, cfg);
 
     if (this.bridge?.admittedNlbIps !== undefined) {

@@ -2,9 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
-import type { IConstruct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { ConfigError } from "../config/load";
 import type { PrivateApiConfig } from "../config/schema";
+import { terraformLiteral } from "./terraform-literals";
 
 /**
  * Attaches the state backend the config asks for. Local by default (CDKTF's own default path);
@@ -53,12 +54,21 @@ const IMPORT_ID_FORMATS: Record<string, [RegExp, string]> = {
   aws_ecs_cluster: [/^[A-Za-z0-9_-]{1,255}$/, "a cluster name"],
 };
 
+/**
+ * A construct's child by id. `tryFindChild` alone looks the id up in a plain object, so for ids
+ * such as `constructor` or `__proto__` it returns members of Object.prototype, not constructs.
+ */
+function childOf(node: IConstruct | undefined, id: string): IConstruct | undefined {
+  const child: unknown = node?.node.tryFindChild(id);
+  return Construct.isConstruct(child) ? child : undefined;
+}
+
 /** The Terraform resource a construct path names: the construct itself, or its "Resource" child. */
 function resourceAt(stack: TerraformStack, path: string): TerraformResource | undefined {
   let node: IConstruct | undefined = stack;
-  for (const part of path.split("/").filter(Boolean)) node = node?.node.tryFindChild(part);
+  for (const part of path.split("/").filter(Boolean)) node = childOf(node, part);
   if (node instanceof TerraformResource) return node;
-  const primary = node?.node.tryFindChild("Resource");
+  const primary = childOf(node, "Resource");
   return primary instanceof TerraformResource ? primary : undefined;
 }
 
@@ -82,22 +92,23 @@ export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): vo
     const resource = resourceAt(stack, entry.resource);
     if (!resource) {
       const top = [...new Set(adoptableResources(stack).map((p) => p.split("/")[0]))].join(", ");
-      problems.push(`adopt[${i}].resource: no resource at "${entry.resource}"; top-level constructs are ${top}`);
+      problems.push(`adopt[${i}].resource: no resource at ${JSON.stringify(entry.resource)}; top-level constructs are ${top}`);
       return;
     }
     if (seen.has(entry.resource)) {
-      problems.push(`adopt[${i}].resource: "${entry.resource}" is adopted twice`);
+      problems.push(`adopt[${i}].resource: ${JSON.stringify(entry.resource)} is adopted twice`);
       return;
     }
     seen.add(entry.resource);
     const format = IMPORT_ID_FORMATS[resource.terraformResourceType];
     if (format && !format[0].test(entry.id)) {
       problems.push(
-        `adopt[${i}].id: "${entry.resource}" is an ${resource.terraformResourceType}, whose import id must be ${format[1]} (got "${entry.id}")`,
+        `adopt[${i}].id: ${JSON.stringify(entry.resource)} is an ${resource.terraformResourceType}, whose import id must be ${format[1]} (got ${JSON.stringify(entry.id)})`,
       );
       return;
     }
-    resource.importFrom(entry.id);
+    // An import block's id is a template like any argument: keep the id literal.
+    resource.importFrom(terraformLiteral(entry.id));
   });
   if (problems.length > 0) {
     throw new ConfigError(

@@ -1,0 +1,371 @@
+/**
+ * Mutations of a config, each chosen by a few numbers so that fast-check can shrink a failing case
+ * to the fewest, smallest mutations: `pick` chooses the path among the ones the mutation can act
+ * on (walked from the config itself, or offered by the schema), `variant` the value or operation,
+ * `payload` an arbitrary JSON value for the mutations that need one.
+ */
+import fc from "fast-check";
+import { absentFields, edgeValuesOf, exampleOf, schemasAt, type JsonPath } from "./schema-walk";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export const MUTATION_KINDS = [
+  "delete",
+  "retype",
+  "schema-example",
+  "schema-edge",
+  "array",
+  "swap-services",
+  "point-reference",
+  "unknown-field",
+  "used-port",
+  "reference",
+  "rename-service",
+  "adopt",
+  "add-service",
+] as const;
+export type MutationKind = (typeof MUTATION_KINDS)[number];
+
+export interface Mutation {
+  readonly kind: MutationKind;
+  readonly pick: number;
+  readonly variant: number;
+  readonly payload: Json;
+}
+
+/**
+ * Values of another type, or of the right type but wrong in a way people (or tools) write them:
+ * huge, negative, fractional, empty, very long, unicode, a line break, Terraform template syntax,
+ * and the names of Object.prototype members (which a lookup in a plain object finds).
+ */
+export const ODD_VALUES: readonly Json[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  0.5,
+  1,
+  1e308,
+  -1e308,
+  2 ** 53,
+  65535,
+  65536,
+  "",
+  " ",
+  "a",
+  "x".repeat(5000),
+  "ünïcødé ✓ 🚀 名前",
+  "line\nbreak",
+  "${aws_vpc.x.id}",
+  "$${literal}",
+  "%{ if true }x%{ endif }",
+  "constructor",
+  "__proto__",
+  "toString",
+  "hasOwnProperty",
+  "10.0.0.0/16",
+  "GET",
+  "-1",
+  [],
+  [null],
+  [1, 2, 3],
+  {},
+  { a: 1 },
+];
+
+/** Strings worth putting where a name, a reference or free text is expected. */
+export const ODD_STRINGS: readonly string[] = ODD_VALUES.filter((v): v is string => typeof v === "string");
+
+/** Keys for unknown fields: typos of real ones, prototype members, odd characters. */
+const UNKNOWN_KEYS: readonly string[] = ["hostport", "Name", "extra", "", " ", "__proto__", "constructor", "a.b", "x\ny", "$ref"];
+
+/** Construct paths an adopt entry may name: real ones, near misses and prototype members. */
+const ADOPT_RESOURCES: readonly string[] = [
+  "Nlb",
+  "Api/VpcLink",
+  "Network",
+  "Cluster",
+  "Alb",
+  "HttpApi/VpcLink",
+  "Nlb/Resource",
+  "Nlb/Listener-orders",
+  "Nlb-2",
+  "",
+  "/",
+  "Nlb//",
+  "constructor",
+  "__proto__",
+  "toString",
+  "Network/constructor",
+  "Nlb/__proto__/x",
+];
+
+const ADOPT_IDS: readonly string[] = [
+  "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/net/x-nlb/50dc6c495c0c9188",
+  "vpc-0123456789abcdef0",
+  "x7k2pq",
+  "not-an-id",
+  "${aws_vpc.x.id}",
+];
+
+export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom(...MUTATION_KINDS),
+  pick: fc.nat(),
+  variant: fc.nat(),
+  payload: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+});
+
+function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `services[1].hostPort` for messages. */
+export function showPath(path: JsonPath): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("") || "(root)";
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Every path in a JSON value, parents before children (the root excluded). */
+export function pathsOf(value: unknown, prefix: JsonPath = []): JsonPath[] {
+  const out: JsonPath[] = [];
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => out.push([...prefix, i], ...pathsOf(v, [...prefix, i])));
+  } else if (isObject(value)) {
+    for (const key of Object.keys(value)) out.push([...prefix, key], ...pathsOf(value[key], [...prefix, key]));
+  }
+  return out;
+}
+
+function get(root: unknown, path: JsonPath): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (!isObject(cur) && !Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Sets a value at a path (own property even for `__proto__`, as JSON.parse makes it). */
+function set(root: Json, path: JsonPath, value: Json): void {
+  const parent = get(root, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (Array.isArray(parent) && typeof key === "number") parent[key] = value;
+  else if (isObject(parent)) Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function remove(root: Json, path: JsonPath): void {
+  const parent = get(root, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (Array.isArray(parent) && typeof key === "number") parent.splice(key, 1);
+  else if (isObject(parent)) delete parent[key as string];
+}
+
+function choose<T>(items: readonly T[], n: number): T | undefined {
+  return items.length === 0 ? undefined : items[n % items.length];
+}
+
+function services(cfg: Json): Record<string, Json>[] {
+  const list = isObject(cfg) ? cfg.services : undefined;
+  return Array.isArray(list) ? list.filter(isObject) : [];
+}
+
+function routes(cfg: Json): Record<string, Json>[] {
+  const list = isObject(cfg) ? cfg.routes : undefined;
+  return Array.isArray(list) ? list.filter(isObject) : [];
+}
+
+const PORT_FIELD = /^(hostPort|containerPort|port|listenerPort)$/;
+
+/** Whether the schema describes the field at `path` (or the list it is in) as naming another entry. */
+function isReference(cfg: Json, path: JsonPath): boolean {
+  const described = (p: JsonPath) => schemasAt(cfg, p).some((s) => /^Names? of /.test(s.description ?? ""));
+  return described(path) || (typeof path[path.length - 1] === "number" && described(path.slice(0, -1)));
+}
+
+/** Names a config defines: every `name` field, and the keys of its records (api.authorizers, tags, renames.services). */
+function namesIn(cfg: Json): string[] {
+  const names = new Set<string>();
+  for (const path of pathsOf(cfg)) {
+    const value = get(cfg, path);
+    if (path[path.length - 1] === "name" && typeof value === "string") names.add(value);
+    if (isObject(value) && ["authorizers", "services", "tags"].includes(String(path[path.length - 1])))
+      Object.keys(value).forEach((k) => names.add(k));
+  }
+  return [...names].sort();
+}
+
+/**
+ * Applies one mutation in place and says what it did, or returns undefined when it found nothing
+ * to act on (a swap in a config with one service, say). `others` are the other base configs, for
+ * mutations that borrow an entry from one of them.
+ */
+export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): string | undefined {
+  const paths = pathsOf(cfg);
+  switch (m.kind) {
+    case "delete": {
+      const path = choose(paths, m.pick);
+      if (!path) return undefined;
+      remove(cfg, path);
+      return `delete ${showPath(path)}`;
+    }
+    case "retype": {
+      const path = choose(paths, m.pick);
+      if (!path) return undefined;
+      const value = m.variant % (ODD_VALUES.length + 1) === ODD_VALUES.length ? m.payload : ODD_VALUES[m.variant % ODD_VALUES.length];
+      set(cfg, path, structuredClone(value));
+      return `set ${showPath(path)} to ${show(value)}`;
+    }
+    case "schema-example":
+    case "schema-edge": {
+      // Existing fields, and the fields the schema allows on existing objects that the config leaves out.
+      const slots: JsonPath[] = [...paths];
+      for (const path of [[], ...paths]) {
+        const value = get(cfg, path);
+        if (isObject(value)) slots.push(...absentFields(cfg, path, value).map((key) => [...path, key]));
+      }
+      const path = choose(slots, m.pick);
+      if (!path) return undefined;
+      const schemas = schemasAt(cfg, path);
+      const current = get(cfg, path);
+      const candidates =
+        m.kind === "schema-example"
+          ? schemas.map((s) => exampleOf(s, m.variant))
+          : schemas.flatMap((s) => edgeValuesOf(s, current)).filter((v) => v !== undefined);
+      const value = choose(candidates, m.variant) as Json | undefined;
+      if (value === undefined) return undefined;
+      set(cfg, path, structuredClone(value));
+      return `set ${showPath(path)} to ${show(value)} (${m.kind === "schema-example" ? "a value the schema allows" : "a schema edge"})`;
+    }
+    case "array": {
+      const arrays = paths.filter((p) => Array.isArray(get(cfg, p)));
+      const path = choose(arrays, m.pick);
+      if (!path) return undefined;
+      const list = get(cfg, path) as Json[];
+      const i = list.length > 0 ? m.variant % list.length : 0;
+      switch (m.variant % 5) {
+        case 0:
+          if (list.length === 0) return undefined;
+          list.splice(i, 0, structuredClone(list[i]));
+          return `duplicate ${showPath([...path, i])}`;
+        case 1:
+          if (list.length === 0) return undefined;
+          list.splice(i, 1);
+          return `drop ${showPath([...path, i])}`;
+        case 2:
+          list.splice(0);
+          return `empty ${showPath(path)}`;
+        case 3:
+          list.reverse();
+          return `reverse ${showPath(path)}`;
+        default: {
+          // An entry from the same place in another config: a service with its own fields, an authorizer, ...
+          const borrowed = others.map((o) => get(o, path)).filter((v): v is Json[] => Array.isArray(v) && v.length > 0);
+          const from = choose(borrowed, m.pick);
+          if (!from) return undefined;
+          const entry = from[m.variant % from.length];
+          list.push(structuredClone(entry));
+          return `append ${show(entry)} to ${showPath(path)}`;
+        }
+      }
+    }
+    case "swap-services": {
+      const list = services(cfg);
+      if (list.length < 2) return undefined;
+      const a = m.pick % list.length;
+      const b = (a + 1 + (m.variant % (list.length - 1))) % list.length;
+      const field = choose(["hostPort", "name", "containerPort", "via", "healthCheck"], m.variant >> 4) as string;
+      const va = list[a][field];
+      list[a][field] = list[b][field];
+      list[b][field] = va;
+      if (list[a][field] === undefined) delete list[a][field];
+      if (list[b][field] === undefined) delete list[b][field];
+      return `swap services[${a}].${field} and services[${b}].${field}`;
+    }
+    case "point-reference": {
+      // Fields that name another entry, as the schema describes them ("Name of the service this
+      // route is sent to", "Names of entries in api.apiKeys"), pointed at a real name, a near miss,
+      // a prototype member or anything; a route may also get an authorizer it did not have.
+      const references = paths.filter((p) => typeof get(cfg, p) === "string" && isReference(cfg, p));
+      const slots: JsonPath[] = [...references, ...routes(cfg).map((_, i) => ["routes", i, "authorization"])];
+      const path = choose(slots, m.pick);
+      if (!path) return undefined;
+      const names = [...namesIn(cfg), ...ODD_STRINGS, typeof m.payload === "string" ? m.payload : "billing"];
+      const name = choose(names, m.variant) as string;
+      const value = path[path.length - 1] === "authorization" ? { authorizer: name } : name;
+      set(cfg, path, value);
+      return `point ${showPath(path)} at ${show(value)}`;
+    }
+    case "unknown-field": {
+      const objects: JsonPath[] = [[], ...paths.filter((p) => isObject(get(cfg, p)))];
+      const path = choose(objects, m.pick) as JsonPath;
+      const key = m.variant % 2 === 0 && typeof m.payload === "string" ? m.payload : (choose(UNKNOWN_KEYS, m.variant >> 1) as string);
+      // In a record (tags, environment, renames) any key is a field: give it a value of the record's type.
+      const entry = schemasAt(cfg, path).find((s) => typeof s.additionalProperties === "object")?.additionalProperties;
+      const value = typeof entry === "object" ? (exampleOf(entry, m.variant) as Json) : 1;
+      set(cfg, [...path, key], value);
+      return `add field ${show(key)}: ${show(value)} to ${showPath(path)}`;
+    }
+    case "used-port": {
+      const ports = paths.filter((p) => PORT_FIELD.test(String(p[p.length - 1])));
+      const path = choose(ports, m.pick);
+      if (!path) return undefined;
+      const used = [...ports.map((p) => get(cfg, p)).filter((v): v is number => typeof v === "number"), 80, 443, 22, 51678, 0];
+      const port = choose(used, m.variant) as number;
+      set(cfg, path, port);
+      return `set ${showPath(path)} to the used port ${port}`;
+    }
+    case "reference": {
+      const strings = paths.filter((p) => typeof get(cfg, p) === "string");
+      const path = choose(strings, m.pick);
+      if (!path) return undefined;
+      const pool = [...strings.map((p) => get(cfg, p) as string), ...ODD_STRINGS];
+      const value = choose(pool, m.variant) as string;
+      set(cfg, path, value);
+      return `set ${showPath(path)} to ${show(value)} (a string from elsewhere)`;
+    }
+    case "rename-service": {
+      // What a user does: rename a service, and record the old name so the plan shows moves.
+      const list = services(cfg);
+      const i = m.pick % Math.max(1, list.length);
+      const svc = list[i];
+      if (!svc || typeof svc.name !== "string") return undefined;
+      // Mostly the service's own old name; now and then one no service ever had.
+      const from = m.variant % 5 === 4 ? (choose(ODD_STRINGS, m.pick) as string) : svc.name;
+      const to = choose([`${from}-v2`, `renamed-${i}`, ...ODD_STRINGS], m.variant) as string;
+      const before = svc.name;
+      svc.name = to;
+      if (m.variant % 3 !== 0) for (const r of routes(cfg)) if (r.service === before) r.service = to;
+      if (!isObject(cfg)) return undefined;
+      const renames = isObject(cfg.renames) ? cfg.renames : (cfg.renames = {});
+      const map = isObject(renames.services) ? renames.services : (renames.services = {});
+      set(map, [from], to);
+      return `rename service ${show(from)} to ${show(to)}${m.variant % 3 !== 0 ? " and its routes" : ""}`;
+    }
+    case "adopt": {
+      if (!isObject(cfg)) return undefined;
+      const names = services(cfg).map((s) => `Service-${String(s.name)}`);
+      const resource = choose([...ADOPT_RESOURCES, ...names], m.pick) as string;
+      const id = choose(ADOPT_IDS, m.variant) as string;
+      const list = Array.isArray(cfg.adopt) ? cfg.adopt : (cfg.adopt = []);
+      list.push({ resource, id });
+      return `adopt ${show(resource)} as ${show(id)}`;
+    }
+    case "add-service": {
+      // A well-formed new service on the next free port with a route: configs grow this way.
+      const list = services(cfg);
+      const template = choose(list, m.pick);
+      if (!template || !isObject(cfg) || !Array.isArray(cfg.services) || !Array.isArray(cfg.routes)) return undefined;
+      const ports = list.map((s) => s.hostPort).filter((p): p is number => typeof p === "number");
+      const name = `fz-${m.variant % 1000}`;
+      const hostPort = template.via === "alb" && m.variant % 2 === 0 ? 0 : Math.max(10000, ...ports) + 1 + (m.variant % 3);
+      cfg.services.push({ ...structuredClone(template), name, hostPort });
+      cfg.routes.push({ path: `/${name}/{proxy+}`, methods: ["ANY"], service: name });
+      return `add service ${name} on hostPort ${hostPort} like services[${list.indexOf(template)}], with a route`;
+    }
+  }
+}
