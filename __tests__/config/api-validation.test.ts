@@ -100,8 +100,42 @@ test.each<[string, (c: ReturnType<typeof rest>) => void, RegExp]>([
     },
     /api\.usagePlans\[2\]\.keys\[0\]: usage plan "standard" with API key "globex-acme" and usage plan "standard-globex" with API key "acme" both give the resource name "standard-globex-acme"/,
   ],
+  // Found by the config fuzzer's Terraform check: only the ARN's prefix was checked, and
+  // `terraform plan` then refused the Lambda permission ("invalid value for function_name").
+  [
+    "a Lambda authorizer ARN without region, account and function",
+    (c) => (c.api.authorizers.partners.functionArn = "arn:aws:lambda:partner-token-authorizer"),
+    /api\.authorizers\.partners\.functionArn: must be an ARN such as arn:aws:lambda:eu-west-2:123456789012:function:authorize \(got "arn:aws:lambda:partner-token-authorizer"\)/,
+  ],
+  [
+    "a Lambda authorizer ARN whose region is not shaped like AWS's",
+    (c) => (c.api.authorizers.partners.functionArn = "arn:aws:lambda:eu-west-north-south-1:567890123456:function:authorize"),
+    /api\.authorizers\.partners\.functionArn: must be an ARN such as /,
+  ],
+  [
+    "a Cognito user pool ARN without userpool/",
+    (c) => (c.api.authorizers.staff.userPoolArns = ["arn:aws:cognito-idp:eu-west-1:567890123456:eu-west-1_AbCdEf123"]),
+    /api\.authorizers\.staff\.userPoolArns\[0\]: must be an ARN such as arn:aws:cognito-idp:/,
+  ],
+  [
+    "an alarm topic ARN with a space",
+    (c) => (c.api.alarms.snsTopicArn = "arn:aws:sns:eu-west-1:567890123456:partner api"),
+    /api\.alarms\.snsTopicArn: must be an ARN such as arn:aws:sns:eu-west-2:123456789012:oncall \(got "arn:aws:sns:eu-west-1:567890123456:partner api"\)/,
+  ],
+  [
+    "a domain certificate ARN of a key",
+    (c) => (c.api.customDomain.certificateArn = "arn:aws:acm:eu-west-1:567890123456:key/0a1b2c3d"),
+    /api\.customDomain\.certificateArn: must be an ARN such as arn:aws:acm:/,
+  ],
 ])("%s is refused with the field and value", (_what, mutate, expected) => {
   const cfg = rest();
   mutate(cfg);
   expect(errorOf(cfg)).toMatch(expected);
+});
+
+test("ARNs in other partitions, with a version qualifier, or of a FIFO topic are accepted", () => {
+  const cfg = rest();
+  cfg.api.authorizers.partners.functionArn = "arn:aws-cn:lambda:cn-north-1:123456789012:function:authorize:$LATEST";
+  cfg.api.alarms.snsTopicArn = "arn:aws-us-gov:sns:us-gov-west-1:123456789012:oncall.fifo";
+  expect(() => parseConfig(cfg)).not.toThrow();
 });

@@ -240,19 +240,38 @@ const cluster = z.strictObject({
     ),
 });
 
-const arn = (service: string, example: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), { message: `must be an ARN such as ${example}` });
-const snsTopicArn = arn("sns", "arn:aws:sns:eu-west-2:123456789012:oncall");
+/**
+ * An ARN of `service` in a region (shaped as AWS's are: `eu-west-2`, `us-gov-west-1`) and an
+ * account, whose resource part matches `resource`. The whole ARN is checked: Terraform refuses a
+ * malformed one only at plan time (a Lambda permission's function_name), and AWS at apply time.
+ */
+const arn = (service: string, resource: string, example: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:${resource}$`), {
+    message: `must be an ARN such as ${example}`,
+  });
+const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
 
 const authorizer = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("cognito"),
-    userPoolArns: z.array(arn("cognito-idp", "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_abc")).min(1),
+    userPoolArns: z
+      .array(
+        arn(
+          "cognito-idp",
+          "userpool/[a-z]{2}(-[a-z]+)+-\\d_[A-Za-z0-9]+",
+          "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_abc",
+        ),
+      )
+      .min(1),
     identitySource: z.string().optional().describe("Default method.request.header.Authorization"),
   }),
   z.strictObject({
     type: z.literal("lambda"),
-    functionArn: arn("lambda", "arn:aws:lambda:eu-west-2:123456789012:function:authorize"),
+    functionArn: arn(
+      "lambda",
+      "function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?",
+      "arn:aws:lambda:eu-west-2:123456789012:function:authorize",
+    ),
     kind: z.enum(["TOKEN", "REQUEST"]).optional().describe("REST only: TOKEN (default) or REQUEST; HTTP APIs always use REQUEST"),
     identitySource: z
       .string()
@@ -355,7 +374,7 @@ const api = z.strictObject({
       domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
         message: "must be a lower-case DNS name such as api.example.com",
       }),
-      certificateArn: arn("acm", "arn:aws:acm:eu-west-2:123456789012:certificate/abc"),
+      certificateArn: arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc"),
       hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABC" }),
       basePath: z
         .string()
