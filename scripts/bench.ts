@@ -677,7 +677,7 @@ function main(): void {
       "",
       "## nlb-target-sync: AWS API calls per run",
       "",
-      `The real handler, run against mocked SDK clients (aws-sdk-client-mock) and the unit tests' fake target group and SSM parameter (scripts/bench/sync-api-calls.ts); one private IP per ALB ENI. EC2 pages DescribeNetworkInterfaces by the MaxResults the code asks for (${maxResults}) unless the scenario says otherwise, so DescribeNetworkInterfaces calls = pages. "All IPs change": every ALB IP is new and the old ones are registered; the run repeats until a run changes nothing (not shown), with the deployed anti-flap setting (3 runs). "State written": the SSM parameter value the run wrote; the parameter is a Standard-tier String, whose values SSM caps at ${SSM_STANDARD_MAX_CHARS} characters (the mock does not).`,
+      `The real handler, run against mocked SDK clients (aws-sdk-client-mock) and the unit tests' fake target group and SSM parameter (scripts/bench/sync-api-calls.ts); one private IP per ALB ENI. EC2 pages DescribeNetworkInterfaces by the MaxResults the code asks for (${maxResults}) unless the scenario says otherwise, so DescribeNetworkInterfaces calls = pages. "All IPs change": every ALB IP is new and the old ones are registered; the run repeats until a run changes nothing (not shown), with the deployed anti-flap setting (3 runs). "State written": the SSM parameter value the run wrote; the parameter is a Standard-tier String, whose values SSM caps at ${SSM_STANDARD_MAX_CHARS} characters, which the fake enforces.`,
       "",
       ...callRows,
       "",

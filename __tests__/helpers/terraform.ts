@@ -8,6 +8,7 @@
  * Under CI=true a missing binary or provider fails the tests instead of skipping them.
  */
 import { initValidatePlan, locateTerraform, planOfflineTogether, type OfflineStack, type TerraformEnv } from "../../lib/tooling/terraform";
+import { isCi } from "../../lib/config/load";
 import type { TerraformShowJson } from "../../lib/review/plan-review";
 
 export {
@@ -32,7 +33,7 @@ export function describeWithTerraform(name: string, body: (tf: TerraformEnv) => 
     describe(name, () => body(tf));
     return;
   }
-  if (process.env.CI === "true") {
+  if (isCi(process.env)) {
     describe(name, () => {
       test("terraform and the provider mirror are available", () => {
         throw new Error(`CI=true, and ${tf}`);

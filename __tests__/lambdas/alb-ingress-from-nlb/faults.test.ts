@@ -31,11 +31,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import type { AlbIngressConfig } from "../../../lambdas/alb-ingress-from-nlb/config";
 import type { TerraformAction } from "../../../lambdas/alb-ingress-from-nlb/event";
+import { NLB, ownedRule, PREFIX, SG } from "./fixtures";
 import { runInvocation } from "../../../lambdas/alb-ingress-from-nlb/run";
 
-const SG = "sg-0123456789abcdef0";
-const NLB = "ELB net/api-nlb/50dc6c495c0c9188";
-const PREFIX = "alb-ingress-from-nlb";
 const CONFIG: AlbIngressConfig = { nlbEniDescription: NLB, securityGroupId: SG, ports: [80, 443], ruleDescriptionPrefix: PREFIX };
 
 type Operation =
@@ -206,19 +204,6 @@ beforeEach(() => ec2.resetHistory());
 
 function faultOn(operation: Operation, occurrence: number, fault: Fault): FaultPlan {
   return (call) => (call.operation === operation && call.occurrence === occurrence ? fault : undefined);
-}
-
-function ownedRule(id: string, ip: string, port: number): SecurityGroupRule {
-  return {
-    SecurityGroupRuleId: id,
-    GroupId: SG,
-    IsEgress: false,
-    IpProtocol: "tcp",
-    FromPort: port,
-    ToPort: port,
-    CidrIpv4: `${ip}/32`,
-    Description: `${PREFIX}: NLB ${ip}`,
-  };
 }
 
 function foreignRule(id: string, cidr: string, port: number, description = "office VPN"): SecurityGroupRule {

@@ -16,14 +16,12 @@ import "aws-sdk-client-mock-jest";
 import type { AlbIngressConfig } from "../../../lambdas/alb-ingress-from-nlb/config";
 import type { CrudInvocationEvent, TerraformAction } from "../../../lambdas/alb-ingress-from-nlb/event";
 import { handler } from "../../../lambdas/alb-ingress-from-nlb/handler";
+import { NLB, ownedRule, PREFIX, SG } from "./fixtures";
 import { type InvocationLogEntry, runInvocation } from "../../../lambdas/alb-ingress-from-nlb/run";
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: "eu-west-2" });
 
-const SG = "sg-0123456789abcdef0";
-const NLB = "ELB net/api-nlb/50dc6c495c0c9188";
-const PREFIX = "alb-ingress-from-nlb";
 const CONFIG: AlbIngressConfig = { nlbEniDescription: NLB, securityGroupId: SG, ports: [80], ruleDescriptionPrefix: PREFIX };
 
 let logged: InvocationLogEntry[];
@@ -49,19 +47,6 @@ function eni(ip: string): NetworkInterface {
 
 function nlbIps(...ips: string[]) {
   ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: ips.map(eni) });
-}
-
-function ownedRule(id: string, ip: string, port = 80): SecurityGroupRule {
-  return {
-    SecurityGroupRuleId: id,
-    GroupId: SG,
-    IsEgress: false,
-    IpProtocol: "tcp",
-    FromPort: port,
-    ToPort: port,
-    CidrIpv4: `${ip}/32`,
-    Description: `${PREFIX}: NLB ${ip}`,
-  };
 }
 
 function groupRules(...rules: SecurityGroupRule[]) {

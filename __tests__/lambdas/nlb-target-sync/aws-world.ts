@@ -27,16 +27,11 @@ import {
 } from "@aws-sdk/client-ssm";
 import type { ScheduledEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import type { SyncStep } from "../../../lambdas/nlb-target-sync/sync";
 import { ALB_ENI_DESCRIPTION, ENV, SSM_STANDARD_MAX_CHARS, STATE_PARAMETER_NAME, TARGET_PORT, valueTooLong } from "./helpers";
 
-/** The AWS calls nlb-target-sync makes. */
-export type Operation =
-  | "DescribeNetworkInterfaces"
-  | "DescribeTargetHealth"
-  | "GetParameter"
-  | "RegisterTargets"
-  | "DeregisterTargets"
-  | "PutParameter";
+/** The AWS calls nlb-target-sync makes (the names its errors use). */
+export type Operation = SyncStep;
 
 /**
  * What goes wrong with one AWS call. The SDK clients are mocked above their retry middleware, so each fault is what
