@@ -10,7 +10,7 @@ import "./lib/source-maps-off";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, configPathFromEnv, isCi, loadConfigFromEnv } from "./lib/config/load";
-import { nlbPorts } from "./lib/config/semantics";
+import { nlbPorts } from "./lib/model/topology";
 import { ledgerProblemInCi, planLedgerUpdate, writeLedger } from "./lib/config/shards";
 import { renderMermaid } from "./lib/diagram";
 import { synthesize } from "./lib/synth";
@@ -26,10 +26,10 @@ function main(): number {
     // cdktf synth passes its output directory this way.
     const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
     // Building the stack can still reject the config (an adopt entry naming no resource) before writing.
-    const { warnings } = synthesize(config, outdir, { nlbShards: ledger?.previous });
+    const { stack, warnings } = synthesize(config, outdir, { nlbShards: ledger?.previous });
     for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
     const file = process.env.SYNTH_HCL_OUTPUT === "true" ? "cdk.tf" : "cdk.tf.json";
-    writeFileSync(join(outdir, "stacks", config.name, "diagram.md"), `\`\`\`mermaid\n${renderMermaid(config, ledger?.previous)}\n\`\`\`\n`);
+    writeFileSync(join(outdir, "stacks", config.name, "diagram.md"), `\`\`\`mermaid\n${renderMermaid(config, stack.topology)}\n\`\`\`\n`);
     process.stderr.write(`Synthesised stack "${config.name}" to ${outdir}/stacks/${config.name}/${file} (and diagram.md)\n`);
     if (ledger?.changed && !ci) {
       try {

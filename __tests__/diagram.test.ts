@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
 import type { PrivateApiConfig } from "../lib/config/schema";
-import { bridgeMode, bridgePort, nlbPorts } from "../lib/config/semantics";
+import { bridgeMode, bridgePort, nlbPorts } from "../lib/model/topology";
 import { escapeLabel, MERMAID_ID, readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
 import { assignNlbShards, nlbIndexOf } from "../lib/config/shards";
 

@@ -2,13 +2,11 @@
  * A Mermaid flowchart of what a validated config builds: clients, the API, its VPC link, the
  * internal NLB (one edge per listener), the internal ALB (one edge per path pattern), the ECS
  * services and, in lambda bridge mode, the bridge's two functions. Pure: the same config always
- * gives the same text. It mirrors PrivateApiStack's decisions (which load balancers exist, which
- * listeners they have), so the picture is of the real topology, not of an idealised one.
+ * gives the same text. It draws the topology PrivateApiStack builds (lib/model/topology.ts), so
+ * the picture is of the real stack, not of an idealised one.
  */
-import { albPathPattern, parseRoutePath } from "./config/paths";
-import type { PrivateApiConfig, RouteConfig } from "./config/schema";
-import { bridgeMode, bridgePort, nlbPorts } from "./config/semantics";
-import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./config/shards";
+import type { PrivateApiConfig } from "./config/schema";
+import { planTopology, type Topology } from "./model/topology";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -29,11 +27,11 @@ export function escapeLabel(text: string): string {
 }
 
 /**
- * Renders the topology of a validated config as Mermaid `flowchart LR` source (no fences).
- * `nlbShards` is the config's NLB shard ledger, when it has one: past 50 ports there is one NLB
- * node per NLB, each with the listeners the ledger puts on it.
+ * Renders the topology of a validated config as Mermaid `flowchart LR` source (no fences). Past
+ * 50 ports there is one NLB node per NLB, each with the listeners its placement puts on it; pass
+ * the topology planned with the config's ledger (the default plans one without).
  */
-export function renderMermaid(config: PrivateApiConfig, nlbShards?: NlbShardLedger): string {
+export function renderMermaid(config: PrivateApiConfig, topology: Topology = planTopology(config)): string {
   const ids = new IdAllocator();
   const nodes: string[] = [];
   const vpcNodes: string[] = [];
@@ -43,21 +41,14 @@ export function renderMermaid(config: PrivateApiConfig, nlbShards?: NlbShardLedg
     edges.push(label === undefined ? `${from} ${arrow} ${to}` : `${from} ${arrow}|"${label}"| ${to}`);
   };
 
-  const rest = config.api.type === "rest";
-  const nlbServices = config.services.filter((s) => s.via === "nlb");
-  const albServices = config.services.filter((s) => s.via === "alb");
-  const mode = bridgeMode(config);
-  const port = bridgePort(config);
-  const albHttps = config.alb?.certificateArn !== undefined;
-
+  const rest = topology.api.kind === "rest";
   const client = ids.take("client");
   nodes.push(`${client}(["API clients"])`);
   const api = ids.take("api");
   nodes.push(`${api}["${apiLabel(config)}"]`);
   edge(client, api, "HTTPS");
-  const ledger = assignNlbShards(nlbPorts(config), nlbShards);
-  const nlbCount = ledger.nlbs.filter((ports, i) => i === 0 || ports.length > 0).length;
   const link = ids.take("vpc_link");
+  const nlbCount = topology.nlbs.length;
   const restLinks = nlbCount > 1 ? `${nlbCount} VPC Links (REST), one per NLB` : "VPC Link (REST)";
   nodes.push(`${link}[["${rest ? restLinks : "VPC Link v2 (HTTP API)"}"]]`);
   edge(api, link);
@@ -65,34 +56,26 @@ export function renderMermaid(config: PrivateApiConfig, nlbShards?: NlbShardLedg
   const serviceIds = new Map(config.services.map((s) => [s.name, ids.take(`svc_${s.name}`)]));
   const serviceId = (name: string): string => serviceIds.get(name) as string;
 
-  // As in PrivateApiStack: a REST API always has the NLB; an HTTP API only for via "nlb" services.
-  const hasNlb = rest || nlbServices.length > 0;
-  const hasBridge = albServices.length > 0 && mode !== "none";
   const nlbIds = new Map<number, string>();
-  if (hasNlb) {
-    ledger.nlbs.forEach((ports, i) => {
-      if (i === 0 || ports.length > 0) nlbIds.set(i, ids.take(i === 0 ? "nlb" : `nlb_${i + 1}`));
-    });
-  }
-  const nlbOfPort = (p: number): string => nlbIds.get(nlbIndexOf(ledger, p)) as string;
-  const nlb = hasBridge && hasNlb ? nlbOfPort(port) : nlbIds.get(0);
-  const alb = albServices.length > 0 ? ids.take("alb") : undefined;
-  for (const [i, id] of nlbIds) {
-    vpcNodes.push(`${id}["internal NLB${nlbIds.size > 1 ? ` ${i + 1}` : ""}"]`);
+  for (const n of topology.nlbs) nlbIds.set(n.index, ids.take(n.index === 0 ? "nlb" : `nlb_${n.index + 1}`));
+  const nlbId = (index: number): string => nlbIds.get(index) as string;
+  const bridge = topology.bridge;
+  const albModel = topology.alb;
+  const alb = albModel ? ids.take("alb") : undefined;
+  for (const n of topology.nlbs) {
+    const id = nlbId(n.index);
+    vpcNodes.push(`${id}["internal NLB${nlbIds.size > 1 ? ` ${n.index + 1}` : ""}"]`);
     edge(link, id);
   }
-  if (hasNlb) {
-    for (const svc of nlbServices) edge(nlbOfPort(svc.hostPort), serviceId(svc.name), `TCP ${svc.hostPort}`);
-    if (hasBridge && alb) edge(nlbOfPort(port), alb, `TCP ${port}, bridge (${mode})`);
-  }
-  if (alb) {
-    vpcNodes.push(`${alb}["internal ALB<br/>${albHttps ? "HTTPS" : "HTTP"} ${port}"]`);
+  for (const s of topology.services) if (s.nlbIndex !== undefined) edge(nlbId(s.nlbIndex), serviceId(s.name), `TCP ${s.hostPort}`);
+  if (bridge && alb) edge(nlbId(bridge.nlbIndex), alb, `TCP ${bridge.port}, bridge (${bridge.mode})`);
+  if (alb && albModel) {
+    vpcNodes.push(`${alb}["internal ALB<br/>${albModel.https ? "HTTPS" : "HTTP"} ${albModel.listenerPort}"]`);
     // An HTTP API's VPC link reaches the ALB listener directly; a REST API only through the bridge.
     if (!rest) edge(link, alb);
-    for (const svc of albServices) {
-      const patterns = albPatternsOf(config.routes, svc.name);
-      if (patterns.length === 0) edge(alb, serviceId(svc.name), "no route", true);
-      for (const pattern of patterns) edge(alb, serviceId(svc.name), escapeLabel(pattern));
+    for (const svc of albModel.services) {
+      if (svc.pathPatterns.length === 0) edge(alb, serviceId(svc.service), "no route", true);
+      for (const pattern of svc.pathPatterns) edge(alb, serviceId(svc.service), escapeLabel(pattern));
     }
   }
   for (const svc of config.services) {
@@ -105,7 +88,8 @@ export function renderMermaid(config: PrivateApiConfig, nlbShards?: NlbShardLedg
   for (const svc of config.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
 
   const lambdas: string[] = [];
-  if (hasBridge && mode === "lambda" && nlb && alb && config.bridge?.mode === "lambda") {
+  if (bridge?.mode === "lambda" && alb && config.bridge?.mode === "lambda") {
+    const nlb = nlbId(bridge.nlbIndex);
     const sync = ids.take("fn_nlb_target_sync");
     const ingress = ids.take("fn_alb_ingress_from_nlb");
     lambdas.push(sync, ingress);
@@ -155,15 +139,6 @@ function apiLabel(config: PrivateApiConfig): string {
   }
   if (open > 0) lines.push(`${open} open method${open === 1 ? "" : "s"} (NONE)`);
   return lines.join("<br/>");
-}
-
-/** The ALB path patterns of a service's routes, in config order without repeats (as the stack). */
-function albPatternsOf(routes: readonly RouteConfig[], service: string): string[] {
-  const patterns = routes
-    .filter((r) => r.service === service)
-    .map((r) => parseRoutePath(r.path))
-    .flatMap((segments) => (typeof segments === "string" ? [] : [albPathPattern(segments)]));
-  return [...new Set(patterns)];
 }
 
 /** Hands out valid, unique node ids derived from names. */

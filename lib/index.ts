@@ -1,6 +1,6 @@
 export * from "./config/schema";
 export * from "./config/load";
-export * from "./config/names";
+export * from "./model/names";
 export * from "./constructs/private-network";
 export * from "./constructs/ecs-ec2-cluster";
 export * from "./constructs/ecs-ec2-service";

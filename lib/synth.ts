@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
 import type { NlbShardLedger } from "./config/shards";
 import { PrivateApiStack } from "./stacks/private-api-stack";
+import { checkTopology } from "./validate";
 
 /** A warning a construct attached to the tree (for example a route with authorization NONE). */
 export interface SynthWarning {
@@ -21,9 +22,11 @@ export function synthesize(
   outdir = "cdktf.out",
   options: { readonly nlbShards?: NlbShardLedger } = {},
 ): { stack: PrivateApiStack; warnings: SynthWarning[] } {
+  // Every validation phase has run before the app that is written exists (lib/validate.ts).
+  const topology = checkTopology(config, options.nlbShards);
   const app = new App({ outdir });
   const stack = withoutTokenStackTraces(() => {
-    const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards });
+    const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards, topology });
     app.synth();
     return built;
   });

@@ -1,6 +1,6 @@
 import { parseConfig } from "../../lib/config/load";
 import { configErrorOf, exampleConfig } from "../helpers/fixtures";
-import { bridgeMode, bridgePort } from "../../lib/config/semantics";
+import { bridgeMode, bridgePort } from "../../lib/model/topology";
 
 const native = () => exampleConfig("alb-bridge-native");
 
@@ -60,12 +60,6 @@ test.each<[string, (c: ReturnType<typeof native>) => void, RegExp]>([
     "lambda options on the native bridge",
     (c) => (c.bridge = { mode: "native", antiFlapRuns: 2 }),
     /bridge: unknown field\(s\) "antiFlapRuns"/,
-  ],
-  [
-    "a service name too long for its ALB target group",
-    (c) =>
-      (c.services[0].name = "search-and-recommendations") && (c.routes[0].service = c.routes[1].service = "search-and-recommendations"),
-    /services\[0\]\.name: service name "search-and-recommendations" is too long behind the ALB/,
   ],
   ["an anti-flap threshold of 0", (c) => (c.bridge = { mode: "lambda", antiFlapRuns: 0 }), /bridge\.antiFlapRuns: .* \(got 0\)/],
 ])("%s is refused with the field and value", (_what, mutate, expected) => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { ConfigError, parseConfig } from "../../lib/config/load";
-import { MAX_LISTENERS_PER_NLB } from "../../lib/config/semantics";
+import { MAX_LISTENERS_PER_NLB } from "../../lib/model/limits";
 import {
   assignNlbShards,
   ledgerPathFor,
@@ -14,6 +14,7 @@ import {
   renderLedger,
   type NlbShardLedger,
 } from "../../lib/config/shards";
+import { shardNlbName } from "../../lib/model/names";
 import { configErrorOf, configWithServices } from "../helpers/fixtures";
 
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
@@ -163,18 +164,15 @@ describe("quotas name the quota and its AWS default", () => {
     );
   });
 
-  test("a name that fits the first NLB but not a later NLB's suffix", () => {
+  test("a name that fits the first NLB but not a later NLB's suffix is shortened, not refused", () => {
     const input = configWithServices(3);
     input.name = "a".repeat(26);
     input.services.forEach((svc, i) => (svc.hostPort = 81 + i));
     const cfg = parseConfig(input);
     const spread: NlbShardLedger = { version: 1, nlbs: [[81], [], [], [], [], [], [], [], [], [82, 83]] };
-    expect(ledgerProblems(cfg, spread)).toEqual([
-      expect.stringMatching(
-        /^name: name "a{26}" is too long for 10 NLBs: it gives the load balancer name "a{26}-nlb-10" \(33 characters\)/,
-      ),
-    ]);
-    expect(ledgerProblems(cfg, assignNlbShards([81, 82, 83]))).toEqual([]);
+    expect(ledgerProblems(cfg, spread)).toEqual([]);
+    expect(shardNlbName(cfg.name, 0)).toBe(`${"a".repeat(26)}-nlb`);
+    expect(shardNlbName(cfg.name, 9)).toMatch(/^a{23}-[0-9a-f]{8}$/);
   });
 
   test("a ledger with more NLBs than the quotas allow is refused after placement", () => {

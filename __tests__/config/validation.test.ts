@@ -78,16 +78,6 @@ describe("bad input names the field and the value", () => {
       (c) => (c.network = { ...(c.network as object), availabilityZones: ["eu-west-2a", "us-east-1b"] } as never),
       /network\.availabilityZones\[1\]: availability zone "us-east-1b" is not in region "eu-west-2"/,
     ],
-    [
-      "name too long for the NLB",
-      (c) => (c.name = "a-very-long-platform-team-name"),
-      /name: name "a-very-long-platform-team-name" is too long: it gives the load balancer name "a-very-long-platform-team-name-nlb" \(34 characters\), and AWS allows at most 32/,
-    ],
-    [
-      "name too long for target groups",
-      (c) => (c.name = "platform-team-private-ap"),
-      /target group name "platform-team-private-ap-tg-10001" \(33 characters\)/,
-    ],
     ["upper-case name", (c) => (c.name = "Orders"), /name: name must be lower-case .* \(got "Orders"\)/],
     ["empty service list", (c) => (c.services = []), /services: at least one service is required/],
     ["empty route list", (c) => (c.routes = []), /routes: at least one route is required/],

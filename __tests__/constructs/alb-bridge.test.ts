@@ -8,6 +8,8 @@ import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { AlbBridge, type AlbBridgeProps } from "../../lib/constructs/alb-bridge";
+import { applySecurityGroupRules } from "../../lib/constructs/connections";
+import { planSecurityGroupRules } from "../../lib/model/connections";
 import { BundledNodejsFunction, LAMBDA_RUNTIME } from "../../lib/constructs/bundled-nodejs-function";
 import { InternalApplicationLoadBalancer } from "../../lib/constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-network-load-balancer";
@@ -26,6 +28,16 @@ function build(mode: AlbBridgeProps["mode"]): { synth: string; json: TerraformJs
     services: [{ service: "search", hostPort: 0, pathPatterns: ["/search/*"], healthCheck: HTTP }],
   });
   const bridge = new AlbBridge(stack, "Bridge", { name: "shop", region: "eu-west-2", vpcId: common.vpcId, nlb, alb, mode });
+  // The bridge's security group rules, planned and created as PrivateApiStack does.
+  const rules = planSecurityGroupRules(
+    {
+      nlbs: [{ index: 0, servicePorts: [] }],
+      bridge: { mode, port: 80, nlbIndex: 0 },
+      api: { kind: "rest", routes: [] },
+    },
+    60,
+  );
+  applySecurityGroupRules(rules, (group) => (group.kind === "nlb" ? nlb.connections : alb.connections), bridge);
   const synth = Testing.synth(stack, true);
   return { synth, json: JSON.parse(synth) as TerraformJson, bridge };
 }

@@ -115,7 +115,7 @@ test("egress to the instances covers fixed ports and, when needed, the dynamic p
     ]),
   );
   expect(egress).toHaveLength(2);
-  expect(targetPortRanges(SERVICES.filter((s) => s.hostPort !== 0))).toEqual([{ id: "legacy", from: 10005, to: 10005 }]);
+  expect(targetPortRanges(SERVICES.filter((s) => s.hostPort !== 0))).toEqual([{ id: "legacy", name: "legacy", from: 10005, to: 10005 }]);
 });
 
 test("routeOf names an unknown service", () => {

@@ -6,6 +6,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from "cdktf";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { AuthorizerConfig } from "../../lib/config/schema";
 import { InternalApplicationLoadBalancer } from "../../lib/constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-network-load-balancer";
@@ -38,19 +39,19 @@ function defaultRoutes({ alb, nlb }: LoadBalancers): HttpApiRoute[] {
     {
       path: "/orders",
       methods: ["GET", "POST"],
-      target: { listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
+      target: { key: "Alb", listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
       authorization: "AWS_IAM",
     },
     {
       path: "/orders/{proxy+}",
       methods: ["ANY"],
-      target: { listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
+      target: { key: "Alb", listenerArn: alb.listenerArn, https: true, serverName: ALB_SERVER_NAME },
       authorization: { authorizer: "users", scopes: ["orders/read", "orders/write"] },
     },
     {
       path: "/inventory/{sku}",
       methods: ["GET"],
-      target: { listenerArn: nlb.portOf("inventory").listener.arn, https: false },
+      target: { key: "inventory", listenerArn: nlb.portOf("inventory").listener.arn, https: false },
       authorization: { authorizer: "partners" },
     },
   ];
@@ -240,7 +241,7 @@ describe("PrivateHttpApi", () => {
     expect(toInventory).not.toHaveProperty("tls_config");
   });
 
-  test("integration ids come from the listener, not from the order of the routes", () => {
+  test("integration ids come from the target's key, not from the order of the routes or the listener's own id", () => {
     // GIVEN
     const ids = (json: TerraformJson): string[] =>
       resourcesOf(json, "aws_apigatewayv2_integration")
@@ -251,10 +252,27 @@ describe("PrivateHttpApi", () => {
     const reversed = build((lbs) => ({ routes: defaultRoutes(lbs).reverse() }));
     // THEN
     expect(ids(reversed.json)).toEqual(ids(forward.json));
-    const listenerId = (port: number): string => listenerArnRef(forward.json, port).replace(/^\$\{aws_lb_listener\.(.+)\.arn\}$/, "$1");
     const integrationIds = forward.api.node.children.map((c) => c.node.id).filter((id) => id.startsWith("Integration-"));
-    expect(integrationIds.sort()).toEqual([`Integration-${listenerId(443)}`, `Integration-${listenerId(10001)}`].sort());
-    expect(listenerId(443)).toMatch(/^Alb_Listener_[0-9A-F]{8}$/);
+    expect(integrationIds.sort()).toEqual(["Integration-Alb", "Integration-inventory"]);
+  });
+
+  test("each integration moves from the address its listener-derived id gave it before", () => {
+    // GIVEN the ids integrations had when they were named after the listener's logical id
+    const { json } = build();
+    const listenerId = (port: number): string => listenerArnRef(json, port).replace(/^\$\{aws_lb_listener\.(.+)\.arn\}$/, "$1");
+    const legacyAddress = (port: number): string =>
+      `aws_apigatewayv2_integration.${makeUniqueId(["Api", `Integration-${listenerId(port)}`])}`;
+    // THEN one moved block per integration, from that address to the new one
+    const moved = (json as { moved?: { from: string; to: string }[] }).moved ?? [];
+    const [albId] = integrationTo(json, listenerArnRef(json, 443));
+    const [inventoryId] = integrationTo(json, listenerArnRef(json, 10001));
+    expect(moved).toEqual(
+      expect.arrayContaining([
+        { from: legacyAddress(443), to: `aws_apigatewayv2_integration.${albId}` },
+        { from: legacyAddress(10001), to: `aws_apigatewayv2_integration.${inventoryId}` },
+      ]),
+    );
+    expect(moved).toHaveLength(2);
   });
 
   test("each route goes to its listener's integration", () => {
@@ -326,7 +344,7 @@ describe("PrivateHttpApi", () => {
     const open = ({ nlb }: LoadBalancers): HttpApiRoute => ({
       path: "/health",
       methods: ["GET"],
-      target: { listenerArn: nlb.portOf("orders").listener.arn, https: false },
+      target: { key: "orders", listenerArn: nlb.portOf("orders").listener.arn, https: false },
       authorization: "NONE",
     });
     // WHEN
@@ -572,16 +590,22 @@ describe("PrivateHttpApi", () => {
     expect(resolved(stack, api.vpcLinkSecurityGroupId)).toBe(`\${aws_security_group.${sgId}.id}`);
   });
 
-  test("a literal listener ARN names its integration after the listener", () => {
+  test("a literal listener ARN: the integration is named by its key, and moves from the id the ARN gave it", () => {
     // GIVEN
     const listenerArn = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/shop-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
     // WHEN
     const { api, json } = build(() => ({
-      routes: [{ path: "/orders", methods: ["GET"], target: { listenerArn, https: false }, authorization: "AWS_IAM" }],
+      routes: [{ path: "/orders", methods: ["GET"], target: { key: "orders", listenerArn, https: false }, authorization: "AWS_IAM" }],
     }));
     // THEN
-    expect(api.node.tryFindChild("Integration-app:shop-alb:50dc6c495c0c9188:f2f7dc8efc522ab2")).toBeDefined();
-    integrationTo(json, listenerArn);
+    expect(api.node.tryFindChild("Integration-orders")).toBeDefined();
+    const [id] = integrationTo(json, listenerArn);
+    expect((json as { moved?: unknown[] }).moved).toEqual([
+      {
+        from: `aws_apigatewayv2_integration.${makeUniqueId(["Api", "Integration-app:shop-alb:50dc6c495c0c9188:f2f7dc8efc522ab2"])}`,
+        to: `aws_apigatewayv2_integration.${id}`,
+      },
+    ]);
   });
 });
 
@@ -605,7 +629,7 @@ describe("PrivateHttpApi rejects", () => {
           {
             path: "/orders",
             methods: ["GET"],
-            target: { listenerArn: nlb.portOf("orders").listener.arn, https: false },
+            target: { key: "orders", listenerArn: nlb.portOf("orders").listener.arn, https: false },
             authorization: { authorizer: "nobody" },
           },
         ],
@@ -620,7 +644,7 @@ describe("PrivateHttpApi rejects", () => {
           {
             path: "/orders",
             methods: ["GET"],
-            target: { listenerArn: nlb.portOf("orders").listener.arn, https: false },
+            target: { key: "orders", listenerArn: nlb.portOf("orders").listener.arn, https: false },
             authorization: { authorizer: "partners", scopes: ["orders/read"] },
           },
         ],
@@ -631,7 +655,14 @@ describe("PrivateHttpApi rejects", () => {
   test("an HTTPS target without a server name", () => {
     expect(() =>
       build(({ alb }) => ({
-        routes: [{ path: "/orders", methods: ["GET"], target: { listenerArn: alb.listenerArn, https: true }, authorization: "AWS_IAM" }],
+        routes: [
+          {
+            path: "/orders",
+            methods: ["GET"],
+            target: { key: "Alb", listenerArn: alb.listenerArn, https: true },
+            authorization: "AWS_IAM",
+          },
+        ],
       })),
     ).toThrow(/route \/orders targets an HTTPS listener but target.serverName is not set/);
   });
@@ -643,18 +674,18 @@ describe("PrivateHttpApi rejects", () => {
           {
             path: "/a",
             methods: ["GET"],
-            target: { listenerArn: alb.listenerArn, https: true, serverName: "a.example.com" },
+            target: { key: "Alb", listenerArn: alb.listenerArn, https: true, serverName: "a.example.com" },
             authorization: "AWS_IAM",
           },
           {
             path: "/b",
             methods: ["GET"],
-            target: { listenerArn: alb.listenerArn, https: true, serverName: "b.example.com" },
+            target: { key: "Alb", listenerArn: alb.listenerArn, https: true, serverName: "b.example.com" },
             authorization: "AWS_IAM",
           },
         ],
       })),
-    ).toThrow(/routes target listener Alb_Listener_\w+ with different TLS settings/);
+    ).toThrow(/routes target listener Alb with different TLS settings/);
   });
 
   test("the same path and method twice", () => {
@@ -670,7 +701,7 @@ describe("PrivateHttpApi rejects", () => {
           {
             path: "orders",
             methods: ["GET"],
-            target: { listenerArn: nlb.portOf("orders").listener.arn, https: false },
+            target: { key: "orders", listenerArn: nlb.portOf("orders").listener.arn, https: false },
             authorization: "AWS_IAM",
           },
         ],
@@ -686,6 +717,7 @@ describe("PrivateHttpApi rejects", () => {
             path: "/orders",
             methods: ["GET"],
             target: {
+              key: "Alb",
               listenerArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/shop-alb/50dc6c495c0c9188",
               https: false,
             },

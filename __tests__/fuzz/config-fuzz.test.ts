@@ -13,7 +13,7 @@
  *   FUZZ_RUNS=20 npx jest __tests__/fuzz
  */
 import fc from "fast-check";
-import { bridgeMode } from "../../lib/config/semantics";
+import { bridgeMode } from "../../lib/model/topology";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import { allConfigs, ledgerOf } from "../helpers/fixtures";
 import { describeWithTerraform, plansTogether, type OfflineStack } from "../helpers/terraform";

@@ -14,6 +14,7 @@ export interface TerraformJson {
   readonly terraform?: Record<string, unknown>;
   readonly data?: Record<string, unknown>;
   readonly variable?: Record<string, Record<string, unknown>>;
+  readonly moved?: { readonly from: string; readonly to: string }[];
 }
 
 export interface SynthesisedStack {

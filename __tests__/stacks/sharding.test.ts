@@ -4,7 +4,7 @@
  */
 import { parseConfig } from "../../lib/config/load";
 import { assignNlbShards, nlbIndexOf } from "../../lib/config/shards";
-import { nlbPorts } from "../../lib/config/semantics";
+import { nlbPorts } from "../../lib/model/topology";
 import { configWithServices } from "../helpers/fixtures";
 import { resourcesByPath, resourcesOf, synthToTemp, type TerraformJson } from "../helpers/synth";
 

@@ -6,7 +6,7 @@
  * is planned on its own so the failure shows under its name.
  */
 import { join } from "node:path";
-import { bridgeMode, nlbPorts } from "../../lib/config/semantics";
+import { bridgeMode, nlbPorts } from "../../lib/model/topology";
 import { assignNlbShards, planLedgerUpdate } from "../../lib/config/shards";
 import { checkPlan, checkSynth } from "../../lib/policy";
 import { describeWithTerraform, plansTogether, validateOnly } from "../helpers/terraform";

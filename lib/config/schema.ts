@@ -475,6 +475,7 @@ export type PrivateApiConfigInput = z.input<typeof configShape>;
 /** The config after validation, with every default filled in. */
 export type PrivateApiConfig = z.output<typeof configShape>;
 export type ServiceConfig = PrivateApiConfig["services"][number];
+export type HealthCheckConfig = ServiceConfig["healthCheck"];
 export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];

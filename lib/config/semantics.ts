@@ -1,52 +1,14 @@
 import type { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
-import {
-  albName,
-  albTargetGroupName,
-  AWS_NAME_LIMITS,
-  bridgeTargetGroupName,
-  instanceRoleName,
-  shardNlbName,
-  targetGroupName,
-} from "./names";
 import { albPathPattern, parseRoutePath, type PathSegment } from "./paths";
 import type { PrivateApiConfig } from "./schema";
-
-/** One NLB takes at most 50 listeners (AWS default quota "Listeners per Network Load Balancer"). */
-export const MAX_LISTENERS_PER_NLB = 50;
-
-/** Rules per ALB (AWS default quota), which caps the path patterns of services behind the ALB. */
-export const MAX_RULES_PER_ALB = 100;
-
-/** The bridge's listener port when the config does not set one. */
-export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): number {
-  if (cfg.alb?.existing) return cfg.alb.existing.listenerPort;
-  const explicit = cfg.bridge && cfg.bridge.mode !== "none" ? cfg.bridge.port : undefined;
-  return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
-}
-
-/** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
-export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services" | "api">): "native" | "lambda" | "none" {
-  // An HTTP API's VPC link reaches the ALB directly; only a REST API needs the bridge.
-  if (cfg.api.type === "http") return "none";
-  if (cfg.bridge) return cfg.bridge.mode;
-  return cfg.services.some((s) => s.via === "alb") ? "native" : "none";
-}
-
-/** NLB listener ports of a config, ascending: each fixed port behind the NLB, and the bridge's. */
-export function nlbPorts(cfg: PrivateApiConfig): number[] {
-  const ports = cfg.services.filter((s) => s.via === "nlb").map((s) => s.hostPort);
-  if (cfg.services.some((s) => s.via === "alb") && bridgeMode(cfg) !== "none") ports.push(bridgePort(cfg));
-  return ports.sort((a, b) => a - b);
-}
+import { MAX_HTTP_API_INTEGRATIONS, MAX_LISTENERS_PER_NLB, MAX_RULES_PER_ALB } from "../model/limits";
+import { bridgeMode, bridgePort, nlbPorts } from "../model/topology";
 
 /** The smallest number of NLBs that `portCount` listener ports need (the first NLB always exists). */
 export function nlbsNeeded(portCount: number): number {
   return Math.max(1, Math.ceil(portCount / MAX_LISTENERS_PER_NLB));
 }
-
-/** Integrations per HTTP API: AWS's quota, which cannot be raised. */
-export const MAX_HTTP_API_INTEGRATIONS = 300;
 
 /** Host ports the ECS container agent reserves on every container instance. */
 export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
@@ -79,35 +41,7 @@ function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
   if (Object.hasOwn(Object.prototype, cfg.name)) {
     fail(ctx, ["name"], `name "${cfg.name}" cannot be a CDKTF stack name (it is a member of every JavaScript object); choose another`);
   }
-  const lastNlb = shardNlbName(cfg.name, nlbsNeeded(nlbPorts(cfg).length) - 1);
-  const derived: [string, string, number][] = [["load balancer", lastNlb, AWS_NAME_LIMITS.loadBalancer]];
-  const longestPort = Math.max(0, ...cfg.services.map((s) => s.hostPort));
-  if (longestPort > 0) derived.push(["target group", targetGroupName(cfg.name, longestPort), AWS_NAME_LIMITS.targetGroup]);
-  derived.push(["IAM role", instanceRoleName(cfg.name), AWS_NAME_LIMITS.iamRole]);
-  const albServices = cfg.services.filter((s) => s.via === "alb");
-  if (albServices.length > 0) {
-    if (!cfg.alb?.existing) derived.push(["load balancer", albName(cfg.name), AWS_NAME_LIMITS.loadBalancer]);
-    derived.push(["target group", bridgeTargetGroupName(cfg.name), AWS_NAME_LIMITS.targetGroup]);
-  }
-  for (const [kind, value, limit] of derived) {
-    if (value.length > limit) {
-      fail(
-        ctx,
-        ["name"],
-        `name "${cfg.name}" is too long: it gives the ${kind} name "${value}" (${value.length} characters), and AWS allows at most ${limit}`,
-      );
-    }
-  }
-  cfg.services.forEach((svc, i) => {
-    const tg = albTargetGroupName(cfg.name, svc.name);
-    if (svc.via === "alb" && tg.length > AWS_NAME_LIMITS.targetGroup) {
-      fail(
-        ctx,
-        ["services", i, "name"],
-        `service name "${svc.name}" is too long behind the ALB: its target group name "${tg}" has ${tg.length} characters, and AWS allows at most ${AWS_NAME_LIMITS.targetGroup}`,
-      );
-    }
-  });
+  // Derived AWS names never block a config: lib/model/names.ts shortens one that would not fit.
 }
 
 function checkNetwork(cfg: PrivateApiConfig, ctx: Ctx): void {

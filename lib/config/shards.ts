@@ -14,9 +14,8 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { ConfigError, formatPath } from "./load";
-import { AWS_NAME_LIMITS, shardNlbName } from "./names";
 import type { PrivateApiConfig } from "./schema";
-import { MAX_LISTENERS_PER_NLB } from "./semantics";
+import { MAX_LISTENERS_PER_NLB } from "../model/limits";
 
 /** The recorded assignment: `nlbs[i]` holds the listener ports of NLB number i (0 is the first). */
 export interface NlbShardLedger {
@@ -65,18 +64,11 @@ export function nlbIndexOf(ledger: NlbShardLedger, port: number): number {
 }
 
 /**
- * Problems with a ledger for this config, as `field: message` lines: NLB names too long, or more
- * NLBs (each with a REST VPC link) than the quotas allow.
+ * Problems with a ledger for this config, as `field: message` lines: more NLBs (each with a REST VPC link) than the quotas allow.
  */
 export function ledgerProblems(cfg: PrivateApiConfig, ledger: NlbShardLedger): string[] {
   const problems: string[] = [];
   const count = ledger.nlbs.filter((onNlb, i) => i === 0 || onNlb.length > 0).length;
-  const longest = shardNlbName(cfg.name, ledger.nlbs.length - 1);
-  if (longest.length > AWS_NAME_LIMITS.loadBalancer) {
-    problems.push(
-      `name: name "${cfg.name}" is too long for ${ledger.nlbs.length} NLBs: it gives the load balancer name "${longest}" (${longest.length} characters), and AWS allows at most ${AWS_NAME_LIMITS.loadBalancer}`,
-    );
-  }
   if (count > cfg.quotas.networkLoadBalancers) {
     problems.push(
       `quotas.networkLoadBalancers: the ports need ${count} NLBs, over the quota "Network Load Balancers per Region" of ${cfg.quotas.networkLoadBalancers} (AWS default 50)`,

@@ -9,10 +9,17 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { bridgeTargetGroupName, partitionOf } from "../config/names";
+import {
+  alarmName,
+  albIngressFunctionName,
+  bridgeTargetGroupName,
+  nlbTargetSyncFunctionName,
+  partitionOf,
+  syncScheduleRuleName,
+  syncStateParameterName,
+} from "../model/names";
 import { BundledNodejsFunction } from "./bundled-nodejs-function";
 import type { InternalApplicationLoadBalancer } from "./internal-application-load-balancer";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
@@ -69,6 +76,10 @@ export interface AlbBridgeProps {
  *   zero); a second function, invoked by Terraform on create, update and delete, keeps the ALB's
  *   security group open to exactly the NLB's private IPs. Alarms fire on function errors, when the
  *   sync finds no ALB address, and when the target group has no healthy target.
+ *
+ * The security group rules of the bridge (the NLB's egress to the ALB on the port and, in native
+ * mode, the ALB's ingress from the NLB, which this construct holds) are part of the stack's
+ * connections (lib/model/connections.ts), created with the other rules by `applySecurityGroupRules`.
  */
 export class AlbBridge extends Construct {
   /** The NLB listener of the bridge. */
@@ -101,9 +112,6 @@ export class AlbBridge extends Construct {
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       tags: { Service: "alb-bridge" },
     });
-    // The NLB's group lets the bridge traffic out to the ALB's addresses, whichever mode.
-    nlb.allowEgress("alb-bridge", port, alb.securityGroupId);
-
     if (props.mode === "native") {
       new LbTargetGroupAttachment(this, "AlbTarget", {
         targetGroupArn: this.targetGroup.arn,
@@ -111,14 +119,6 @@ export class AlbBridge extends Construct {
         port,
         // An alb-type target must already have a listener on that port.
         dependsOn: alb.listenerDependables,
-      });
-      new VpcSecurityGroupIngressRule(this, "AlbIngressFromNlb", {
-        securityGroupId: alb.securityGroupId,
-        description: "The NLB bridge (its security group) on the ALB listener port",
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        referencedSecurityGroupId: nlb.securityGroupId,
       });
       return;
     }
@@ -132,7 +132,7 @@ export class AlbBridge extends Construct {
 
     // Anti-flap counts survive between runs here; Terraform creates it and then leaves it alone.
     const state = new SsmParameter(this, "SyncState", {
-      name: `/${props.name}/alb-bridge/sync-state`,
+      name: syncStateParameterName(props.name),
       description: "nlb-target-sync: consecutive runs each registered ALB IP has been missing",
       type: "String",
       value: JSON.stringify({ missing: {} }),
@@ -140,7 +140,7 @@ export class AlbBridge extends Construct {
     });
 
     const sync = new BundledNodejsFunction(this, "SyncFunction", {
-      functionName: `${props.name}-nlb-target-sync`,
+      functionName: nlbTargetSyncFunctionName(props.name),
       description: "Keeps the NLB bridge target group equal to the internal ALB's private IPs",
       entry: join(LAMBDAS_DIR, "nlb-target-sync", "handler.ts"),
       environment: {
@@ -175,7 +175,7 @@ export class AlbBridge extends Construct {
     // and a retry would count as an extra anti-flap run.
     new LambdaFunctionEventInvokeConfig(this, "SyncNoRetries", { functionName: sync.functionName, maximumRetryAttempts: 0 });
     const schedule = new CloudwatchEventRule(this, "SyncSchedule", {
-      name: `${props.name}-nlb-target-sync`,
+      name: syncScheduleRuleName(props.name),
       description: "Runs nlb-target-sync",
       scheduleExpression: opts.syncSchedule ?? "rate(1 minute)",
     });
@@ -189,7 +189,7 @@ export class AlbBridge extends Construct {
     });
 
     const ingress = new BundledNodejsFunction(this, "IngressFunction", {
-      functionName: `${props.name}-alb-ingress-from-nlb`,
+      functionName: albIngressFunctionName(props.name),
       description: "Keeps the internal ALB's security group open to exactly the NLB's private IPs",
       entry: join(LAMBDAS_DIR, "alb-ingress-from-nlb", "handler.ts"),
       environment: {
@@ -228,7 +228,7 @@ export class AlbBridge extends Construct {
     const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "period" | "threshold" | "alarmActions" | "okActions">) =>
       new CloudwatchMetricAlarm(this, id, { ...config, period: 60, threshold: 1, alarmActions, okActions: alarmActions });
     alarm("SyncErrorsAlarm", {
-      alarmName: `${props.name}-nlb-target-sync-errors`,
+      alarmName: alarmName(props.name, "nlb-target-sync-errors"),
       alarmDescription: "nlb-target-sync failed: the bridge target group may be going stale",
       namespace: "AWS/Lambda",
       metricName: "Errors",
@@ -240,7 +240,7 @@ export class AlbBridge extends Construct {
       treatMissingData: "notBreaching",
     });
     alarm("NoHealthyTargetsAlarm", {
-      alarmName: `${props.name}-alb-bridge-no-healthy-targets`,
+      alarmName: alarmName(props.name, "alb-bridge-no-healthy-targets"),
       alarmDescription: "The NLB bridge target group has no healthy ALB address: routes behind the ALB are down",
       namespace: "AWS/NetworkELB",
       metricName: "HealthyHostCount",
@@ -251,7 +251,7 @@ export class AlbBridge extends Construct {
       treatMissingData: "breaching",
     });
     alarm("NoAlbIpsAlarm", {
-      alarmName: `${props.name}-alb-bridge-no-alb-ips`,
+      alarmName: alarmName(props.name, "alb-bridge-no-alb-ips"),
       alarmDescription: "nlb-target-sync finds no ALB address (safety stop: nothing is deregistered, nothing new registered)",
       namespace: BRIDGE_METRIC_NAMESPACE,
       metricName: "AlbIpsFound",

@@ -1,5 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { alarmName } from "../model/names";
 
 export interface ApiAlarmsProps {
   /** Prefix of the alarm names. */
@@ -47,7 +48,7 @@ export class ApiAlarms extends Construct {
     };
     const errors = new CloudwatchMetricAlarm(this, "ServerErrorRate", {
       ...common,
-      alarmName: `${props.name}-api-5xx-rate`,
+      alarmName: alarmName(props.name, "api-5xx-rate"),
       alarmDescription: `More than ${props.serverErrorRatePercent}% of ${props.name} API requests end in a 5XX error`,
       metricName: props.apiType === "rest" ? "5XXError" : "5xx",
       // The metric is 1 for a 5XX response and 0 otherwise, so its average is the error rate.
@@ -56,7 +57,7 @@ export class ApiAlarms extends Construct {
     });
     const latency = new CloudwatchMetricAlarm(this, "P99Latency", {
       ...common,
-      alarmName: `${props.name}-api-p99-latency`,
+      alarmName: alarmName(props.name, "api-p99-latency"),
       alarmDescription: `The ${props.name} API's p99 latency is above ${props.p99LatencyMs} ms`,
       metricName: "Latency",
       extendedStatistic: "p99",

@@ -2,7 +2,7 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { partitionOf } from "../config/names";
+import { apiGatewayCloudWatchRoleName, partitionOf } from "../model/names";
 
 export interface ApiGatewayCloudWatchRoleProps {
   /** Prefix of the role name. */
@@ -22,7 +22,7 @@ export class ApiGatewayCloudWatchRole extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayCloudWatchRoleProps) {
     super(scope, id);
     const role = new IamRole(this, "Role", {
-      name: `${props.name}-apigw-cloudwatch`,
+      name: apiGatewayCloudWatchRoleName(props.name),
       description: "API Gateway writes REST API access and execution logs to CloudWatch Logs",
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",

@@ -7,10 +7,10 @@ import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuratio
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { instanceRoleName, partitionOf } from "../config/names";
+import { autoscalingGroupName, instanceRoleName, instanceSecurityGroupName, launchTemplatePrefix, partitionOf } from "../model/names";
 import type { ClusterConfig } from "../config/schema";
+import { Connections } from "./connections";
 
 /** Host ports the instances accept traffic on, and from whom. */
 export interface HostPortRule {
@@ -39,7 +39,8 @@ export interface EcsEc2ClusterProps {
   /** Instance type, sizes and capacity form (launch template or launch configuration). */
   readonly cluster: ClusterConfig;
   /**
-   * The services' host ports; each entry is one ingress rule.
+   * The services' host ports; each entry is one ingress rule. (PrivateApiStack leaves this empty and
+   * creates the rules of its topology through `connections`.)
    * @default - no ingress at all
    */
   readonly hostPorts?: readonly HostPortRule[];
@@ -58,6 +59,8 @@ export class EcsEc2Cluster extends Construct {
   public readonly clusterArn: string;
   /** Id of the instances' security group. */
   public readonly instanceSecurityGroupId: string;
+  /** The instances' security group, for rules to and from it. */
+  public readonly connections: Connections;
   /** Name of the autoscaling group; none for an existing cluster. */
   public readonly autoScalingGroupName?: string;
 
@@ -71,7 +74,8 @@ export class EcsEc2Cluster extends Construct {
       this.clusterName = cfg.existing.clusterName;
       this.clusterArn = cfg.existing.clusterName;
       this.instanceSecurityGroupId = cfg.existing.instanceSecurityGroupId;
-      this.addHostPortRules(this.instanceSecurityGroupId, props);
+      this.connections = new Connections(this, this.instanceSecurityGroupId);
+      this.addHostPortRules(props);
       return;
     }
 
@@ -97,13 +101,14 @@ export class EcsEc2Cluster extends Construct {
     const profile = new IamInstanceProfile(this, "InstanceProfile", { name: instanceRoleName(props.name), role: role.name });
 
     const sg = new SecurityGroup(this, "InstanceSecurityGroup", {
-      name: `${props.name}-ecs-instances`,
+      name: instanceSecurityGroupName(props.name),
       description: "ECS container instances: service host ports from the internal load balancers only",
       vpcId: props.vpcId,
-      tags: { Name: `${props.name}-ecs-instances` },
+      tags: { Name: instanceSecurityGroupName(props.name) },
     });
     this.instanceSecurityGroupId = sg.id;
-    this.addHostPortRules(sg.id, props);
+    this.connections = new Connections(this, sg.id);
+    this.addHostPortRules(props);
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the
     // services themselves usually call databases and other APIs. Exposure is an ingress question.
     new VpcSecurityGroupEgressRule(this, "AllOutbound", {
@@ -125,7 +130,7 @@ export class EcsEc2Cluster extends Construct {
 
     if (cfg.capacity.type === "launchTemplate") {
       const template = new LaunchTemplate(this, "LaunchTemplate", {
-        namePrefix: `${props.name}-ecs-`,
+        namePrefix: launchTemplatePrefix(props.name),
         description: "ECS container instances",
         imageId: `resolve:ssm:${cfg.capacity.amiSsmParameter}`,
         instanceType: cfg.instanceType,
@@ -145,14 +150,14 @@ export class EcsEc2Cluster extends Construct {
       });
       const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
         ...asgCommon,
-        name: `${props.name}-ecs`,
+        name: autoscalingGroupName(props.name),
         launchTemplate: { id: template.id, version: template.latestVersion.toString() },
         instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
       });
       this.autoScalingGroupName = asg.name;
     } else {
       const launchConfig = new LaunchConfiguration(this, "LaunchConfiguration", {
-        namePrefix: `${props.name}-ecs-`,
+        namePrefix: launchTemplatePrefix(props.name),
         imageId: cfg.capacity.imageId,
         instanceType: cfg.instanceType,
         iamInstanceProfile: profile.name,
@@ -166,26 +171,27 @@ export class EcsEc2Cluster extends Construct {
       });
       const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
         ...asgCommon,
-        name: `${props.name}-ecs`,
+        name: autoscalingGroupName(props.name),
         launchConfiguration: launchConfig.name,
       });
       this.autoScalingGroupName = asg.name;
     }
   }
 
-  private addHostPortRules(securityGroupId: string, props: EcsEc2ClusterProps): void {
+  private addHostPortRules(props: EcsEc2ClusterProps): void {
     for (const rule of props.hostPorts ?? []) {
-      new VpcSecurityGroupIngressRule(this, `HostPort-${rule.id}`, {
-        securityGroupId,
-        description: `${rule.id}: load balancer traffic and health checks`,
-        ipProtocol: "tcp",
-        fromPort: rule.fromPort,
-        toPort: rule.toPort ?? rule.fromPort,
-        ...(rule.sourceSecurityGroupId ? { referencedSecurityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
-        // A rule whose range grows or merges gets a new address: the wider one must exist before
-        // the narrower one goes, or the port is closed in between.
-        lifecycle: { createBeforeDestroy: true },
-      });
+      this.connections.allowFrom(
+        rule.sourceSecurityGroupId ? { securityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr },
+        {
+          id: `HostPort-${rule.id}`,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          description: `${rule.id}: load balancer traffic and health checks`,
+          // A rule whose range grows or merges gets a new address: the wider one must exist before
+          // the narrower one goes, or the port is closed in between.
+          createBeforeDestroy: true,
+        },
+      );
     }
   }
 }

@@ -4,7 +4,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { serviceLogGroupName } from "../config/names";
+import { serviceLogGroupName, taskFamilyName } from "../model/names";
 import type { ServiceConfig } from "../config/schema";
 
 export interface EcsEc2ServiceProps {
@@ -82,7 +82,7 @@ export class EcsEc2Service extends Construct {
       },
     };
     const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
-      family: `${props.name}-${svc.name}`,
+      family: taskFamilyName(props.name, svc.name),
       networkMode: "bridge",
       requiresCompatibilities: ["EC2"],
       containerDefinitions: JSON.stringify([container]),

@@ -3,15 +3,15 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { albName, albTargetGroupName } from "../config/names";
+import { userIdPart } from "../model/ids";
+import { DYNAMIC_PORT_RANGE } from "../model/limits";
+import { albName, albTargetGroupName } from "../model/names";
+import { Connections } from "./connections";
 import type { ServiceConfig } from "../config/schema";
 
-/** The first and last port ECS may pick for a dynamic host port (covers old and new agent defaults). */
-export const DYNAMIC_PORT_RANGE = { from: 32768, to: 65535 } as const;
+export { DYNAMIC_PORT_RANGE };
 
 /** A service behind the ALB and the path patterns that reach it. */
 export interface AlbServiceRoute {
@@ -74,6 +74,8 @@ export class InternalApplicationLoadBalancer extends Construct {
   public readonly loadBalancerArnSuffix: string;
   /** Id of the ALB's security group. */
   public readonly securityGroupId: string;
+  /** The ALB's security group (an existing ALB's, if given), for rules to and from it. */
+  public readonly connections: Connections;
   /** ARN of the listener the bridge (or an HTTP API) forwards to. */
   public readonly listenerArn: string;
   /** What must exist before the listener may be used: our listener, or nothing for an existing one. */
@@ -131,6 +133,7 @@ export class InternalApplicationLoadBalancer extends Construct {
       this.listenerArn = listener.arn;
       this.listenerDependables = [listener];
     }
+    this.connections = new Connections(this, this.securityGroupId);
 
     for (const svc of props.services) {
       const hc = svc.healthCheck;
@@ -168,18 +171,6 @@ export class InternalApplicationLoadBalancer extends Construct {
     }
   }
 
-  /** Admits a security group (an HTTP API's VPC link) on the listener port. */
-  public allowIngressFrom(id: string, sourceSecurityGroupId: string): void {
-    new VpcSecurityGroupIngressRule(this, `IngressFrom-${id}`, {
-      securityGroupId: this.securityGroupId,
-      description: `${id}: HTTP API VPC link to the listener`,
-      ipProtocol: "tcp",
-      fromPort: this.listenerPort,
-      toPort: this.listenerPort,
-      referencedSecurityGroupId: sourceSecurityGroupId,
-    });
-  }
-
   /** The target group of a service and the rules that attach it to the ALB. */
   public routeOf(service: string): { targetGroup: LbTargetGroup; rules: LbListenerRule[] } {
     const found = this.byService.get(service);
@@ -189,27 +180,34 @@ export class InternalApplicationLoadBalancer extends Construct {
 
   /**
    * Lets the ALB reach the services' ports on targets in the given security group: each fixed host
-   * port, plus the dynamic port range when any service uses hostPort 0.
+   * port, plus the dynamic port range when any service uses hostPort 0. For composing the
+   * constructs by hand; PrivateApiStack creates its rules from its topology.
    */
   public allowTrafficTo(targetSecurityGroupId: string): void {
     for (const range of targetPortRanges(this.services)) {
-      new VpcSecurityGroupEgressRule(this, `EgressToTargets-${range.id}`, {
-        securityGroupId: this.securityGroupId,
-        description: `${range.id}: forwarding and health checks to the ECS instances`,
-        ipProtocol: "tcp",
-        fromPort: range.from,
-        toPort: range.to,
-        referencedSecurityGroupId: targetSecurityGroupId,
-      });
+      this.connections.allowTo(
+        { securityGroupId: targetSecurityGroupId },
+        {
+          id: `EgressToTargets-${range.id}`,
+          fromPort: range.from,
+          toPort: range.to,
+          description: `${range.name}: forwarding and health checks to the ECS instances`,
+        },
+      );
     }
   }
 }
 
-/** The instance ports the ALB's services listen on, as ranges with a stable id. */
-export function targetPortRanges(services: readonly AlbServiceRoute[]): { id: string; from: number; to: number }[] {
-  const ranges = services.filter((s) => s.hostPort !== 0).map((s) => ({ id: s.service, from: s.hostPort, to: s.hostPort }));
+/**
+ * The instance ports the ALB's services listen on, as ranges: `id` is the rule's id part (a
+ * service's, or `dynamic-ports` for ECS's dynamic range), `name` what its description shows.
+ */
+export function targetPortRanges(services: readonly AlbServiceRoute[]): { id: string; name: string; from: number; to: number }[] {
+  const ranges = services
+    .filter((s) => s.hostPort !== 0)
+    .map((s) => ({ id: userIdPart(s.service), name: s.service, from: s.hostPort, to: s.hostPort }));
   if (services.some((s) => s.hostPort === 0))
-    ranges.push({ id: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
+    ranges.push({ id: "dynamic-ports", name: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
   return ranges;
 }
 

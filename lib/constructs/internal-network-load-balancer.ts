@@ -2,10 +2,10 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { nlbName, targetGroupName } from "../config/names";
+import { userIdPart } from "../model/ids";
+import { nlbName, targetGroupName } from "../model/names";
+import { Connections } from "./connections";
 import type { ServiceConfig } from "../config/schema";
 
 /** One TCP port on the NLB, forwarded to the same port on the ECS instances. */
@@ -62,6 +62,8 @@ export class InternalNetworkLoadBalancer extends Construct {
   public readonly loadBalancerArnSuffix: string;
   /** Id of the NLB's security group; targets reference it in their ingress rules. */
   public readonly securityGroupId: string;
+  /** The NLB's security group, for rules to and from it. */
+  public readonly connections: Connections;
   private readonly ports: readonly NlbPort[];
   private readonly byService = new Map<string, NlbPortResources>();
 
@@ -76,6 +78,7 @@ export class InternalNetworkLoadBalancer extends Construct {
       tags: { Name: lbName },
     });
     this.securityGroupId = sg.id;
+    this.connections = new Connections(this, sg.id);
     const lb = new Lb(this, "Resource", {
       name: lbName,
       loadBalancerType: "network",
@@ -132,36 +135,16 @@ export class InternalNetworkLoadBalancer extends Construct {
   /**
    * Lets the NLB forward to, and health-check, every service port on targets in the given
    * security group (one egress rule per port). The targets' own ingress must admit `securityGroupId`.
+   * For composing the constructs by hand; PrivateApiStack creates its rules from its topology.
    */
   public allowTrafficTo(targetSecurityGroupId: string): void {
-    for (const p of this.ports) this.allowEgress(p.service, p.port, targetSecurityGroupId);
-  }
-
-  /** One egress rule from the NLB to a port on targets in a security group; `id` names it. */
-  public allowEgress(id: string, port: number, targetSecurityGroupId: string): void {
-    new VpcSecurityGroupEgressRule(this, `EgressToTargets-${id}`, {
-      securityGroupId: this.securityGroupId,
-      description: `${id}: forwarding and health checks to the targets`,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: targetSecurityGroupId,
-    });
-  }
-
-  /**
-   * Admits a security group (an HTTP API's VPC link) on one listener port. VPC link v2 traffic is
-   * not PrivateLink, so the NLB's inbound rules apply to it.
-   */
-  public allowIngressFrom(id: string, port: number, sourceSecurityGroupId: string): void {
-    new VpcSecurityGroupIngressRule(this, `IngressFrom-${id}`, {
-      securityGroupId: this.securityGroupId,
-      description: `${id}: HTTP API VPC link to the listener`,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: sourceSecurityGroupId,
-    });
+    for (const p of this.ports) {
+      const id = userIdPart(p.service);
+      this.connections.allowTo(
+        { securityGroupId: targetSecurityGroupId },
+        { id: `EgressToTargets-${id}`, fromPort: p.port, description: `${p.service}: forwarding and health checks to the targets` },
+      );
+    }
   }
 
   /** The listener and target group of a service; throws for a service that has no port here. */

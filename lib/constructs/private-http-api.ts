@@ -10,16 +10,23 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { Annotations, DefaultTokenResolver, StringConcat, Tokenization, Token } from "cdktf";
+import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, Token } from "cdktf";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
-import { partitionOf } from "../config/names";
+import { httpVpcLinkSecurityGroupName, partitionOf } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../config/paths";
 import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
 import { ApiAlarms } from "./api-alarms";
+import { Connections } from "./connections";
 
 /** A load balancer listener that routes of the HTTP API are sent to. */
 export interface HttpApiIntegrationTarget {
+  /**
+   * Names the integration (construct id `Integration-<key>`, so part of its Terraform address):
+   * what the listener serves, such as the service's name for an NLB listener or `Alb` for the ALB
+   * listener. Routes with the same key share one integration and must target the same listener.
+   */
+  readonly key: string;
   /** ARN of the load balancer listener (ALB or NLB) the private integration targets. */
   readonly listenerArn: string;
   /** The listener speaks HTTPS: set tls_config.server_name_to_verify to `serverName`. */
@@ -131,6 +138,8 @@ export class PrivateHttpApi extends Construct {
   public readonly vpcLinkId: string;
   /** Id of the VPC link's security group; the load balancers' groups admit it. */
   public readonly vpcLinkSecurityGroupId: string;
+  /** The VPC link's security group, for rules from it to the load balancers. */
+  public readonly connections: Connections;
   /** https://<domain>/<basePath> (https://<domain> without a base path), when a custom domain is configured. */
   public readonly customDomainUrl?: string;
 
@@ -151,12 +160,13 @@ export class PrivateHttpApi extends Construct {
     this.apiEndpoint = api.apiEndpoint;
 
     const sg = new SecurityGroup(this, "VpcLinkSecurityGroup", {
-      name: `${props.name}-http-vpc-link`,
+      name: httpVpcLinkSecurityGroupName(props.name),
       description: "HTTP API VPC link: no inbound rules; outbound only to the load balancers' listener ports",
       vpcId: props.vpcId,
-      tags: { Name: `${props.name}-http-vpc-link` },
+      tags: { Name: httpVpcLinkSecurityGroupName(props.name) },
     });
     this.vpcLinkSecurityGroupId = sg.id;
+    this.connections = new Connections(this, sg.id);
 
     const vpcLink = new Apigatewayv2VpcLink(this, "VpcLink", {
       name: props.name,
@@ -168,20 +178,26 @@ export class PrivateHttpApi extends Construct {
 
     const integrations = new Map<string, Apigatewayv2Integration>();
     for (const [key, target] of targets) {
-      integrations.set(
-        key,
-        new Apigatewayv2Integration(this, `Integration-${key}`, {
-          apiId: api.id,
-          integrationType: "HTTP_PROXY",
-          integrationMethod: "ANY",
-          connectionType: "VPC_LINK",
-          connectionId: vpcLink.id,
-          integrationUri: target.listenerArn,
-          // HTTP_PROXY integrations support only payload format 1.0.
-          payloadFormatVersion: "1.0",
-          tlsConfig: target.https ? { serverNameToVerify: target.serverName } : undefined,
-        }),
-      );
+      const integration = new Apigatewayv2Integration(this, `Integration-${key}`, {
+        apiId: api.id,
+        integrationType: "HTTP_PROXY",
+        integrationMethod: "ANY",
+        connectionType: "VPC_LINK",
+        connectionId: vpcLink.id,
+        integrationUri: target.listenerArn,
+        // HTTP_PROXY integrations support only payload format 1.0.
+        payloadFormatVersion: "1.0",
+        tlsConfig: target.https ? { serverNameToVerify: target.serverName } : undefined,
+      });
+      // Until 0.x the id was built from the listener's own logical id, so it changed whenever the
+      // listener moved (to another NLB, say). The integration moves from that address.
+      const legacy = `Integration-${legacyTargetKey(this, target.listenerArn)}`;
+      if (legacy !== `Integration-${key}`) {
+        const stack = TerraformStack.of(this);
+        const path = [...this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id), legacy];
+        integration.moveFromId(`aws_apigatewayv2_integration.${makeUniqueId(path)}`);
+      }
+      integrations.set(key, integration);
     }
 
     const authorizers = new Map<string, Apigatewayv2Authorizer>();
@@ -193,7 +209,7 @@ export class PrivateHttpApi extends Construct {
     }
 
     for (const { route, segments } of routes) {
-      const integration = integrations.get(targetKey(this, route.target.listenerArn)) as Apigatewayv2Integration;
+      const integration = integrations.get(route.target.key) as Apigatewayv2Integration;
       const auth = route.authorization;
       const authorization =
         typeof auth === "string"
@@ -277,18 +293,20 @@ export class PrivateHttpApi extends Construct {
   /**
    * Lets the VPC link reach load balancer listener ports (`port` to `toPort`) in the given security
    * group (one egress rule; `id` names it). The load balancer must admit `vpcLinkSecurityGroupId`.
+   * For composing the constructs by hand; PrivateApiStack creates its rules from its topology.
    */
   public allowTrafficTo(id: string, port: number, targetSecurityGroupId: string, toPort = port): void {
-    new VpcSecurityGroupEgressRule(this, `EgressToTargets-${id}`, {
-      securityGroupId: this.vpcLinkSecurityGroupId,
-      description: `${id}: HTTP API VPC link to the load balancer listener`,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort,
-      referencedSecurityGroupId: targetSecurityGroupId,
-      // A merged range gets a new address when it grows: the wider rule first, then the old one goes.
-      lifecycle: { createBeforeDestroy: true },
-    });
+    this.connections.allowTo(
+      { securityGroupId: targetSecurityGroupId },
+      {
+        id: `EgressToTargets-${id}`,
+        fromPort: port,
+        toPort,
+        description: `${id}: HTTP API VPC link to the load balancer listener`,
+        // A merged range gets a new address when it grows: the wider rule first, then the old one goes.
+        createBeforeDestroy: true,
+      },
+    );
   }
 
   private jwtAuthorizer(api: Apigatewayv2Api, name: string, config: JwtAuthorizerConfig): Apigatewayv2Authorizer {
@@ -342,29 +360,39 @@ function checkAuthorizers(props: PrivateHttpApiProps): [string, JwtAuthorizerCon
   return valid;
 }
 
-/**
- * The distinct listeners the routes target, keyed by a stable name for the listener: the logical
- * id of the listener resource for a reference (Nlb_Listener-orders_1A2B3C4D), or the listener part
- * of a literal ARN. Tokens are resolved for this because every read of a resource attribute
- * gives a new token string for the same listener.
- */
+/** The distinct targets of the routes, by key; one key must always mean one listener with one TLS setting. */
 function integrationTargets(scope: Construct, routes: readonly HttpApiRoute[]): Map<string, HttpApiIntegrationTarget> {
   const targets = new Map<string, HttpApiIntegrationTarget>();
+  const listenerOf = new Map<string, string>();
   for (const route of routes) {
-    const key = targetKey(scope, route.target.listenerArn);
+    const key = route.target.key;
+    const listener = legacyTargetKey(scope, route.target.listenerArn);
     const known = targets.get(key);
+    if (known && listenerOf.get(key) !== listener) {
+      throw new Error(
+        `PrivateHttpApi: routes with integration key "${key}" target different listeners (${listenerOf.get(key)} and ${listener} for ${route.path})`,
+      );
+    }
     if (known && (known.https !== route.target.https || (known.https && known.serverName !== route.target.serverName))) {
       throw new Error(
         `PrivateHttpApi: routes target listener ${key} with different TLS settings (https ${known.https}, serverName ${known.serverName ?? "unset"} and https ${route.target.https}, serverName ${route.target.serverName ?? "unset"} for ${route.path})`,
       );
     }
-    if (!known) targets.set(key, route.target);
+    if (!known) {
+      targets.set(key, route.target);
+      listenerOf.set(key, listener);
+    }
   }
   return targets;
 }
 
-/** See `integrationTargets`. */
-function targetKey(scope: Construct, listenerArn: string): string {
+/**
+ * A stable name for a listener: the logical id of the listener resource for a reference
+ * (Nlb_Listener-orders_1A2B3C4D), or the listener part of a literal ARN. Tokens are resolved for
+ * this because every read of a resource attribute gives a new token string for the same listener.
+ * Integration ids were once built from it; now it only names the address they move from.
+ */
+function legacyTargetKey(scope: Construct, listenerArn: string): string {
   if (!Token.isUnresolved(listenerArn)) {
     const listener = /^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(.+)$/.exec(listenerArn);
     if (!listener) throw new Error(`PrivateHttpApi: target.listenerArn "${listenerArn}" is not a load balancer listener ARN`);

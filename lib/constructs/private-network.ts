@@ -8,6 +8,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { NetworkConfig } from "../config/schema";
+import { endpointSecurityGroupName } from "../model/names";
 
 /** Interface endpoints an ECS container instance needs when its subnets have no route to the internet. */
 export const ECS_INTERFACE_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"] as const;
@@ -79,10 +80,10 @@ export class PrivateNetwork extends Construct {
       tags: { Name: `${props.name}-s3` },
     });
     const endpointSg = new SecurityGroup(this, "EndpointSecurityGroup", {
-      name: `${props.name}-vpc-endpoints`,
+      name: endpointSecurityGroupName(props.name),
       description: "HTTPS from inside the VPC to the AWS service endpoints",
       vpcId: vpc.id,
-      tags: { Name: `${props.name}-vpc-endpoints` },
+      tags: { Name: endpointSecurityGroupName(props.name) },
     });
     new VpcSecurityGroupIngressRule(this, "EndpointHttpsFromVpc", {
       securityGroupId: endpointSg.id,

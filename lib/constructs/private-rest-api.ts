@@ -13,7 +13,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
-import { partitionOf } from "../config/names";
+import { partitionOf, restVpcLinkName } from "../model/names";
 import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 
@@ -189,7 +189,7 @@ export class PrivateRestApi extends Construct {
       vpcLinks.set(
         index,
         new ApiGatewayVpcLink(this, `VpcLink${suffix}`, {
-          name: index === 0 ? props.name : `${props.name}-nlb${suffix}`,
+          name: restVpcLinkName(props.name, index),
           description:
             index === 0 ? `API Gateway to the internal NLB of ${props.name}` : `API Gateway to internal NLB ${index + 1} of ${props.name}`,
           targetArns: [nlb.loadBalancerArn],

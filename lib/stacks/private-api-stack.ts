@@ -1,19 +1,18 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { albPathPattern, parseRoutePath } from "../config/paths";
-import type { PrivateApiConfig, ServiceConfig } from "../config/schema";
-import { ConfigError } from "../config/load";
-import { shardNlbName } from "../config/names";
-import { coalescePortRules, type PortRule } from "../config/port-rules";
-import { bridgeMode, bridgePort, nlbPorts } from "../config/semantics";
-import { assignNlbShards, ledgerProblems, nlbIndexOf, type NlbShardLedger } from "../config/shards";
+import type { PrivateApiConfig } from "../config/schema";
+import type { NlbShardLedger } from "../config/shards";
+import { userIdPart } from "../model/ids";
+import { topologyProblems } from "../model/checks";
+import { planTopology, type Topology } from "../model/topology";
 import { AlbBridge } from "../constructs/alb-bridge";
 import { ApiAlarms } from "../constructs/api-alarms";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
+import { applySecurityGroupRules } from "../constructs/connections";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
 import { EcsEc2Service } from "../constructs/ecs-ec2-service";
-import { InternalApplicationLoadBalancer, targetPortRanges } from "../constructs/internal-application-load-balancer";
+import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
 import { PrivateHttpApi } from "../constructs/private-http-api";
 import { PrivateNetwork } from "../constructs/private-network";
@@ -35,6 +34,12 @@ export interface PrivateApiStackProps {
    * @default - none: ports fill the NLBs in ascending order
    */
   readonly nlbShards?: NlbShardLedger;
+  /**
+   * The config's topology, when the caller has planned (and checked) it already; it must be
+   * `planTopology(config, nlbShards)`.
+   * @default - planned from `config` and `nlbShards`
+   */
+  readonly topology?: Topology;
 }
 
 /**
@@ -51,6 +56,8 @@ export class PrivateApiStack extends TerraformStack {
   public readonly loadBalancers: ReadonlyMap<number, InternalNetworkLoadBalancer>;
   /** Which NLB each listener port is on: the ledger to record for the next synth. */
   public readonly nlbShards: NlbShardLedger;
+  /** What the stack builds, as planned from the config (lib/model/topology.ts). */
+  public readonly topology: Topology;
   /** The REST API (api.type "rest"). */
   public readonly api?: PrivateRestApi;
   /** The HTTP API (api.type "http"). */
@@ -73,78 +80,71 @@ export class PrivateApiStack extends TerraformStack {
 
     this.network = new PrivateNetwork(this, "Network", { name: cfg.name, region: cfg.region, network: cfg.network });
 
-    const nlbServices = cfg.services.filter((s) => s.via === "nlb");
-    const albServices = cfg.services.filter((s) => s.via === "alb");
+    // Every decision about what exists and who reaches whom: made once, before anything is built.
+    const topology = props.topology ?? planTopology(props.config, props.nlbShards);
+    this.topology = topology;
+    // Checked before the app is built by the entry points (lib/validate.ts); kept as an invariant
+    // for stacks built directly.
+    this.node.addValidation({ validate: () => topologyProblems(props.config, topology) });
+    this.nlbShards = topology.placement;
 
-    // Past 50 listener ports, several NLBs; the ledger keeps each port on the NLB it was put on.
-    const ledger = assignNlbShards(nlbPorts(cfg), props.nlbShards);
-    const ledgerIssues = ledgerProblems(cfg, ledger);
-    if (ledgerIssues.length > 0) {
-      throw new ConfigError(`Invalid config for its NLB shard ledger:\n${ledgerIssues.map((p) => `  - ${p}`).join("\n")}`, ledgerIssues);
-    }
-    this.nlbShards = ledger;
-    // An HTTP API whose services all sit behind the ALB needs no NLB at all.
+    // The topology decides what exists; free text (health check paths, scopes) comes from the
+    // literal-escaped config.
+    const literalService = new Map(cfg.services.map((svc) => [svc.name, svc]));
+    const healthCheckOf = (service: string) => (literalService.get(service) as (typeof cfg.services)[number]).healthCheck;
     const nlbs = new Map<number, InternalNetworkLoadBalancer>();
-    if (cfg.api.type === "rest" || nlbServices.length > 0) {
-      ledger.nlbs.forEach((ports, index) => {
-        // The first NLB always exists (its addresses are the unsharded ones); an emptied later one goes.
-        if (index > 0 && ports.length === 0) return;
-        const onThis = new Set(ports);
-        const nlb = new InternalNetworkLoadBalancer(this, index === 0 ? "Nlb" : `Nlb-${index + 1}`, {
+    for (const n of topology.nlbs) {
+      nlbs.set(
+        n.index,
+        new InternalNetworkLoadBalancer(this, n.constructId, {
           name: cfg.name,
-          loadBalancerName: shardNlbName(cfg.name, index),
+          loadBalancerName: n.name,
           vpcId: this.network.vpcId,
           subnetIds: this.network.privateSubnetIds,
-          ports: nlbServices
-            .filter((s) => onThis.has(s.hostPort))
-            .map((s) => ({ service: s.name, port: s.hostPort, healthCheck: s.healthCheck })),
-        });
-        nlbs.set(index, nlb);
-      });
+          ports: n.servicePorts.map((p) => ({ service: p.service, port: p.port, healthCheck: healthCheckOf(p.service) })),
+        }),
+      );
     }
     this.loadBalancers = nlbs;
     this.loadBalancer = nlbs.get(0);
-    const nlbOfPort = (port: number, what: string): InternalNetworkLoadBalancer => {
-      const nlb = nlbs.get(nlbIndexOf(ledger, port));
-      if (!nlb) throw new Error(`PrivateApiStack: ${what} needs an NLB, which this config does not create`);
+    const nlbAt = (index: number | undefined): InternalNetworkLoadBalancer => {
+      const nlb = index === undefined ? undefined : nlbs.get(index);
+      if (!nlb) throw new Error(`PrivateApiStack: the topology names NLB ${String(index)}, which was not built`);
       return nlb;
     };
-    const nlbOf = (svc: { name: string; hostPort: number }): InternalNetworkLoadBalancer =>
-      nlbOfPort(svc.hostPort, `service "${svc.name}"`);
 
-    const mode = bridgeMode(cfg);
-    const port = bridgePort(cfg);
-    if (albServices.length > 0) {
+    const albModel = topology.alb;
+    if (albModel) {
       this.applicationLoadBalancer = new InternalApplicationLoadBalancer(this, "Alb", {
         name: cfg.name,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
-        listenerPort: port,
+        listenerPort: albModel.listenerPort,
         certificateArn: cfg.alb?.certificateArn,
         sslPolicy: cfg.alb?.sslPolicy,
         existing: cfg.alb?.existing,
-        rulePriorityOffset: cfg.alb?.existing?.rulePriorityOffset,
-        services: albServices.map((s) => ({
-          service: s.name,
+        rulePriorityOffset: albModel.rulePriorityOffset,
+        services: albModel.services.map((s) => ({
+          service: s.service,
           hostPort: s.hostPort,
-          healthCheck: s.healthCheck,
-          pathPatterns: albPatternsOf(cfg, s.name),
+          healthCheck: healthCheckOf(s.service),
+          pathPatterns: s.pathPatterns,
         })),
       });
-      if (mode !== "none") {
-        this.bridge = new AlbBridge(this, "AlbBridge", {
-          name: cfg.name,
-          region: cfg.region,
-          vpcId: this.network.vpcId,
-          nlb: nlbOfPort(port, "the ALB bridge"),
-          alb: this.applicationLoadBalancer,
-          mode,
-          lambda: cfg.bridge?.mode === "lambda" ? cfg.bridge : undefined,
-        });
-      }
+    }
+    const alb = this.applicationLoadBalancer;
+    if (topology.bridge && alb) {
+      this.bridge = new AlbBridge(this, "AlbBridge", {
+        name: cfg.name,
+        region: cfg.region,
+        vpcId: this.network.vpcId,
+        nlb: nlbAt(topology.bridge.nlbIndex),
+        alb,
+        mode: topology.bridge.mode,
+        lambda: cfg.bridge?.mode === "lambda" ? cfg.bridge : undefined,
+      });
     }
 
-    const alb = this.applicationLoadBalancer;
     this.cluster = new EcsEc2Cluster(this, "Cluster", {
       name: cfg.name,
       region: cfg.region,
@@ -152,27 +152,11 @@ export class PrivateApiStack extends TerraformStack {
       vpcCidr: this.network.vpcCidr,
       subnetIds: this.network.privateSubnetIds,
       cluster: cfg.cluster,
-      hostPorts: withinRuleQuota(cfg, "the ECS instances' security group (inbound)", [
-        ...nlbServices.map((s) => ({
-          id: s.name,
-          fromPort: s.hostPort,
-          toPort: s.hostPort,
-          group: String(nlbIndexOf(ledger, s.hostPort)),
-        })),
-        ...(alb ? targetPortRanges(alb.services).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })) : []),
-      ]).map((r) => ({
-        id: r.id,
-        fromPort: r.fromPort,
-        toPort: r.toPort,
-        sourceSecurityGroupId:
-          r.group === "alb" ? (alb as InternalApplicationLoadBalancer).securityGroupId : nlbOfPort(r.fromPort, r.id).securityGroupId,
-      })),
     });
-    for (const nlb of nlbs.values()) nlb.allowTrafficTo(this.cluster.instanceSecurityGroupId);
-    alb?.allowTrafficTo(this.cluster.instanceSecurityGroupId);
 
     for (const svc of cfg.services) {
-      const route = svc.via === "nlb" ? nlbOf(svc).portOf(svc.name) : undefined;
+      const placed = topology.services.find((s) => s.name === svc.name);
+      const route = svc.via === "nlb" ? nlbAt(placed?.nlbIndex).portOf(svc.name) : undefined;
       const albRoute = svc.via === "alb" && alb ? alb.routeOf(svc.name) : undefined;
       const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
       if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
@@ -187,7 +171,6 @@ export class PrivateApiStack extends TerraformStack {
       });
     }
 
-    const byName = new Map(cfg.services.map((s) => [s.name, s]));
     const api = cfg.api;
     let invokeUrl: string;
     let vpcLinkId: string;
@@ -206,34 +189,15 @@ export class PrivateApiStack extends TerraformStack {
         detailedMetrics: api.detailedMetrics,
         customDomain: api.customDomain,
         alarms: api.alarms,
-        routes: cfg.routes.map((r) => {
-          const svc = byName.get(r.service);
+        routes: topology.api.routes.map((r, i) => {
+          const t = r.target;
           const target =
-            svc?.via === "alb" && alb
-              ? { listenerArn: alb.listenerArn, https: alb.https, serverName: cfg.alb?.serverName }
-              : { listenerArn: nlbOf(svc as ServiceConfig).portOf(r.service).listener.arn, https: false };
-          return { path: r.path, methods: r.methods, authorization: r.authorization, target };
+            t.kind === "alb" && alb
+              ? { key: "Alb", listenerArn: alb.listenerArn, https: t.https, serverName: albModel?.serverName }
+              : { key: userIdPart(t.service), listenerArn: nlbAt(t.nlbIndex).portOf(t.service).listener.arn, https: false };
+          return { path: r.path, methods: r.methods, authorization: cfg.routes[i].authorization, target };
         }),
       });
-      // The VPC link reaches exactly the listeners its routes use, and they admit only the link.
-      const link = this.httpApi.vpcLinkSecurityGroupId;
-      const routed = nlbServices.filter((s) => cfg.routes.some((r) => r.service === s.name));
-      for (const svc of routed) nlbOf(svc).allowIngressFrom(`http-api-${svc.name}`, svc.hostPort, link);
-      if (alb) alb.allowIngressFrom("http-api", link);
-      const egress = withinRuleQuota(cfg, "the HTTP API VPC link's security group (outbound)", [
-        ...routed.map((s) => ({
-          id: `nlb-${s.name}`,
-          fromPort: s.hostPort,
-          toPort: s.hostPort,
-          group: String(nlbIndexOf(ledger, s.hostPort)),
-        })),
-        ...(alb ? [{ id: "alb", fromPort: alb.listenerPort, toPort: alb.listenerPort, group: "alb" }] : []),
-      ]);
-      for (const r of egress) {
-        const target =
-          r.group === "alb" ? (alb as InternalApplicationLoadBalancer).securityGroupId : nlbOfPort(r.fromPort, r.id).securityGroupId;
-        this.httpApi.allowTrafficTo(r.id, r.fromPort, target, r.toPort);
-      }
       invokeUrl = this.httpApi.invokeUrl;
       vpcLinkId = this.httpApi.vpcLinkId;
       customDomainUrl = this.httpApi.customDomainUrl;
@@ -258,19 +222,15 @@ export class PrivateApiStack extends TerraformStack {
         tracing: api.tracing,
         cache: api.cache,
         loggingDependsOn: cloudWatchRole ? [cloudWatchRole.account] : [],
-        routes: cfg.routes.map((r) => {
-          const svc = byName.get(r.service);
-          const viaAlb = svc?.via === "alb";
-          return {
-            path: r.path,
-            methods: r.methods,
-            authorization: r.authorization,
-            apiKeyRequired: r.apiKeyRequired,
-            port: viaAlb ? port : (svc?.hostPort as number),
-            nlb: nlbIndexOf(ledger, viaAlb ? port : (svc?.hostPort as number)),
-            protocol: viaAlb && alb?.https ? "https" : "http",
-          };
-        }),
+        routes: topology.api.routes.map((r, i) => ({
+          path: r.path,
+          methods: r.methods,
+          authorization: cfg.routes[i].authorization,
+          apiKeyRequired: r.apiKeyRequired,
+          port: r.target.port,
+          nlb: r.target.nlbIndex ?? 0,
+          protocol: r.target.kind === "alb" && r.target.https ? "https" : "http",
+        })),
       });
       if (api.apiKeys || api.usagePlans) {
         new RestApiUsagePlans(this, "UsagePlans", {
@@ -299,6 +259,26 @@ export class PrivateApiStack extends TerraformStack {
       vpcLinkId = this.api.vpcLinkId;
       customDomainUrl = domain?.url;
     }
+    // Who may reach whom: every security group rule of the topology, each under its group.
+    applySecurityGroupRules(
+      topology.securityGroupRules,
+      (group) => {
+        switch (group.kind) {
+          case "nlb":
+            return nlbAt(group.index).connections;
+          case "instances":
+            return this.cluster.connections;
+          case "alb":
+            if (!alb) throw new Error("PrivateApiStack: a rule names the ALB, which was not built");
+            return alb.connections;
+          case "httpVpcLink":
+            if (!this.httpApi) throw new Error("PrivateApiStack: a rule names the HTTP API VPC link, which was not built");
+            return this.httpApi.connections;
+        }
+      },
+      this.bridge,
+    );
+
     if (customDomainUrl)
       new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
 
@@ -328,7 +308,7 @@ export class PrivateApiStack extends TerraformStack {
     applyRenames(
       this,
       props.config,
-      (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: ledger }),
+      (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: topology.placement }),
     );
     applyAdoptions(this, cfg);
 
@@ -339,27 +319,4 @@ export class PrivateApiStack extends TerraformStack {
       });
     }
   }
-}
-
-/**
- * Security group rules for `entries`, merged into port ranges when one per entry would pass the
- * rules-per-group quota; a config that does not fit even then is a ConfigError naming the quota.
- */
-function withinRuleQuota(cfg: PrivateApiConfig, group: string, entries: PortRule[]): PortRule[] {
-  const quota = cfg.quotas.securityGroupRules;
-  const rules = coalescePortRules(entries, quota);
-  if (rules.length > quota) {
-    const problem = `quotas.securityGroupRules: ${group} needs ${rules.length} rules even with adjacent ports merged, over the quota "Inbound or outbound rules per security group" of ${quota} (AWS default 60; use adjacent host ports, or raise the quota with AWS and set quotas.securityGroupRules)`;
-    throw new ConfigError(`Invalid config:\n  - ${problem}`, [problem]);
-  }
-  return rules;
-}
-
-/** The ALB path patterns of a service's routes, in config order without repeats. */
-function albPatternsOf(cfg: PrivateApiConfig, service: string): string[] {
-  const patterns = cfg.routes
-    .filter((r) => r.service === service)
-    .map((r) => parseRoutePath(r.path))
-    .flatMap((segments) => (typeof segments === "string" ? [] : [albPathPattern(segments)]));
-  return [...new Set(patterns)];
 }

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
-import { ConfigError } from "../config/load";
 import type { PrivateApiConfig } from "../config/schema";
 import { terraformLiteral } from "./terraform-literals";
 
@@ -82,11 +81,16 @@ export function adoptableResources(stack: TerraformStack): string[] {
 }
 
 /**
- * Turns `adopt` entries into Terraform import blocks, so a plan takes over existing resources
- * instead of creating them. Unknown construct paths and ids of the wrong form are config errors.
+ * Problems with the `adopt` entries of a config, for the stack built from it: unknown construct
+ * paths, paths adopted twice and import ids of the wrong form, each as `adopt[i].field: ...`.
  */
-export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): void {
+export function adoptionProblems(stack: TerraformStack, cfg: PrivateApiConfig): string[] {
+  return checkAdoptions(stack, cfg).problems;
+}
+
+function checkAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): { problems: string[]; valid: [TerraformResource, string][] } {
   const problems: string[] = [];
+  const valid: [TerraformResource, string][] = [];
   const seen = new Set<string>();
   cfg.adopt.forEach((entry, i) => {
     const resource = resourceAt(stack, entry.resource);
@@ -107,15 +111,21 @@ export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): vo
       );
       return;
     }
-    // An import block's id is a template like any argument: keep the id literal.
-    resource.importFrom(terraformLiteral(entry.id));
+    valid.push([resource, entry.id]);
   });
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `Invalid config (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-      problems,
-    );
-  }
+  return { problems, valid };
+}
+
+/**
+ * Turns `adopt` entries into Terraform import blocks, so a plan takes over existing resources
+ * instead of creating them. The entries are checked before the app is built (lib/validate.ts);
+ * an entry that is still wrong here fails the stack's validation, and gets no import block.
+ */
+export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): void {
+  const { problems, valid } = checkAdoptions(stack, cfg);
+  // An import block's id is a template like any argument: keep the id literal.
+  for (const [resource, id] of valid) resource.importFrom(terraformLiteral(id));
+  if (problems.length > 0) stack.node.addValidation({ validate: () => problems });
 }
 
 /**

@@ -1,0 +1,255 @@
+/**
+ * Who may reach whom, on which ports: every security group rule of the stack, decided in one
+ * place (after aws-cdk's `Connections`). Each rule is on the group it belongs to and names the
+ * group at the other end; lib/constructs/connections.ts creates them, one function per direction.
+ *
+ * The paths are:
+ * - NLB -> instances on each NLB service's host port (egress on the NLB, ingress on the instances);
+ * - ALB -> instances on each fixed host port behind the ALB, and on ECS's dynamic port range when a
+ *   service uses hostPort 0;
+ * - REST API bridge: NLB -> ALB on the listener port (egress on the NLB; in native mode ingress on
+ *   the ALB; in lambda mode the ingress function keeps the ALB's group open to the NLB's IPs);
+ * - HTTP API: VPC link -> each routed NLB listener and the ALB listener (egress on the link,
+ *   ingress on the load balancer). A REST API's VPC link is PrivateLink, which security groups do
+ *   not filter, so it needs no rule.
+ * Nothing else has an inbound rule.
+ *
+ * A group's rules of one direction are merged into port ranges only when one rule per port would
+ * pass the rules-per-group quota (see `coalescePortRules`).
+ */
+import { coalescePortRules, type PortRule } from "../config/port-rules";
+import { userIdPart, USER_ID_MARK } from "./ids";
+
+/** A security group of the stack. */
+export type GroupRef =
+  | { readonly kind: "nlb"; readonly index: number }
+  | { readonly kind: "alb" }
+  | { readonly kind: "instances" }
+  | { readonly kind: "httpVpcLink" };
+
+export interface SecurityGroupRule {
+  readonly direction: "ingress" | "egress";
+  /** The group the rule is on. */
+  readonly group: GroupRef;
+  /** The group at the other end. */
+  readonly peer: GroupRef;
+  readonly fromPort: number;
+  readonly toPort: number;
+  /** Construct id, part of the Terraform address. */
+  readonly id: string;
+  /**
+   * The construct that holds the rule: the group's owner, except the native bridge's ALB rule,
+   * which has always been under the bridge (its address is kept).
+   */
+  readonly heldBy: "owner" | "bridge";
+  readonly description: string;
+  /** Rules whose range can grow or merge are replaced wider-first, so no port closes in between. */
+  readonly createBeforeDestroy: boolean;
+  /**
+   * The construct id the rule had before user names were marked (`HostPort-dynamic-ports` for a
+   * service called `dynamic-ports`): a moved block from it, for stacks deployed before.
+   */
+  readonly movedFromId?: string;
+}
+
+/** The parts of the topology the rules follow from. */
+export interface ConnectionsInput {
+  readonly nlbs: readonly {
+    readonly index: number;
+    readonly servicePorts: readonly { readonly service: string; readonly port: number }[];
+  }[];
+  readonly alb?: {
+    readonly listenerPort: number;
+    readonly targetPortRanges: readonly { readonly id: string; readonly from: number; readonly to: number }[];
+  };
+  readonly bridge?: { readonly mode: "native" | "lambda"; readonly port: number; readonly nlbIndex: number };
+  readonly api: { readonly kind: "rest" | "http"; readonly routes: readonly { readonly target: { readonly service: string } }[] };
+}
+
+/** A short label for a group, as the quota messages name it. */
+export function describeGroup(group: GroupRef, direction: "ingress" | "egress"): string {
+  const dir = direction === "ingress" ? "inbound" : "outbound";
+  switch (group.kind) {
+    case "instances":
+      return `the ECS instances' security group (${dir})`;
+    case "httpVpcLink":
+      return `the HTTP API VPC link's security group (${dir})`;
+    case "alb":
+      return `the ALB's security group (${dir})`;
+    case "nlb":
+      return `the security group of NLB ${group.index + 1} (${dir})`;
+  }
+}
+
+export function sameGroup(a: GroupRef, b: GroupRef): boolean {
+  return a.kind === b.kind && (a.kind !== "nlb" || a.index === (b as { index: number }).index);
+}
+
+const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind);
+const peerOfKey = (key: string): GroupRef => (/^\d+$/.test(key) ? { kind: "nlb", index: Number(key) } : ({ kind: key } as GroupRef));
+/** The name a rule's description shows: a user's name without its id mark. */
+const label = (id: string): string => (id.startsWith(USER_ID_MARK) ? id.slice(USER_ID_MARK.length) : id);
+
+/** Every security group rule of the topology; `quota` is the rules-per-group quota. */
+export function planSecurityGroupRules(t: ConnectionsInput, quota: number): SecurityGroupRule[] {
+  const rules: SecurityGroupRule[] = [];
+  const nlbOf = (index: number): GroupRef => ({ kind: "nlb", index });
+  /**
+   * One group's rules in one direction, from entries (`group` of each is the peer's key). They are
+   * merged into ranges only past the quota; a list that merged, or always may, is create-before-destroy.
+   */
+  const add = (
+    direction: "ingress" | "egress",
+    group: GroupRef,
+    entries: PortRule[],
+    make: (r: PortRule) => { id: string; description: string },
+    mayMerge: boolean,
+  ): void => {
+    const merged = coalescePortRules(entries, quota);
+    const didMerge = merged.length !== entries.length;
+    for (const r of merged) {
+      const { id, description } = make(r);
+      rules.push({
+        direction,
+        group,
+        peer: peerOfKey(r.group),
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+        id,
+        heldBy: "owner",
+        description,
+        createBeforeDestroy: mayMerge || didMerge,
+      });
+    }
+  };
+
+  // Load balancers -> instances.
+  const instanceEntries: PortRule[] = [
+    ...t.nlbs.flatMap((n) =>
+      n.servicePorts.map((p) => ({ id: userIdPart(p.service), fromPort: p.port, toPort: p.port, group: String(n.index) })),
+    ),
+    ...(t.alb?.targetPortRanges ?? []).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })),
+  ];
+  add(
+    "ingress",
+    { kind: "instances" },
+    instanceEntries,
+    (r) => ({ id: `HostPort-${r.id}`, description: `${label(r.id)}: load balancer traffic and health checks` }),
+    true,
+  );
+  for (const n of t.nlbs) {
+    const entries: PortRule[] = n.servicePorts.map((p) => ({
+      id: userIdPart(p.service),
+      fromPort: p.port,
+      toPort: p.port,
+      group: "instances",
+    }));
+    if (t.bridge && t.bridge.nlbIndex === n.index) {
+      entries.push({ id: "alb-bridge", fromPort: t.bridge.port, toPort: t.bridge.port, group: "alb" });
+    }
+    add(
+      "egress",
+      nlbOf(n.index),
+      entries,
+      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: forwarding and health checks to the targets` }),
+      false,
+    );
+  }
+  if (t.alb) {
+    add(
+      "egress",
+      { kind: "alb" },
+      t.alb.targetPortRanges.map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "instances" })),
+      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: forwarding and health checks to the ECS instances` }),
+      false,
+    );
+  }
+
+  // The REST API bridge, NLB -> ALB (the NLB's egress is above).
+  if (t.bridge?.mode === "native") {
+    rules.push({
+      direction: "ingress",
+      group: { kind: "alb" },
+      peer: nlbOf(t.bridge.nlbIndex),
+      fromPort: t.bridge.port,
+      toPort: t.bridge.port,
+      id: "AlbIngressFromNlb",
+      heldBy: "bridge",
+      description: "The NLB bridge (its security group) on the ALB listener port",
+      createBeforeDestroy: false,
+    });
+  }
+
+  // HTTP API VPC link -> the listeners its routes use.
+  if (t.api.kind === "http") {
+    const routed = new Set(t.api.routes.map((r) => r.target.service));
+    for (const n of t.nlbs) {
+      add(
+        "ingress",
+        nlbOf(n.index),
+        n.servicePorts
+          .filter((p) => routed.has(p.service))
+          .map((p) => ({ id: `http-api-${p.service}`, fromPort: p.port, toPort: p.port, group: "httpVpcLink" })),
+        (r) => ({ id: `IngressFrom-${r.id}`, description: `${label(r.id)}: HTTP API VPC link to the listener` }),
+        false,
+      );
+    }
+    if (t.alb) {
+      const port = t.alb.listenerPort;
+      add(
+        "ingress",
+        { kind: "alb" },
+        [{ id: "http-api", fromPort: port, toPort: port, group: "httpVpcLink" }],
+        (r) => ({ id: `IngressFrom-${r.id}`, description: `${r.id}: HTTP API VPC link to the listener` }),
+        false,
+      );
+    }
+    add(
+      "egress",
+      { kind: "httpVpcLink" },
+      [
+        ...t.nlbs.flatMap((n) =>
+          n.servicePorts
+            .filter((p) => routed.has(p.service))
+            .map((p) => ({ id: `nlb-${p.service}`, fromPort: p.port, toPort: p.port, group: String(n.index) })),
+        ),
+        ...(t.alb ? [{ id: "alb", fromPort: t.alb.listenerPort, toPort: t.alb.listenerPort, group: "alb" }] : []),
+      ],
+      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${r.id}: HTTP API VPC link to the load balancer listener` }),
+      true,
+    );
+  }
+  return withMovesFromUnmarkedIds(rules);
+}
+
+/**
+ * A rule whose id holds a marked user name had the unmarked id before; where no other rule of the
+ * same holder has that id now (if one has, the config could not be synthesised before), the rule
+ * moves from it.
+ */
+function withMovesFromUnmarkedIds(rules: SecurityGroupRule[]): SecurityGroupRule[] {
+  const scopeKey = (r: SecurityGroupRule): string => (r.heldBy === "bridge" ? "bridge" : holderOf(r.group));
+  const taken = new Set(rules.map((r) => `${scopeKey(r)}/${r.id}`));
+  return rules.map((r) => {
+    if (!r.id.includes(USER_ID_MARK)) return r;
+    const unmarked = r.id.replace(USER_ID_MARK, "");
+    return taken.has(`${scopeKey(r)}/${unmarked}`) ? r : { ...r, movedFromId: unmarked };
+  });
+}
+
+/** The construct a group's rules are created under (rules of both directions share it). */
+function holderOf(group: GroupRef): string {
+  return group.kind === "nlb" ? `nlb:${group.index}` : group.kind;
+}
+
+/** Rules per group and direction, for the quota check. */
+export function rulesPerGroup(rules: readonly SecurityGroupRule[]): { group: GroupRef; direction: "ingress" | "egress"; count: number }[] {
+  const counts = new Map<string, { group: GroupRef; direction: "ingress" | "egress"; count: number }>();
+  for (const r of rules) {
+    const key = `${r.direction}:${peerKey(r.group)}`;
+    const entry = counts.get(key) ?? { group: r.group, direction: r.direction, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}

@@ -1,0 +1,70 @@
+/**
+ * Construct ids are Terraform addresses, so two rules hold here:
+ *
+ * - A user-chosen name (a service, an authorizer, an API key) and a fixed id never share a
+ *   namespace. User names are lower-case words (`orders`, `legacy-sync`); fixed ids carry an
+ *   upper-case letter (`Resource`, `Listener`, `Ports-10000-10049`). A few fixed id parts predate
+ *   that rule and are lower-case words a service could be called ({@link LOWER_CASE_FIXED_IDS}).
+ *   Renaming them would move deployed resources, so instead a user name equal to one of them is
+ *   marked as the user's ({@link userIdPart}): `dynamic-ports` the service becomes
+ *   `User-dynamic-ports`, while `dynamic-ports` the ALB's dynamic port range keeps its address.
+ *   Every other name is used as it is, so no deployed address changes. Before this, such a config
+ *   crashed synth with "There is already a Construct with name ...".
+ * - An id is built from what it stands for (a route, a service), never from another resource's
+ *   generated logical id, which changes whenever that resource moves.
+ */
+
+/** Fixed id parts that are lower-case words, and so could equal a service name. */
+export const LOWER_CASE_FIXED_IDS: ReadonlySet<string> = new Set([
+  // The ALB's and the instances' rule for ECS's dynamic host port range.
+  "dynamic-ports",
+  // The NLB's egress rule for the ALB bridge's listener.
+  "alb-bridge",
+]);
+
+/** The mark a user name gets when it equals a fixed id part; never the start of a fixed id. */
+export const USER_ID_MARK = "User-";
+
+/**
+ * The id part for a user-chosen name: the name itself, or for a name equal to a lower-case fixed
+ * id part, the name behind {@link USER_ID_MARK}. Injective, and disjoint from every fixed id part.
+ */
+export function userIdPart(name: string): string {
+  return LOWER_CASE_FIXED_IDS.has(name) ? `${USER_ID_MARK}${name}` : name;
+}
+
+/**
+ * Every fixed construct id the constructs use, as words a user might choose (lower-cased, and
+ * split at hyphens into the pieces a hyphenated name could repeat). The config fuzzer draws
+ * service, authorizer, key and plan names from these, so a new fixed id that a user name could
+ * collide with is found by the fuzzer rather than by a user.
+ */
+export const FIXED_ID_WORDS: readonly string[] = [
+  ...LOWER_CASE_FIXED_IDS,
+  "resource",
+  "listener",
+  "target-group",
+  "security-group",
+  "http-api",
+  "nlb",
+  "alb",
+  "api",
+  "vpc-link",
+  "integration",
+  "route",
+  "stage",
+  "deployment",
+  "authorizer",
+  "ports",
+  "service",
+  "user",
+  "egress-to-targets",
+  "ingress-from",
+  "host-port",
+  "rule",
+  "key",
+  "plan",
+  "default",
+  "constructor",
+  "prototype",
+];

@@ -1,0 +1,77 @@
+/**
+ * Every AWS name the stack gives a resource, in one place. A name that fits its AWS limit is used
+ * exactly as it has always been built, so no deployed resource is renamed (and replaced). A name
+ * that would not fit is shortened the way aws-cdk's `Names.uniqueResourceName` does it: as much of
+ * the readable name as fits, a hyphen, and a stable 8-character hash of the whole name. The same
+ * config therefore always gives the same names, two names that differ only past the cut still
+ * differ, and a user never has to count characters.
+ */
+import { createHash } from "node:crypto";
+
+/** AWS's length limits for the names the stack sets (characters). */
+export const AWS_NAME_LIMITS = {
+  loadBalancer: 32,
+  targetGroup: 32,
+  iamRole: 64,
+  instanceProfile: 128,
+  lambdaFunction: 64,
+  eventRule: 64,
+  securityGroup: 255,
+  alarm: 255,
+  logGroup: 512,
+  ssmParameter: 1011,
+  autoscalingGroup: 255,
+  launchTemplatePrefix: 99,
+  taskFamily: 255,
+  vpcLink: 128,
+  apiName: 128,
+} as const;
+
+/** Characters of the hash a shortened name ends with. */
+const HASH_LENGTH = 8;
+
+/**
+ * `full` when it fits in `limit` characters; otherwise its head and a hash of all of it, `limit`
+ * characters long. The head never ends in a hyphen, so the result keeps AWS's character rules for
+ * every name made of letters, digits and hyphens.
+ */
+export function fitName(full: string, limit: number): string {
+  if (full.length <= limit) return full;
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, HASH_LENGTH);
+  const head = full.slice(0, limit - HASH_LENGTH - 1).replace(/[-_/.]+$/, "");
+  return `${head}-${hash}`;
+}
+
+const L = AWS_NAME_LIMITS;
+
+/** Name of NLB number `index` (0-based): the first keeps the unsharded name, so growing past one NLB renames nothing. */
+export const shardNlbName = (name: string, index: number): string =>
+  fitName(index === 0 ? `${name}-nlb` : `${name}-nlb-${index + 1}`, L.loadBalancer);
+export const nlbName = (name: string): string => shardNlbName(name, 0);
+export const targetGroupName = (name: string, hostPort: number): string => fitName(`${name}-tg-${hostPort}`, L.targetGroup);
+export const albName = (name: string): string => fitName(`${name}-alb`, L.loadBalancer);
+export const albTargetGroupName = (name: string, service: string): string => fitName(`${name}-alb-${service}`, L.targetGroup);
+export const bridgeTargetGroupName = (name: string): string => fitName(`${name}-bridge`, L.targetGroup);
+export const instanceRoleName = (name: string): string => fitName(`${name}-ecs-instance`, L.iamRole);
+export const instanceSecurityGroupName = (name: string): string => fitName(`${name}-ecs-instances`, L.securityGroup);
+export const autoscalingGroupName = (name: string): string => fitName(`${name}-ecs`, L.autoscalingGroup);
+export const launchTemplatePrefix = (name: string): string => fitName(`${name}-ecs-`, L.launchTemplatePrefix);
+export const serviceLogGroupName = (name: string, service: string): string => fitName(`/ecs/${name}/${service}`, L.logGroup);
+export const taskFamilyName = (name: string, service: string): string => fitName(`${name}-${service}`, L.taskFamily);
+export const apiGatewayCloudWatchRoleName = (name: string): string => fitName(`${name}-apigw-cloudwatch`, L.iamRole);
+export const httpVpcLinkSecurityGroupName = (name: string): string => fitName(`${name}-http-vpc-link`, L.securityGroup);
+export const endpointSecurityGroupName = (name: string): string => fitName(`${name}-vpc-endpoints`, L.securityGroup);
+/** Name of the REST API VPC link to NLB number `index`. */
+export const restVpcLinkName = (name: string, index: number): string => fitName(index === 0 ? name : `${name}-nlb-${index + 1}`, L.vpcLink);
+export const nlbTargetSyncFunctionName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.lambdaFunction);
+export const albIngressFunctionName = (name: string): string => fitName(`${name}-alb-ingress-from-nlb`, L.lambdaFunction);
+export const syncScheduleRuleName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.eventRule);
+export const syncStateParameterName = (name: string): string => fitName(`/${name}/alb-bridge/sync-state`, L.ssmParameter);
+export const alarmName = (name: string, what: string): string => fitName(`${name}-${what}`, L.alarm);
+
+/** AWS partition of a region, for ARNs of AWS-managed policies. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}

@@ -1,0 +1,278 @@
+/**
+ * The topology a validated config builds, decided once. `planTopology` is pure (no constructs, no
+ * files, no environment): the same config and placement always give the same read-only model.
+ * PrivateApiStack builds exactly this; the diagram draws it; the topology checks count it. None of
+ * them works any part of it out again, so "is there an NLB?", "which NLB has port 10001?", "does
+ * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
+ */
+import { albPathPattern, parseRoutePath } from "../config/paths";
+import type { HealthCheckConfig, HttpMethod, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
+import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "../config/shards";
+import { userIdPart } from "./ids";
+import { DYNAMIC_PORT_RANGE } from "./limits";
+import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
+import { planSecurityGroupRules, type SecurityGroupRule } from "./connections";
+
+/** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
+export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services" | "api">): "native" | "lambda" | "none" {
+  // An HTTP API's VPC link reaches the ALB directly; only a REST API needs the bridge.
+  if (cfg.api.type === "http") return "none";
+  if (cfg.bridge) return cfg.bridge.mode;
+  return cfg.services.some((s) => s.via === "alb") ? "native" : "none";
+}
+
+/** Whether the ALB listener speaks HTTPS: a new ALB with a certificate, or an existing one that says so. */
+export function albHttps(cfg: Pick<PrivateApiConfig, "alb">): boolean {
+  return cfg.alb?.existing ? cfg.alb.existing.https : cfg.alb?.certificateArn !== undefined;
+}
+
+/** The ALB listener port, which is also the bridge's NLB listener port. */
+export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): number {
+  if (cfg.alb?.existing) return cfg.alb.existing.listenerPort;
+  const explicit = cfg.bridge && cfg.bridge.mode !== "none" ? cfg.bridge.port : undefined;
+  return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
+}
+
+/** NLB listener ports of a config, ascending: each fixed port behind the NLB, and the bridge's. */
+export function nlbPorts(cfg: PrivateApiConfig): number[] {
+  const ports = cfg.services.filter((s) => s.via === "nlb").map((s) => s.hostPort);
+  if (cfg.services.some((s) => s.via === "alb") && bridgeMode(cfg) !== "none") ports.push(bridgePort(cfg));
+  return ports.sort((a, b) => a - b);
+}
+
+/** One listener of an NLB that forwards to a service's host port. */
+export interface NlbServicePort {
+  readonly service: string;
+  readonly port: number;
+  readonly healthCheck: HealthCheckConfig;
+  /** AWS name of its target group. */
+  readonly targetGroupName: string;
+}
+
+/** One internal NLB. */
+export interface NlbModel {
+  /** Its number: 0 is the first, whose addresses are the unsharded ones. */
+  readonly index: number;
+  /** Construct id in the stack: `Nlb`, `Nlb-2`, ... */
+  readonly constructId: string;
+  /** AWS name of the load balancer and its security group. */
+  readonly name: string;
+  /** Listener ports in the placement, ascending (the bridge's included). */
+  readonly ports: readonly number[];
+  /** The service listeners, in config order. */
+  readonly servicePorts: readonly NlbServicePort[];
+  /** Whether the ALB bridge's listener is on this NLB. */
+  readonly hasBridge: boolean;
+}
+
+/** A service behind the ALB and the path patterns that reach it. */
+export interface AlbServiceModel {
+  readonly service: string;
+  /** The instance port, or 0 for a dynamic port chosen by ECS. */
+  readonly hostPort: number;
+  /** ALB path patterns of the service's routes, in config order without repeats. */
+  readonly pathPatterns: readonly string[];
+  readonly healthCheck: HealthCheckConfig;
+  /** AWS name of its target group. */
+  readonly targetGroupName: string;
+}
+
+/** The internal ALB, when a service has via "alb". */
+export interface AlbModel {
+  /** An existing ALB and listener (only target groups and rules are created), or a new one. */
+  readonly existing?: NonNullable<NonNullable<PrivateApiConfig["alb"]>["existing"]>;
+  /** Whether the listener speaks HTTPS. */
+  readonly https: boolean;
+  readonly listenerPort: number;
+  /** AWS name of a new ALB and its security group (unused for an existing one). */
+  readonly name: string;
+  readonly certificateArn?: string;
+  readonly sslPolicy?: string;
+  /** Name on the listener's certificate, which an HTTP API verifies. */
+  readonly serverName?: string;
+  readonly rulePriorityOffset: number;
+  readonly services: readonly AlbServiceModel[];
+  /**
+   * Host port ranges the ALB forwards to: each fixed port (its id the service's id part), and the
+   * dynamic range (id `dynamic-ports`) if any service uses hostPort 0.
+   */
+  readonly targetPortRanges: readonly { readonly id: string; readonly from: number; readonly to: number }[];
+}
+
+/** The NLB-to-ALB bridge of a REST API. */
+export interface BridgeModel {
+  readonly mode: "native" | "lambda";
+  /** The NLB listener port, equal to the ALB listener port. */
+  readonly port: number;
+  /** The NLB the bridge listener is on. */
+  readonly nlbIndex: number;
+  /** AWS name of the bridge's target group. */
+  readonly targetGroupName: string;
+}
+
+/** Where a route's requests go. */
+export type RouteTarget =
+  | { readonly kind: "nlb"; readonly service: string; readonly nlbIndex: number; readonly port: number }
+  /** REST API: the ALB behind the bridge's NLB listener. HTTP API: the ALB listener directly. */
+  | { readonly kind: "alb"; readonly service: string; readonly nlbIndex?: number; readonly port: number; readonly https: boolean };
+
+export interface RouteModel {
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly authorization: RouteAuthorization;
+  readonly apiKeyRequired?: boolean;
+  readonly target: RouteTarget;
+}
+
+export interface ApiModel {
+  readonly kind: "rest" | "http";
+  readonly stageName: string;
+  readonly routes: readonly RouteModel[];
+}
+
+/** The whole topology of a validated config. */
+export interface Topology {
+  readonly name: string;
+  readonly region: string;
+  /** Which NLB each listener port is on: the ledger to record for the next synth. */
+  readonly placement: NlbShardLedger;
+  /** The NLBs that exist, by number; none for an HTTP API whose services are all behind the ALB. */
+  readonly nlbs: readonly NlbModel[];
+  readonly alb?: AlbModel;
+  readonly bridge?: BridgeModel;
+  readonly api: ApiModel;
+  /** Every security group rule the stack creates, each once, under the group it belongs to. */
+  readonly securityGroupRules: readonly SecurityGroupRule[];
+  /** Services, in config order, with what serves them. */
+  readonly services: readonly {
+    readonly name: string;
+    readonly via: "nlb" | "alb";
+    readonly hostPort: number;
+    readonly nlbIndex?: number;
+  }[];
+}
+
+/** The NLB that carries `port`; throws when the topology has none (a bug, not a config error). */
+export function nlbOfPort(topology: Topology, port: number): NlbModel {
+  const index = nlbIndexOf(topology.placement, port);
+  const nlb = topology.nlbs.find((n) => n.index === index);
+  if (!nlb) throw new Error(`Topology: port ${port} is placed on NLB ${index + 1}, which does not exist`);
+  return nlb;
+}
+
+/**
+ * The topology of a validated config. `placement` is the NLB shard ledger recorded for the config
+ * (lib/config/shards.ts): ports in it stay on their NLB; the result's `placement` is the ledger
+ * after the config's ports are placed.
+ */
+export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger): Topology {
+  const ledger = assignNlbShards(nlbPorts(cfg), placement);
+  const mode = bridgeMode(cfg);
+  const port = bridgePort(cfg);
+  const nlbServices = cfg.services.filter((s) => s.via === "nlb");
+  const albServices = cfg.services.filter((s) => s.via === "alb");
+  const rest = cfg.api.type === "rest";
+
+  // A REST API always has the first NLB; an HTTP API only for via "nlb" services.
+  const hasNlb = rest || nlbServices.length > 0;
+  const bridged = albServices.length > 0 && mode !== "none";
+  const nlbs: NlbModel[] = [];
+  if (hasNlb) {
+    ledger.nlbs.forEach((ports, index) => {
+      // The first NLB always exists (its addresses are the unsharded ones); an emptied later one goes.
+      if (index > 0 && ports.length === 0) return;
+      const onThis = new Set(ports);
+      nlbs.push({
+        index,
+        constructId: index === 0 ? "Nlb" : `Nlb-${index + 1}`,
+        name: shardNlbName(cfg.name, index),
+        ports,
+        servicePorts: nlbServices
+          .filter((s) => onThis.has(s.hostPort))
+          .map((s) => ({
+            service: s.name,
+            port: s.hostPort,
+            healthCheck: s.healthCheck,
+            targetGroupName: targetGroupName(cfg.name, s.hostPort),
+          })),
+        hasBridge: bridged && onThis.has(port),
+      });
+    });
+  }
+
+  const alb = albServices.length > 0 ? planAlb(cfg, albServices, port) : undefined;
+  const bridge: BridgeModel | undefined =
+    albServices.length > 0 && mode !== "none"
+      ? { mode, port, nlbIndex: nlbIndexOf(ledger, port), targetGroupName: bridgeTargetGroupName(cfg.name) }
+      : undefined;
+
+  const byName = new Map(cfg.services.map((s) => [s.name, s]));
+  const routes: RouteModel[] = cfg.routes.map((r) => {
+    const svc = byName.get(r.service) as ServiceConfig;
+    const target: RouteTarget =
+      svc.via === "alb"
+        ? { kind: "alb", service: svc.name, port, https: albHttps(cfg), nlbIndex: rest ? nlbIndexOf(ledger, port) : undefined }
+        : { kind: "nlb", service: svc.name, port: svc.hostPort, nlbIndex: nlbIndexOf(ledger, svc.hostPort) };
+    return { path: r.path, methods: r.methods, authorization: r.authorization, apiKeyRequired: r.apiKeyRequired, target };
+  });
+
+  const services = cfg.services.map((s) => ({
+    name: s.name,
+    via: s.via,
+    hostPort: s.hostPort,
+    nlbIndex: s.via === "nlb" ? nlbIndexOf(ledger, s.hostPort) : undefined,
+  }));
+  const base = {
+    name: cfg.name,
+    region: cfg.region,
+    placement: ledger,
+    nlbs,
+    alb,
+    bridge,
+    api: { kind: cfg.api.type, stageName: cfg.api.stageName, routes },
+    services,
+  };
+  return deepFreeze(structuredClone({ ...base, securityGroupRules: planSecurityGroupRules(base, cfg.quotas.securityGroupRules) }));
+}
+
+function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], port: number): AlbModel {
+  const services: AlbServiceModel[] = albServices.map((s) => ({
+    service: s.name,
+    hostPort: s.hostPort,
+    healthCheck: s.healthCheck,
+    pathPatterns: albPatternsOf(cfg, s.name),
+    targetGroupName: albTargetGroupName(cfg.name, s.name),
+  }));
+  const ranges = services.filter((s) => s.hostPort !== 0).map((s) => ({ id: userIdPart(s.service), from: s.hostPort, to: s.hostPort }));
+  if (services.some((s) => s.hostPort === 0))
+    ranges.push({ id: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
+  return {
+    existing: cfg.alb?.existing,
+    https: albHttps(cfg),
+    listenerPort: port,
+    name: albName(cfg.name),
+    certificateArn: cfg.alb?.certificateArn,
+    sslPolicy: cfg.alb?.sslPolicy,
+    serverName: cfg.alb?.serverName,
+    rulePriorityOffset: cfg.alb?.existing?.rulePriorityOffset ?? 0,
+    services,
+    targetPortRanges: ranges,
+  };
+}
+
+/** The ALB path patterns of a service's routes, in config order without repeats. */
+function albPatternsOf(cfg: PrivateApiConfig, service: string): string[] {
+  const patterns = cfg.routes
+    .filter((r) => r.service === service)
+    .map((r) => parseRoutePath(r.path))
+    .flatMap((segments) => (typeof segments === "string" ? [] : [albPathPattern(segments)]));
+  return [...new Set(patterns)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
