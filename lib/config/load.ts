@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { DEFAULT_CONFIG } from "./default-config";
-import { configSchema, type PrivateApiConfig } from "./schema";
+import { configShape, type PrivateApiConfig } from "./schema";
+import { checkSemantics } from "./semantics";
+
+/** Validation phases 1 (shape) and 2 (cross-field rules, once the shape is valid); phase 3 is in lib/validate.ts. */
+const configSchema = configShape.superRefine(checkSemantics);
 
 /** Environment variable that selects a config file; without it the embedded default is used. */
 export const CONFIG_ENV_VAR = "PRIVATE_API_CONFIG";

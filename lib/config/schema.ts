@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { checkSemantics } from "./semantics";
 
 /**
  * The one typed config a platform team writes. Every field is checked here at runtime (zod), and
  * `config.schema.json` is generated from this file for editor completion (`npm run schema`).
  *
- * Cross-field rules (ports used twice, routes to unknown services, subnets outside the VPC, derived
- * AWS names that are too long, ...) live in ./semantics.ts and run after the shapes are valid.
+ * Cross-field rules (ports used twice, routes to unknown services, subnets outside the VPC, ...)
+ * live in ./semantics.ts and run after the shapes are valid; lib/validate.ts names the phases.
  */
 
 const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -18,6 +17,19 @@ const nameField = (what: string) =>
 const port = z.number().int().min(1).max(65535);
 
 const cidr = z.string().describe("An IPv4 CIDR block, for example 10.0.0.0/16");
+
+/**
+ * An ARN of `service` in a region (shaped as AWS's are: `eu-west-2`, `us-gov-west-1`) and an
+ * account, whose resource part matches `resource`. The whole ARN is checked: Terraform refuses a
+ * malformed one only at plan time (a Lambda permission's function_name), and AWS at apply time.
+ */
+/** One check for every ARN field of the config. */
+const arn = (service: string, resource: string, example: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:${resource}$`), {
+    message: `must be an ARN such as ${example}`,
+  });
+const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
+const acmCertificateArn = arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc");
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
 
@@ -170,35 +182,27 @@ const bridge = z
         .max(60)
         .default(3)
         .describe("Consecutive runs an ALB IP must be missing before it is deregistered"),
-      alarmTopicArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { message: "must be an SNS topic ARN" })
-        .optional()
-        .describe("SNS topic the bridge alarms notify"),
+      alarmTopicArn: snsTopicArn.optional().describe("SNS topic the bridge alarms notify"),
     }),
     z.strictObject({ mode: z.literal("none") }),
   ])
   .describe('How the NLB reaches the internal ALB for services with via: "alb"');
 
 const alb = z.strictObject({
-  certificateArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { message: "must be an ACM certificate ARN" })
-    .optional()
-    .describe("Serve HTTPS on the ALB listener with this certificate"),
+  certificateArn: acmCertificateArn.optional().describe("Serve HTTPS on the ALB listener with this certificate"),
   sslPolicy: z.string().min(1).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("TLS policy of the HTTPS listener"),
   existing: z
     .strictObject({
-      loadBalancerArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[A-Za-z0-9-]+\/[0-9a-f]+$/, {
-          message: "must be an Application Load Balancer ARN",
-        }),
-      listenerArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/, {
-          message: "must be an ALB listener ARN",
-        }),
+      loadBalancerArn: arn(
+        "elasticloadbalancing",
+        "loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+",
+        "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
+      ),
+      listenerArn: arn(
+        "elasticloadbalancing",
+        "listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+",
+        "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
+      ),
       listenerPort: port,
       https: z.boolean().default(false).describe("The listener speaks HTTPS"),
       securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" }),
@@ -239,17 +243,6 @@ const cluster = z.strictObject({
       "Run the services on an existing ECS cluster with EC2 capacity: nothing of the cluster is created, and its instances' security group gets the host-port rules. The size and capacity fields are then not used.",
     ),
 });
-
-/**
- * An ARN of `service` in a region (shaped as AWS's are: `eu-west-2`, `us-gov-west-1`) and an
- * account, whose resource part matches `resource`. The whole ARN is checked: Terraform refuses a
- * malformed one only at plan time (a Lambda permission's function_name), and AWS at apply time.
- */
-const arn = (service: string, resource: string, example: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:${resource}$`), {
-    message: `must be an ARN such as ${example}`,
-  });
-const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
 
 const authorizer = z.discriminatedUnion("type", [
   z.strictObject({
@@ -374,7 +367,7 @@ const api = z.strictObject({
       domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
         message: "must be a lower-case DNS name such as api.example.com",
       }),
-      certificateArn: arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc"),
+      certificateArn: acmCertificateArn,
       hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABC" }),
       basePath: z
         .string()
@@ -437,7 +430,7 @@ const quotas = z.strictObject({
   securityGroupRules: quota("Inbound or outbound rules per security group", 60),
 });
 
-/** The shape of the config; `configSchema` adds the cross-field rules. */
+/** The shape of the config (validation phase 1); lib/config/load.ts adds the cross-field rules (phase 2). */
 export const configShape = z.strictObject({
   $schema: z.string().optional().describe("Path to config.schema.json, for editors"),
   name: nameField("name").max(32).describe("Prefix of every AWS name; also the CDKTF stack name"),
@@ -466,9 +459,6 @@ export const configShape = z.strictObject({
     .describe("Renames since the last apply, so that a plan shows moves"),
   quotas: quotas.prefault({}).describe("AWS quotas that limit the stack's size; the defaults are AWS's"),
 });
-
-/** The config with every cross-field rule: use this one to validate. */
-export const configSchema = configShape.superRefine(checkSemantics);
 
 /** The config as written (defaults optional). */
 export type PrivateApiConfigInput = z.input<typeof configShape>;

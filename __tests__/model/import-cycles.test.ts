@@ -1,0 +1,61 @@
+/**
+ * lib/ has no import cycle: each module can be read (and loaded) after the ones it imports.
+ * Type-only imports count too, so a cycle cannot hide behind `import type`.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ROOT } from "../helpers/fixtures";
+
+const LIB = join(ROOT, "lib");
+
+function modules(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? modules(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Relative imports and re-exports of a module, as absolute .ts paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/g)].map((m) => m[1]);
+  return specs.map((spec) => {
+    const base = resolve(dirname(file), spec);
+    return base.endsWith(".ts") ? base : `${base}.ts`;
+  });
+}
+
+/** The first cycle found, as a list of paths relative to lib/, or undefined. */
+export function findCycle(files: readonly string[], edges: (f: string) => string[]): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (f: string): string[] | undefined => {
+    if (state.get(f) === "done") return undefined;
+    if (state.get(f) === "visiting") return [...stack.slice(stack.indexOf(f)), f];
+    state.set(f, "visiting");
+    stack.push(f);
+    for (const next of edges(f)) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(f, "done");
+    return undefined;
+  };
+  for (const f of files) {
+    const cycle = visit(f);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+test("the cycle finder finds a cycle when there is one", () => {
+  const graph: Record<string, string[]> = { a: ["b"], b: ["c"], c: ["a"], d: [] };
+  expect(findCycle(Object.keys(graph), (f) => graph[f])).toEqual(["a", "b", "c", "a"]);
+  expect(findCycle(["d"], (f) => graph[f])).toBeUndefined();
+});
+
+test("lib/ has no import cycle", () => {
+  const files = modules(LIB);
+  const cycle = findCycle(files, importsOf);
+  expect(cycle?.map((f) => relative(LIB, f))).toBeUndefined();
+});
