@@ -7,31 +7,10 @@
  * and names the resource types it has no rule for, so reviewers know what it did not look at.
  */
 
-/** The parts of `terraform show -json` output the review reads. */
-export interface TerraformShowJson {
-  readonly format_version?: string;
-  readonly terraform_version?: string;
-  readonly resource_changes?: readonly ResourceChange[];
-}
+import type { PlanJson, ResourceChange } from "../plan/plan-json";
 
-export interface ResourceChange {
-  readonly address: string;
-  readonly type: string;
-  /** `managed` or `data`; data sources are not reviewed. */
-  readonly mode?: string;
-  readonly name?: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: Record<string, unknown> | null;
-    readonly after?: Record<string, unknown> | null;
-    /** Attributes only known after apply: `true`, or nested objects/arrays of booleans. */
-    readonly after_unknown?: Record<string, unknown> | boolean | null;
-    readonly before_sensitive?: Record<string, unknown> | boolean | null;
-    readonly after_sensitive?: Record<string, unknown> | boolean | null;
-    /** For replacements: the attribute paths that force them. */
-    readonly replace_paths?: readonly (readonly (string | number)[])[];
-  };
-}
+/** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for lib/tooling and the tests' helpers. */
+export type { PlanJson as TerraformShowJson, ResourceChange };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";
 
@@ -263,7 +242,7 @@ function limit(lines: readonly string[]): string[] {
 }
 
 /** Reviews a plan (`terraform show -json` output) for a pull request. */
-export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {}): PlanReview {
+export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanReview {
   const counts: Record<string, ChangeCounts> = {};
   const downtime: string[] = [];
   const alarms: string[] = [];
