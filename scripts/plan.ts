@@ -2,7 +2,8 @@
  * `npm run plan`: synthesises the stack (PRIVATE_API_CONFIG or the embedded default, like main.ts),
  * runs `terraform init`, `terraform plan -out tfplan` and `terraform show -json tfplan` in the
  * stack directory, and writes a Markdown review for pull requests to
- * `<outdir>/stacks/<name>/plan-review.md` (also printed).
+ * `<outdir>/stacks/<name>/plan-review.md` (also printed). Its security flags are the policy rules'
+ * findings (lib/policy), the same that `npm run check -- --plan` reports for the plan.
  *
  *   npm run plan                       # the user's credentials and backend
  *   npm run plan -- --offline          # no credentials: dummy ones, no refresh, throw-away state

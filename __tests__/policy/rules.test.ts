@@ -134,6 +134,41 @@ const CASES: readonly Case[] = [
     { assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
     { goodInPlan: { inline_policy: [] } },
   ),
+  kase(
+    "no-wildcard-principals",
+    "aws_lambda_permission",
+    { action: "lambda:InvokeFunction", function_name: "f", principal: "*" },
+    { action: "lambda:InvokeFunction", function_name: "f", principal: "apigateway.amazonaws.com", source_arn: "arn:aws:execute-api:x" },
+  ),
+  kase(
+    "no-wildcard-principals",
+    "aws_iam_role",
+    {
+      assume_role_policy: policy([
+        { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:root", "*"] }, Action: "sts:AssumeRole" },
+      ]),
+    },
+    { assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
+    {
+      goodInPlan: {
+        assume_role_policy: policy([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]),
+        inline_policy: [],
+      },
+    },
+  ),
+  kase(
+    "no-wildcard-principals",
+    "aws_iam_role",
+    {
+      assume_role_policy: policy([{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }]),
+    },
+    {
+      assume_role_policy: policy([
+        { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" },
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" },
+      ]),
+    },
+  ),
   kase("lambda-runtime", "aws_lambda_function", { runtime: "nodejs20.x" }, { runtime: "nodejs22.x" }),
   kase("lambda-runtime", "aws_lambda_function", { runtime: "nodejs99.x" }, { package_type: "Image", image_uri: "x" }),
   kase(
@@ -196,6 +231,10 @@ describe("messages", () => {
       ["ingress.0 admits ::/0 (the whole internet), all traffic"],
     );
     expect(messages("aws_lambda_function", { runtime: "nodejs20.x" })).toEqual(["runtime nodejs20.x is deprecated since 2026-04-30"]);
+    expect(
+      messages("aws_iam_role", { assume_role_policy: policy([{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }]) }),
+    ).toEqual(['assume_role_policy: statement 1 trusts any principal ("*"): anyone in any AWS account may assume the role']);
+    expect(messages("aws_lambda_permission", { principal: "*" })).toEqual(['any principal ("*") may invoke the function']);
     expect(messages("aws_lambda_function", { runtime: "nodejs99.x" })[0]).toMatch(
       /^runtime nodejs99.x is not in the table of AWS deprecation dates/,
     );
@@ -306,6 +345,24 @@ describe("plans", () => {
       expect(checkPlan(p).findings.map((f) => f.rule)).toEqual(["iam-least-privilege"]);
       expect(checkPlan(plan("aws_iam_role_policy", { role: "r" }, { policy: true })).unchecked.map((u) => u.message)).toEqual([
         "policy is known only after apply",
+      ]);
+    });
+
+    test("a trust policy known only after apply is checked as the configuration writes it", () => {
+      const written = policy([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }]);
+      const p: PlanJson = {
+        ...plan("aws_iam_role", { name: "r", inline_policy: [] }, { assume_role_policy: true }),
+        configuration: {
+          root_module: {
+            resources: [
+              { address: "aws_iam_role.subject", mode: "managed", expressions: { assume_role_policy: { constant_value: written } } },
+            ],
+          },
+        },
+      };
+      expect(checkPlan(p).findings.map((f) => f.rule)).toEqual(["no-wildcard-principals"]);
+      expect(checkPlan(plan("aws_iam_role", { name: "r" }, { assume_role_policy: true })).unchecked.map((u) => u.message)).toEqual([
+        "assume_role_policy is known only after apply",
       ]);
     });
 

@@ -77,6 +77,9 @@ test("an updated load balancer is no downtime warning", () => {
   expect(review.markdown).not.toContain("Downtime");
 });
 
+// Security flags are the policy rules' findings (lib/policy), as `npm run check -- --plan` words them:
+// `address`: `rule`: message. Findings a resource already had before the plan are not flagged again.
+
 test("a new security group ingress rule from 0.0.0.0/0 is flagged with its values", () => {
   // GIVEN
   const rule = { security_group_id: "sg-1", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" };
@@ -84,7 +87,7 @@ test("a new security group ingress rule from 0.0.0.0/0 is flagged with its value
   const review = reviewPlan(plan(change("aws_vpc_security_group_ingress_rule", "Open", ["create"], null, rule)));
   // THEN
   expect(section(review.markdown, "🚨 Security flags")).toContain(
-    "`aws_vpc_security_group_ingress_rule.Open`: new ingress from **0.0.0.0/0**",
+    "`aws_vpc_security_group_ingress_rule.Open`: `no-open-ingress`: admits 0.0.0.0/0 (the whole internet), tcp port 443",
   );
   expect(section(review.markdown, "Security-relevant changes")).toContain("cidr_ipv4: `0.0.0.0/0`");
   expect(review.destructive).toBe(false);
@@ -96,7 +99,9 @@ test("an ingress rule widened to 0.0.0.0/0 shows before → after and is flagged
     plan(change("aws_vpc_security_group_ingress_rule", "Https", ["update"], before, { ...before, cidr_ipv4: "0.0.0.0/0" })),
   );
   expect(section(review.markdown, "Security-relevant changes")).toContain("cidr_ipv4: `10.0.0.0/16` → `0.0.0.0/0`");
-  expect(section(review.markdown, "🚨 Security flags")).toContain("new ingress from **0.0.0.0/0**");
+  expect(section(review.markdown, "🚨 Security flags")).toContain(
+    "`aws_vpc_security_group_ingress_rule.Https`: `no-open-ingress`: admits 0.0.0.0/0 (the whole internet)",
+  );
 });
 
 test("open ingress in aws_security_group_rule and inline aws_security_group ingress is flagged; open egress is not", () => {
@@ -119,8 +124,8 @@ test("open ingress in aws_security_group_rule and inline aws_security_group ingr
     ),
   );
   const flags = section(review.markdown, "🚨 Security flags");
-  expect(flags).toContain("`aws_security_group_rule.Legacy`: new ingress from **0.0.0.0/0**");
-  expect(flags).toContain("`aws_security_group.Inline`: new ingress from **::/0**");
+  expect(flags).toContain("`aws_security_group_rule.Legacy`: `no-open-ingress`: admits 0.0.0.0/0 (the whole internet)");
+  expect(flags).toContain("`aws_security_group.Inline`: `no-open-ingress`: ingress.0 admits ::/0 (the whole internet)");
   expect(flags).not.toContain("Out");
   expect(section(review.markdown, "Security-relevant changes")).toContain("create `aws_vpc_security_group_egress_rule.Out`");
 });
@@ -133,7 +138,9 @@ test("a method switching to authorization NONE is flagged, with before → after
     plan(change("aws_api_gateway_method", "Api_Method-orders-GET", ["update"], before, { ...before, authorization: "NONE" })),
   );
   // THEN
-  expect(section(review.markdown, "🚨 Security flags")).toContain("`aws_api_gateway_method.Api_Method-orders-GET`: authorization **NONE**");
+  expect(section(review.markdown, "🚨 Security flags")).toContain(
+    "`aws_api_gateway_method.Api_Method-orders-GET`: `authorization`: GET has authorization NONE: anyone can call it",
+  );
   expect(section(review.markdown, "Security-relevant changes")).toContain("authorization: `AWS_IAM` → `NONE`");
 });
 
@@ -151,14 +158,16 @@ test("an HTTP API route with authorization_type NONE is flagged; one that stays 
     ),
   );
   const flags = section(review.markdown, "🚨 Security flags");
-  expect(flags).toContain("`aws_apigatewayv2_route.New`: authorization_type **NONE**");
+  expect(flags).toContain('`aws_apigatewayv2_route.New`: `authorization`: "GET /x" has authorization_type NONE: anyone can call it');
   expect(flags).not.toContain("aws_apigatewayv2_route.Old");
   expect(section(review.markdown, "Security-relevant changes")).toContain("route_key: `GET /y` → `GET /z`");
 });
 
 test("an aws_lb with internal = false is flagged as internet-facing", () => {
   const review = reviewPlan(plan(change("aws_lb", "Public", ["create"], null, { ...NLB, internal: false })));
-  expect(section(review.markdown, "🚨 Security flags")).toContain("`aws_lb.Public`: **internet-facing** load balancer (internal = false)");
+  expect(section(review.markdown, "🚨 Security flags")).toContain(
+    "`aws_lb.Public`: `internal-load-balancers`: is internet-facing: internal is false, not true",
+  );
   expect(section(review.markdown, "Security-relevant changes")).toContain("create `aws_lb.Public`: internal: `false`");
 });
 
@@ -184,8 +193,8 @@ test("IAM changes are listed with compact policies, and wildcards are flagged", 
     "destroy `aws_iam_role_policy_attachment.Att`: role: `r`; policy_arn: `arn:aws:iam::aws:policy/ReadOnlyAccess`",
   );
   const flags = section(review.markdown, "🚨 Security flags");
-  expect(flags).toContain("`aws_iam_role_policy.P`: policy grants a wildcard");
-  expect(flags).toContain("`aws_lambda_permission.Invoke`: any principal");
+  expect(flags).toContain('`aws_iam_role_policy.P`: `iam-least-privilege`: statement 1 allows every action ("*")');
+  expect(flags).toContain('`aws_lambda_permission.Invoke`: `no-wildcard-principals`: any principal ("*") may invoke the function');
 });
 
 test("sensitive and unknown values are never printed", () => {

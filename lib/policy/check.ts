@@ -3,7 +3,7 @@
  * Pure: no I/O and no AWS calls; the same input and options always give the same result.
  */
 import { parseRoutePath, pathId } from "../config/paths";
-import type { ResourceChange, TerraformShowJson } from "../review/plan-review";
+import type { ConfigModule, ConfigResource, PlanJson } from "../plan/plan-json";
 import { RULES_BY_TYPE } from "./rules";
 import type {
   AllowedFinding,
@@ -22,26 +22,6 @@ import { isRecord } from "./values";
 export interface SynthJson {
   /** Resource type -> logical id -> attributes (with CDKTF's `"//"` metadata). */
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-}
-
-/** One resource of a plan's `configuration` section. */
-interface ConfigResource {
-  readonly address: string;
-  readonly mode?: string;
-  readonly expressions?: Record<string, unknown>;
-}
-
-/** A module of a plan's `configuration` section. */
-interface ConfigModule {
-  readonly resources?: readonly ConfigResource[];
-  readonly module_calls?: Record<string, { readonly module?: ConfigModule }>;
-}
-
-/** `terraform show -json` of a saved plan: the parts the check reads. */
-export interface PlanJson extends TerraformShowJson {
-  readonly planned_values?: unknown;
-  /** The configuration, with each attribute's expression and references; absent from plans cut out of a larger one. */
-  readonly configuration?: { readonly root_module?: ConfigModule };
 }
 
 /** Input that is neither a synthesised stack nor a plan. */
@@ -128,7 +108,7 @@ export function checkSynth(json: SynthJson, options: SynthCheckOptions = {}): Ch
 export function checkPlan(plan: PlanJson, options: CheckOptions = {}): CheckResult {
   const configuration = plan.configuration?.root_module ? indexConfiguration(plan.configuration.root_module) : undefined;
   const views: ResourceView[] = [];
-  for (const change of (plan.resource_changes ?? []) as readonly (ResourceChange & { module_address?: string })[]) {
+  for (const change of plan.resource_changes ?? []) {
     const after = change.change.after;
     if (change.mode === "data" || !isRecord(after)) continue;
     const module = (change.module_address ?? "").replace(/\[[^\]]*\]/g, "");

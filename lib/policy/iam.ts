@@ -78,6 +78,25 @@ export function reviewPolicyDocument(document: unknown): PolicyReport {
 }
 
 /**
+ * Judges a role's trust policy (`assume_role_policy`, already parsed): an Allow statement whose
+ * Principal is `"*"` (or has `"*"` among its values, as `{"AWS": "*"}`) lets anyone in any AWS
+ * account assume the role, and NotPrincipal trusts everyone but the ones listed. Conditions are not
+ * read: a Principal of `"*"` is reported whatever its Condition says.
+ */
+export function reviewTrustPolicy(document: unknown): readonly string[] {
+  const problems: string[] = [];
+  listOf(isRecord(document) ? document.Statement : undefined).forEach((statement, i) => {
+    if (!isRecord(statement) || statement.Effect === "Deny") return;
+    const label = typeof statement.Sid === "string" && statement.Sid !== "" ? `statement "${statement.Sid}"` : `statement ${i + 1}`;
+    if (statement.NotPrincipal !== undefined) problems.push(`${label} uses NotPrincipal: it trusts every principal but the ones listed`);
+    const principal = statement.Principal;
+    const any = principal === "*" || (isRecord(principal) && Object.values(principal).some((v) => listOf(v).includes("*")));
+    if (any) problems.push(`${label} trusts any principal ("*"): anyone in any AWS account may assume the role`);
+  });
+  return problems;
+}
+
+/**
  * Why a wildcard action is too wide, or undefined when it is not a wildcard or can only match
  * read-only actions: `*`, `service:*`, and any pattern whose fixed part before the first `*` or
  * `?` is not a whole read-only verb (`s3:Put*`, `ec2:*Instances`, `iam:G*`). `ec2:Describe*` and

@@ -3,7 +3,7 @@
  * synthesised stack and a plan; where a plan only knows a value after apply, the rule says so
  * (`unchecked`) instead of guessing.
  */
-import { readPolicyDocument, reviewPolicyDocument } from "./iam";
+import { readPolicyDocument, reviewPolicyDocument, reviewTrustPolicy } from "./iam";
 import { RUNTIME_TABLE_AS_OF, runtimeStatus } from "./runtimes";
 import type { AttributePath, Outcome, ResourceView, Rule } from "./types";
 import { asBool, isRecord, listOf, quote } from "./values";
@@ -137,6 +137,29 @@ export const RULES: readonly Rule[] = [
         const report = reviewPolicyDocument(read.document);
         return [...report.problems.map((p) => finding(where + p)), ...report.unreadable.map((u) => unchecked(where + u))];
       });
+    },
+  },
+  {
+    id: "no-wildcard-principals",
+    summary:
+      'Nothing is granted to any principal: no aws_lambda_permission with principal "*", and no Allow statement in an aws_iam_role assume_role_policy with Principal "*" (or "*" among its values, as {"AWS": "*"}) or NotPrincipal, whatever its Condition.',
+    types: ["aws_lambda_permission", "aws_iam_role"],
+    check: (r) => {
+      if (r.type === "aws_lambda_permission") {
+        const unknown = unknownAt(r, ["principal"]);
+        if (unknown) return [unknown];
+        return r.values.principal === "*" ? [finding('any principal ("*") may invoke the function')] : [];
+      }
+      // As for policies: a trust policy with references is known only after apply, yet may be written as a constant.
+      const value = r.unknown(["assume_role_policy"]) ? r.written("assume_role_policy") : r.values.assume_role_policy;
+      if (value === undefined) {
+        // Terraform requires the attribute; a resource without it has nothing to judge.
+        const unknown = unknownAt(r, ["assume_role_policy"]);
+        return unknown ? [unknown] : [];
+      }
+      const read = readPolicyDocument(value);
+      if (!read.ok) return [unchecked(`assume_role_policy: ${read.reason.replace(/^the policy/, "the trust policy")}`)];
+      return reviewTrustPolicy(read.document).map((p) => finding(`assume_role_policy: ${p}`));
     },
   },
   {

@@ -10,6 +10,7 @@ export type RuleId =
   | "integrations-via-vpc-link"
   | "authorization"
   | "iam-least-privilege"
+  | "no-wildcard-principals"
   | "lambda-runtime"
   | "no-public-ips"
   | "log-retention";

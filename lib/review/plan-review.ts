@@ -1,37 +1,24 @@
 /**
  * A Markdown review of a Terraform plan for pull requests, from `terraform show -json <planfile>`.
- * Pure: no I/O, the same plan always gives the same review.
+ * Pure: no I/O, the same plan (on the same day, for the Lambda runtime rule) always gives the same review.
  *
  * It says what would cause downtime (replacing or destroying a load balancer, listener, VPC link,
  * API, stage or cluster), lists every security-relevant change with its before and after values,
  * and names the resource types it has no rule for, so reviewers know what it did not look at.
+ *
+ * Its security flags are not its own: they are the findings of the policy rules (lib/policy), run
+ * over the plan exactly as `npm run check -- --plan` runs them, so the two never disagree. The
+ * review only sorts them: findings the plan brings in are flagged, findings the resource already
+ * had before the plan are listed apart.
  */
 
-/** The parts of `terraform show -json` output the review reads. */
-export interface TerraformShowJson {
-  readonly format_version?: string;
-  readonly terraform_version?: string;
-  readonly resource_changes?: readonly ResourceChange[];
-}
+import type { PlanJson, ResourceChange } from "../plan/plan-json";
+import { checkPlan } from "../policy/check";
+import { RULES_BY_TYPE } from "../policy/rules";
+import type { CheckOptions, CheckResult, Finding } from "../policy/types";
 
-export interface ResourceChange {
-  readonly address: string;
-  readonly type: string;
-  /** `managed` or `data`; data sources are not reviewed. */
-  readonly mode?: string;
-  readonly name?: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: Record<string, unknown> | null;
-    readonly after?: Record<string, unknown> | null;
-    /** Attributes only known after apply: `true`, or nested objects/arrays of booleans. */
-    readonly after_unknown?: Record<string, unknown> | boolean | null;
-    readonly before_sensitive?: Record<string, unknown> | boolean | null;
-    readonly after_sensitive?: Record<string, unknown> | boolean | null;
-    /** For replacements: the attribute paths that force them. */
-    readonly replace_paths?: readonly (readonly (string | number)[])[];
-  };
-}
+/** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for lib/tooling and the tests' helpers. */
+export type { PlanJson as TerraformShowJson, ResourceChange };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";
 
@@ -48,9 +35,14 @@ export interface PlanReview {
   readonly destructive: boolean;
   /** Per resource type, for types with at least one change. */
   readonly counts: Record<string, ChangeCounts>;
+  /** The policy check of the plan: what `npm run check -- --plan` reports for it, with the same options. */
+  readonly security: CheckResult;
+  /** The findings of `security` that the plan brings in (flagged); the others were there before it. */
+  readonly newFindings: readonly Finding[];
 }
 
-export interface ReviewOptions {
+/** Options of the review; those of the policy check (`allowNone`, `now`) are passed on to it. */
+export interface ReviewOptions extends CheckOptions {
   /** Heading of the review (for example the stack name). */
   readonly title?: string;
 }
@@ -113,8 +105,6 @@ export const SECURITY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
 const MAX_ITEMS = 40;
 /** Values longer than this are cut. */
 const MAX_VALUE = 160;
-
-const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
 
 function kindOf(actions: readonly string[]): ChangeKind | undefined {
   const key = actions.join(",");
@@ -189,34 +179,8 @@ function formatValue(value: unknown, opts: { unknown?: boolean; sensitive?: bool
   return `\`${cut(JSON.stringify(value)).replace(/`/g, "'")}\``;
 }
 
-/** Open CIDRs in a value: a string, a list of strings, or security group ingress blocks. */
-function openCidrs(value: unknown): string[] {
-  if (typeof value === "string") return OPEN_CIDRS.has(value) ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(openCidrs);
-  if (isRecord(value)) return [...openCidrs(value.cidr_blocks), ...openCidrs(value.ipv6_cidr_blocks)];
-  return [];
-}
-
-interface Finding {
-  /** Loud flags (open ingress, no authorization, internet-facing, wildcard grants). */
-  readonly alarms: string[];
-  /** `attribute: before → after` for the attributes shown. */
-  readonly details: string[];
-}
-
-function newOpenIngress(change: ResourceChange, kind: ChangeKind, attrs: readonly string[]): string[] {
-  const { before, after } = change.change;
-  if (kind === "delete") return [];
-  const ingress =
-    change.type === "aws_vpc_security_group_ingress_rule" ||
-    change.type === "aws_security_group" ||
-    (change.type === "aws_security_group_rule" && attr(after, "type") === "ingress");
-  if (!ingress) return [];
-  const was = new Set(attrs.flatMap((a) => openCidrs(attr(before, a))));
-  return [...new Set(attrs.flatMap((a) => openCidrs(attr(after, a))))].filter((c) => !was.has(c));
-}
-
-function judgeSecurity(change: ResourceChange, kind: ChangeKind): Finding {
+/** `attribute: before → after` for the attributes shown for a security-relevant type. */
+function describeSecurityChange(change: ResourceChange, kind: ChangeKind): string[] {
   const attrs = SECURITY_ATTRIBUTES[change.type] ?? [];
   const { before, after, after_unknown, before_sensitive, after_sensitive } = change.change;
   const details: string[] = [];
@@ -234,28 +198,62 @@ function judgeSecurity(change: ResourceChange, kind: ChangeKind): Finding {
       details.push(`${a}: ${show(b, "before")} → ${show(f, "after")}`);
     }
   }
+  return details;
+}
 
-  const alarms: string[] = [];
-  for (const cidr of newOpenIngress(change, kind, attrs)) alarms.push(`new ingress from **${cidr}**`);
-  if (kind !== "delete") {
-    const authAttr =
-      change.type === "aws_api_gateway_method" ? "authorization" : change.type === "aws_apigatewayv2_route" ? "authorization_type" : "";
-    if (authAttr !== "" && attr(after, authAttr) === "NONE" && attr(before, authAttr) !== "NONE") {
-      alarms.push(`${authAttr} **NONE**: anyone can call it`);
-    }
-    if (change.type === "aws_lb" && attr(after, "internal") === false && attr(before, "internal") !== false) {
-      alarms.push("**internet-facing** load balancer (internal = false)");
-    }
-    if (change.type === "aws_lambda_permission" && attr(after, "principal") === "*")
-      alarms.push("any principal (`*`) may invoke the function");
-    for (const a of ["policy", "assume_role_policy"]) {
-      const text = attr(after, a);
-      if (typeof text === "string" && !sameValue(attr(before, a), text) && /"(Action|Principal)"\s*:\s*(\[\s*)?"\*"/.test(text)) {
-        alarms.push(`${a} grants a wildcard (\`"*"\`) action or principal`);
-      }
-    }
-  }
-  return { alarms, details };
+/**
+ * The plan's resources as they were before it, as a plan the policy check reads: every resource
+ * that existed (`change.before`), fully known. The configuration is left out: it describes the new
+ * configuration, not the one the old values came from.
+ */
+function priorPlan(plan: PlanJson): PlanJson {
+  const changes = (plan.resource_changes ?? []).flatMap((c): ResourceChange[] =>
+    isRecord(c.change.before)
+      ? [{ ...c, change: { actions: ["no-op"], before: c.change.before, after: c.change.before, after_unknown: {} } }]
+      : [],
+  );
+  return { format_version: plan.format_version, terraform_version: plan.terraform_version, resource_changes: changes };
+}
+
+/**
+ * The findings the plan brings in: those the same resource did not already have before it. A
+ * finding is old when the prior state had the same one (address, rule and message), or else another
+ * finding of the same rule on the same resource that no other finding matched (an open route whose
+ * route key changed is still the same open route).
+ */
+function newFindingsOf(findings: readonly Finding[], prior: readonly Finding[]): Finding[] {
+  const exact = (f: Finding) => JSON.stringify([f.address, f.rule, f.message]);
+  const loose = (f: Finding) => JSON.stringify([f.address, f.rule]);
+  const take = (counts: Map<string, number>, key: string): boolean => {
+    const n = counts.get(key) ?? 0;
+    if (n > 0) counts.set(key, n - 1);
+    return n > 0;
+  };
+  const count = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const exactLeft = count(prior.map(exact));
+  const unmatched = findings.filter((f) => !take(exactLeft, exact(f)));
+  const priorUnmatched = prior.filter((f) => {
+    const key = exact(f);
+    const n = exactLeft.get(key) ?? 0;
+    if (n === 0) return false;
+    exactLeft.set(key, n - 1);
+    return true;
+  });
+  const looseLeft = count(priorUnmatched.map(loose));
+  return unmatched.filter((f) => !take(looseLeft, loose(f)));
+}
+
+/** A finding as a list item: `` `address`: `rule`: message `` (the check's line, in Markdown). */
+function findingItem(f: { readonly address: string; readonly rule: string; readonly message: string }, prefix = ""): string {
+  return `- ${prefix}\`${f.address}\`: \`${f.rule}\`: ${f.message.replace(/`/g, "'")}`;
+}
+
+/** Sorted by address, the rules' order kept within one address. */
+function byAddress<T extends { readonly address: string }>(items: readonly T[]): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => a.item.address.localeCompare(b.item.address) || a.i - b.i)
+    .map(({ item }) => item);
 }
 
 function limit(lines: readonly string[]): string[] {
@@ -263,10 +261,9 @@ function limit(lines: readonly string[]): string[] {
 }
 
 /** Reviews a plan (`terraform show -json` output) for a pull request. */
-export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {}): PlanReview {
+export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanReview {
   const counts: Record<string, ChangeCounts> = {};
   const downtime: string[] = [];
-  const alarms: string[] = [];
   const security: string[] = [];
   const notJudged = new Map<string, Map<string, number>>();
 
@@ -277,16 +274,15 @@ export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {})
     const count = (counts[change.type] ??= { create: 0, update: 0, replace: 0, delete: 0 });
     count[kind] += 1;
 
-    const judged = change.type in DOWNTIME_TYPES || change.type in SECURITY_ATTRIBUTES;
+    const judged = change.type in DOWNTIME_TYPES || change.type in SECURITY_ATTRIBUTES || RULES_BY_TYPE.has(change.type);
     if (change.type in DOWNTIME_TYPES && (kind === "replace" || kind === "delete")) {
       const forcedBy = (change.change.replace_paths ?? []).map((p) => p.join("."));
       const why = forcedBy.length > 0 ? `, forced by ${forcedBy.map((p) => `\`${p}\``).join(", ")}` : "";
       downtime.push(`- **${VERB[kind].toUpperCase()}** \`${change.address}\` (${DOWNTIME_TYPES[change.type]}${why})`);
     }
     if (change.type in SECURITY_ATTRIBUTES) {
-      const finding = judgeSecurity(change, kind);
-      for (const alarm of finding.alarms) alarms.push(`- 🚨 \`${change.address}\`: ${alarm}`);
-      const details = finding.details.length > 0 ? finding.details.join("; ") : "no security-relevant attribute changes";
+      const found = describeSecurityChange(change, kind);
+      const details = found.length > 0 ? found.join("; ") : "no security-relevant attribute changes";
       security.push(`- ${VERB[kind]} \`${change.address}\`: ${details}`);
     }
     if (!judged) {
@@ -299,6 +295,14 @@ export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {})
   const totals: ChangeCounts = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const c of Object.values(counts)) for (const k of Object.keys(totals) as ChangeKind[]) totals[k] += c[k];
   const destructive = totals.replace + totals.delete > 0;
+
+  // The security judge: the policy rules over the plan, and over the state before it to tell new findings from old.
+  const checkOptions: CheckOptions = { now: options.now ?? new Date(), allowNone: [...(options.allowNone ?? [])] };
+  const check = checkPlan(plan, checkOptions);
+  const newFindings = newFindingsOf(check.findings, checkPlan(priorPlan(plan), checkOptions).findings);
+  const isNew = new Set(newFindings);
+  const alarms = byAddress(newFindings).map((f) => findingItem(f, "🚨 "));
+  const standing = byAddress(check.findings.filter((f) => !isNew.has(f))).map((f) => findingItem(f));
 
   const md: string[] = [`## ${options.title ?? "Terraform plan review"}`, ""];
   if (downtime.length > 0) {
@@ -317,7 +321,16 @@ export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {})
       (destructive ? " Destructive: it deletes or replaces resources." : ""),
     "",
   );
-  if (alarms.length > 0) md.push("### 🚨 Security flags", "", ...limit(alarms), "");
+  if (alarms.length > 0) {
+    md.push(
+      "### 🚨 Security flags",
+      "",
+      "New findings of the policy rules (lib/policy), as `npm run check -- --plan` reports them: `address`: `rule`: message.",
+      "",
+      ...limit(alarms),
+      "",
+    );
+  }
 
   const types = Object.keys(counts).sort();
   if (types.length === 0) {
@@ -336,6 +349,30 @@ export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {})
     md.push("");
   }
   if (security.length > 0) md.push("### Security-relevant changes", "", ...limit(security), "");
+  if (standing.length > 0) {
+    md.push(
+      "### Security findings already there",
+      "",
+      "Findings of the policy rules that these resources had before the plan and still have:",
+      "",
+      ...limit(standing),
+      "",
+    );
+  }
+  if (check.allowed.length > 0) {
+    const lines = byAddress(check.allowed).map((a) => `${findingItem(a)} (allowed by ${a.allowedBy})`);
+    md.push("### Allowed", "", "Findings of the policy rules that were allowed (`allowNone`):", "", ...limit(lines), "");
+  }
+  if (check.unchecked.length > 0) {
+    md.push(
+      "### Not checked",
+      "",
+      "What the policy rules could not check in this plan (`npm run check` on the synthesised stack sees these values as written):",
+      "",
+      ...limit(byAddress(check.unchecked).map((u) => findingItem(u))),
+      "",
+    );
+  }
   if (notJudged.size > 0) {
     const lines = [...notJudged.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -348,5 +385,5 @@ export function reviewPlan(plan: TerraformShowJson, options: ReviewOptions = {})
       );
     md.push("### Not judged", "", "No rule looks at these types; review them yourself:", "", ...limit(lines), "");
   }
-  return { markdown: md.join("\n"), destructive, counts };
+  return { markdown: md.join("\n"), destructive, counts, security: check, newFindings };
 }
