@@ -5,6 +5,7 @@
  * `payload` an arbitrary JSON value for the mutations that need one.
  */
 import fc from "fast-check";
+import { FIXED_ID_WORDS } from "../../lib/model/ids";
 import { absentFields, edgeValuesOf, exampleOf, schemasAt, type JsonPath } from "./schema-walk";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -76,6 +77,16 @@ export const ODD_VALUES: readonly Json[] = [
 
 /** Strings worth putting where a name, a reference or free text is expected. */
 export const ODD_STRINGS: readonly string[] = ODD_VALUES.filter((v): v is string => typeof v === "string");
+
+/**
+ * Valid names a user may choose that are worth trying: every word a fixed construct id uses (so a
+ * name that collides with a fixed id is found here, not by a user), and names of every allowed
+ * length, 1 to 32 characters (so a derived AWS name that outgrows its limit is found too).
+ */
+export const NAME_CANDIDATES: readonly string[] = [
+  ...FIXED_ID_WORDS,
+  ...Array.from({ length: 32 }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2).slice(0, i + 1)),
+];
 
 /** Keys for unknown fields: typos of real ones, prototype members, odd characters. */
 const UNKNOWN_KEYS: readonly string[] = ["hostport", "Name", "extra", "", " ", "__proto__", "constructor", "a.b", "x\ny", "$ref"];
@@ -336,7 +347,7 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       if (!svc || typeof svc.name !== "string") return undefined;
       // Mostly the service's own old name; now and then one no service ever had.
       const from = m.variant % 5 === 4 ? (choose(ODD_STRINGS, m.pick) as string) : svc.name;
-      const to = choose([`${from}-v2`, `renamed-${i}`, ...ODD_STRINGS], m.variant) as string;
+      const to = choose([`${from}-v2`, `renamed-${i}`, ...ODD_STRINGS, ...NAME_CANDIDATES], m.variant) as string;
       const before = svc.name;
       svc.name = to;
       if (m.variant % 3 !== 0) for (const r of routes(cfg)) if (r.service === before) r.service = to;
@@ -361,11 +372,16 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       const template = choose(list, m.pick);
       if (!template || !isObject(cfg) || !Array.isArray(cfg.services) || !Array.isArray(cfg.routes)) return undefined;
       const ports = list.map((s) => s.hostPort).filter((p): p is number => typeof p === "number");
-      const name = `fz-${m.variant % 1000}`;
+      // A valid name, often one that a fixed id or a length limit makes interesting.
+      const taken = new Set(list.map((x) => x.name));
+      const candidate = choose(NAME_CANDIDATES, m.variant >> 2) as string;
+      const name = m.variant % 2 === 0 && !taken.has(candidate) ? candidate : `fz-${m.variant % 1000}`;
       const hostPort = template.via === "alb" && m.variant % 2 === 0 ? 0 : Math.max(10000, ...ports) + 1 + (m.variant % 3);
       cfg.services.push({ ...structuredClone(template), name, hostPort });
       cfg.routes.push({ path: `/${name}/{proxy+}`, methods: ["ANY"], service: name });
-      return `add service ${name} on hostPort ${hostPort} like services[${list.indexOf(template)}], with a route`;
+      // Now and then the stack gets a name of another length too (every AWS name derives from it).
+      if (m.pick % 4 === 0) cfg.name = choose(NAME_CANDIDATES, m.pick >> 2) as string;
+      return `add service ${name} on hostPort ${hostPort} like services[${list.indexOf(template)}], with a route${m.pick % 4 === 0 ? `, stack name ${show(cfg.name)}` : ""}`;
     }
   }
 }

@@ -90,7 +90,7 @@ export class PrivateApiStack extends TerraformStack {
 
     // The topology decides what exists; free text (health check paths, scopes) comes from the
     // literal-escaped config.
-    const literalService = new Map(cfg.services.map((svc) => [svc.name, svc]));
+    const literalService = new Map(props.config.services.map((svc, i) => [svc.name, cfg.services[i]]));
     const healthCheckOf = (service: string) => (literalService.get(service) as (typeof cfg.services)[number]).healthCheck;
     const nlbs = new Map<number, InternalNetworkLoadBalancer>();
     for (const n of topology.nlbs) {
