@@ -2,7 +2,7 @@
  * Entry point for `npm run synth` and `cdktf synth`: the only place that reads the environment.
  * PRIVATE_API_CONFIG=path/to/config.json selects a config file; without it the embedded default
  * is used. A bad config prints one message naming the fields and exits 1 before anything is written.
- * Next to a config file, synth keeps its NLB shard ledger (lib/config/shards.ts): written here,
+ * Next to a config file, synth keeps its NLB shard ledger (lib/entry/ledger-file.ts): written here,
  * and only checked, never written, when CI is set.
  */
 // First, before cdktf loads: see the file.
@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, configPathFromEnv, isCi, loadConfigFromEnv } from "./lib/config/load";
 import { nlbPorts } from "./lib/config/semantics";
-import { ledgerProblemInCi, planLedgerUpdate, writeLedger } from "./lib/config/shards";
+import { ledgerProblemInCi, planLedgerUpdate, writeLedger } from "./lib/entry/ledger-file";
 import { renderMermaid } from "./lib/diagram";
 import { synthesize } from "./lib/synth";
 

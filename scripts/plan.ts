@@ -18,7 +18,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
-import { recordedLedger } from "../lib/config/shards";
+import { recordedLedger } from "../lib/entry/ledger-file";
 import { reviewPlan } from "../lib/review/plan-review";
 import { synthesize } from "../lib/synth";
 import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "../lib/tooling/terraform";

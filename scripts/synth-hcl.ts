@@ -29,7 +29,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
-import { recordedLedger } from "../lib/config/shards";
+import { recordedLedger } from "../lib/entry/ledger-file";
 import { synthesize } from "../lib/synth";
 
 const root = resolve(__dirname, "..");
