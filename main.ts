@@ -1,34 +1,29 @@
 /**
- * Entry point for `npm run synth` and `cdktf synth`: the only place that reads the environment.
- * PRIVATE_API_CONFIG=path/to/config.json selects a config file; without it the embedded default
- * is used. A bad config prints one message naming the fields and exits 1 before anything is written.
- * Next to a config file, synth keeps its NLB shard ledger (lib/config/shards.ts): written here,
- * and only checked, never written, when CI is set.
+ * Entry point for `npm run synth` and `cdktf synth`. The environment is read by the bootstrap
+ * (lib/entry/bootstrap.ts): PRIVATE_API_CONFIG selects a config file (without it the embedded
+ * default is used), CDKTF_OUTDIR the output directory, SYNTH_HCL_OUTPUT (set by `cdktf synth --hcl`)
+ * the format, CI the ledger rule. A bad config prints one message naming the fields and exits 1
+ * before anything is written. Next to a config file, synth keeps its NLB shard ledger
+ * (lib/entry/ledger-file.ts): written here, and only checked, never written, when CI is set.
  */
 // First, before cdktf loads: see the file.
 import "./lib/source-maps-off";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, configPathFromEnv, isCi, loadConfigFromEnv } from "./lib/config/load";
-import { nlbPorts } from "./lib/model/topology";
-import { ledgerProblemInCi, planLedgerUpdate, writeLedger } from "./lib/config/shards";
+import { ConfigError } from "./lib/config/load";
 import { renderMermaid } from "./lib/diagram";
-import { synthesize } from "./lib/synth";
+import { bootstrap } from "./lib/entry/bootstrap";
+import { writeLedger } from "./lib/entry/ledger-file";
+import { stackFileName, synthesize } from "./lib/synth";
 
-function main(): number {
+function main(env: NodeJS.ProcessEnv): number {
   try {
-    const config = loadConfigFromEnv(process.env);
-    const configPath = configPathFromEnv(process.env);
-    const ledger = configPath !== undefined ? planLedgerUpdate(configPath, nlbPorts(config)) : undefined;
-    const ci = isCi(process.env);
-    const stale = ledger && ci ? ledgerProblemInCi(ledger) : undefined;
-    if (stale) throw new ConfigError(stale);
-    // cdktf synth passes its output directory this way.
-    const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+    // The config, its ledger and the CI ledger rule (a stale ledger in CI stops here), the output.
+    const { config, placement, ledgerUpdate: ledger, outdir, format, ci } = bootstrap(env);
     // Building the stack can still reject the config (an adopt entry naming no resource) before writing.
-    const { stack, warnings } = synthesize(config, outdir, { nlbShards: ledger?.previous });
+    const { stack, warnings } = synthesize(config, outdir, { format, nlbShards: placement });
     for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
-    const file = process.env.SYNTH_HCL_OUTPUT === "true" ? "cdk.tf" : "cdk.tf.json";
+    const file = stackFileName(format);
     writeFileSync(join(outdir, "stacks", config.name, "diagram.md"), `\`\`\`mermaid\n${renderMermaid(config, stack.topology)}\n\`\`\`\n`);
     process.stderr.write(`Synthesised stack "${config.name}" to ${outdir}/stacks/${config.name}/${file} (and diagram.md)\n`);
     if (ledger?.changed && !ci) {
@@ -50,4 +45,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+process.exitCode = main(process.env);

@@ -12,35 +12,70 @@ export interface SynthWarning {
   readonly message: string;
 }
 
+/** What a synth writes: Terraform JSON (`cdk.tf.json`) or HCL (`cdk.tf`, as `cdktf synth --hcl`). */
+export type SynthFormat = "json" | "hcl";
+
+/** The file a synth writes into each stack directory. */
+export function stackFileName(format: SynthFormat): string {
+  return format === "hcl" ? "cdk.tf" : "cdk.tf.json";
+}
+
+export interface SynthOptions {
+  /** Default "json". The entry points pass the bootstrap's (lib/entry/bootstrap.ts). */
+  readonly format?: SynthFormat;
+  /** The ledger recorded for the config (lib/entry/ledger-file.ts), if there is one. */
+  readonly nlbShards?: NlbShardLedger;
+}
+
 /**
- * Builds the app for a validated config and writes it to `outdir`. The config must already be
- * valid, so nothing is written for a config that would fail halfway. `nlbShards` is the ledger
- * recorded for the config (lib/config/shards.ts), if there is one.
+ * Builds the app for a validated config and writes it to `outdir`, in `options.format`. The
+ * config must already be valid, so nothing is written for a config that would fail halfway.
  */
 export function synthesize(
   config: PrivateApiConfig,
   outdir = "cdktf.out",
-  options: { readonly nlbShards?: NlbShardLedger } = {},
+  options: SynthOptions = {},
 ): { stack: PrivateApiStack; warnings: SynthWarning[] } {
   // Every validation phase has run before the app that is written exists (lib/validate.ts).
   const topology = checkTopology(config, options.nlbShards);
-  const app = new App({ outdir });
-  const stack = withoutTokenStackTraces(() => {
-    const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards, topology });
-    app.synth();
-    return built;
+  const format = options.format ?? "json";
+  const stack = withCdktfFormat(format, () => {
+    const app = new App({ outdir, hclOutput: format === "hcl" });
+    return withoutTokenStackTraces(() => {
+      const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards, topology });
+      app.synth();
+      return built;
+    });
   });
   // A JSON synth must not leave an HCL one behind (or the reverse): Terraform would read both
   // and find every resource twice.
   const stackDir = join(outdir, "stacks", config.name);
-  const stale = process.env.SYNTH_HCL_OUTPUT === "true" ? "cdk.tf.json" : "cdk.tf";
-  rmSync(join(stackDir, stale), { force: true });
+  rmSync(join(stackDir, stackFileName(format === "hcl" ? "json" : "hcl")), { force: true });
   const warnings = stack.node
     .findAll()
     .flatMap((node) =>
       node.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => ({ path: node.node.path, message: String(m.data) })),
     );
   return { stack, warnings };
+}
+
+/**
+ * CDKTF 0.21 takes the output format from SYNTH_HCL_OUTPUT, not from its arguments alone: App
+ * lets the variable override its `hclOutput` option, and each TerraformStack reads it when it is
+ * constructed. So while the app is built and synthesised the variable is set to say `format`
+ * (whatever `cdktf synth` or a caller left in it), and put back afterwards. This is the only
+ * place that touches it; nothing here decides the format from it.
+ */
+function withCdktfFormat<T>(format: SynthFormat, fn: () => T): T {
+  const env = process.env;
+  const saved = env.SYNTH_HCL_OUTPUT;
+  env.SYNTH_HCL_OUTPUT = format === "hcl" ? "true" : "false";
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete env.SYNTH_HCL_OUTPUT;
+    else env.SYNTH_HCL_OUTPUT = saved;
+  }
 }
 
 /**

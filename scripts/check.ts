@@ -7,14 +7,18 @@
  *   npm run check -- --config my.json              # allow the config's "authorization": "NONE" routes
  *
  * Exit codes: 0 no findings, 1 findings (one line each: `<address>: <rule>: <message>`), 2 the
- * input or the arguments are unusable. CDKTF_OUTDIR sets the default directory, as for synth.
+ * input or the arguments are unusable. The environment is read by the bootstrap
+ * (lib/entry/bootstrap.ts), as for synth: CDKTF_OUTDIR sets the default directory, and with CI set
+ * the config's NLB shard ledger must match it (the config of --config, else PRIVATE_API_CONFIG's;
+ * only --config's allows routes).
  */
 // First, before anything else loads (see the file).
 import "../lib/source-maps-off";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfigFile } from "../lib/config/load";
+import { ConfigError } from "../lib/config/load";
+import { bootstrap } from "../lib/entry/bootstrap";
 import { checkPlan, checkSynth, inputKind, RULES, type CheckResult } from "../lib/policy";
 
 const USAGE = `Usage: npm run check -- [path ...] [--plan plan.json ...] [--config config.json] [--allow-none ADDRESS ...] [--json]
@@ -122,8 +126,7 @@ function stackFilesIn(dir: string): string[] {
   return files;
 }
 
-function inputsOf(args: Args): Input[] {
-  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+function inputsOf(args: Args, outdir: string): Input[] {
   if (args.paths.length === 0 && args.plans.length === 0 && !isDirectory(outdir)) {
     throw new UsageError(
       `Nothing to check: there is no ${outdir} directory here. Run \`npm run synth\` first, or name a stack or --plan.\n\n${USAGE}`,
@@ -149,14 +152,15 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function main(argv: string[]): number {
+function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const args = parse(argv);
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const inputs = inputsOf(args);
-  const config = args.config === undefined ? undefined : loadConfigFile(args.config);
+  const boot = bootstrap(env, { configPath: args.config });
+  const inputs = inputsOf(args, boot.outdir);
+  const config = args.config === undefined ? undefined : boot.config;
   if (config !== undefined && !inputs.some((i) => i.kind === "synth")) {
     throw new UsageError(
       "--config needs a synthesised stack: it finds the open routes through the construct paths there. For a plan, allow each address with --allow-none.",
@@ -202,7 +206,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = main(process.argv.slice(2), process.env);
 } catch (err) {
   if (err instanceof UsageError || err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`check failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -11,15 +11,17 @@
  *                                      # offline, planned against a copy of an existing state
  *
  * Exit codes: 0 the plan is not destructive, 2 it deletes or replaces something, 1 an error.
- * CDKTF_OUTDIR sets the output directory (default `cdktf.out`), as for `npm run synth`.
+ * The environment is read by the bootstrap (lib/entry/bootstrap.ts), as for `npm run synth`:
+ * CDKTF_OUTDIR sets the output directory (default `cdktf.out`), and with CI set a missing or stale
+ * NLB shard ledger is an error. The ledger is only read here, never written.
  */
 // First, before cdktf loads (see the file).
 import "../lib/source-maps-off";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
-import { recordedLedger } from "../lib/config/shards";
+import { ConfigError } from "../lib/config/load";
+import { bootstrap } from "../lib/entry/bootstrap";
 import { reviewPlan } from "../lib/review/plan-review";
 import { synthesize } from "../lib/synth";
 import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "../lib/tooling/terraform";
@@ -58,19 +60,18 @@ function parse(argv: string[]): { offline: boolean; state?: string; title?: stri
   return { offline: values.offline, state: values.state, title: values.title, help: values.help };
 }
 
-function main(argv: string[]): number {
+function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const args = parse(argv);
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = loadConfigFromEnv(process.env);
-  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  const { warnings } = synthesize(config, outdir, { nlbShards: recordedLedger(configPathFromEnv(process.env)) });
+  const { config, placement, outdir, format } = bootstrap(env);
+  const { warnings } = synthesize(config, outdir, { format, nlbShards: placement });
   for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
   const stackDir = join(outdir, "stacks", config.name);
 
-  const tf = args.offline ? locateTerraform(process.env) : locateUserTerraform(process.env);
+  const tf = args.offline ? locateTerraform(env) : locateUserTerraform(env);
   if (typeof tf === "string") throw new UsageError(tf);
   process.stderr.write(`Planning "${config.name}" in ${stackDir}${args.offline ? " (offline)" : ""}...\n`);
   const { plan, planPath } = initAndPlan(tf, stackDir, {
@@ -88,7 +89,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = main(process.argv.slice(2), process.env);
 } catch (err) {
   if (err instanceof ConfigError || err instanceof UsageError || err instanceof TerraformError) {
     process.stderr.write(`${err.message}\n`);

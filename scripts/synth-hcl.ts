@@ -1,7 +1,9 @@
 /**
  * `npm run synth:hcl`: synthesises the stacks as HCL (`cdk.tf`) instead of Terraform JSON, through
  * `cdktf synth --hcl`, which runs the app from cdktf.json (main.ts, so PRIVATE_API_CONFIG selects
- * the config as usual).
+ * the config as usual) with SYNTH_HCL_OUTPUT=true and CDKTF_OUTDIR set. The environment is read by
+ * the bootstrap (lib/entry/bootstrap.ts), here as in main.ts: the config is validated, and with CI
+ * set a missing or stale NLB shard ledger is an error, before `cdktf synth` starts.
  *
  *   npm run synth:hcl                          # cdktf.out/stacks/<name>/cdk.tf
  *   npm run synth:hcl -- --output <dir>        # another output directory
@@ -28,8 +30,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { configPathFromEnv, loadConfigFromEnv } from "../lib/config/load";
-import { recordedLedger } from "../lib/config/shards";
+import { ConfigError } from "../lib/config/load";
+import { bootstrap } from "../lib/entry/bootstrap";
 import { synthesize } from "../lib/synth";
 
 const root = resolve(__dirname, "..");
@@ -91,14 +93,16 @@ function stringsIn(value: unknown, into: Set<string>): Set<string> {
   return into;
 }
 
-/** `--repair`: runs after the app inside `cdktf synth --hcl`, in its environment (CDKTF_OUTDIR). */
-function repair(): number {
-  const outdir = process.env.CDKTF_OUTDIR;
-  if (!outdir) {
-    process.stderr.write("--repair runs inside `cdktf synth --hcl`, which sets CDKTF_OUTDIR\n");
+/**
+ * `--repair`: runs after the app inside `cdktf synth --hcl`, in its environment (CDKTF_OUTDIR, and
+ * SYNTH_HCL_OUTPUT=true, which the bootstrap reads as the "hcl" format).
+ */
+function repair(env: NodeJS.ProcessEnv): number {
+  const { config, placement, outdir, format } = bootstrap(env);
+  if (format !== "hcl") {
+    process.stderr.write("--repair runs inside `cdktf synth --hcl`, which sets SYNTH_HCL_OUTPUT=true and CDKTF_OUTDIR\n");
     return 2;
   }
-  const config = loadConfigFromEnv(process.env);
   const hclPath = join(outdir, "stacks", config.name, "cdk.tf");
   if (!existsSync(hclPath)) {
     process.stderr.write(`no ${hclPath} to repair: was the app run with SYNTH_HCL_OUTPUT=true?\n`);
@@ -106,13 +110,7 @@ function repair(): number {
   }
   // The same config as JSON, whose strings are the truth, in a scratch directory.
   const scratch = mkdtempSync(join(tmpdir(), "synth-hcl-json-"));
-  const hclMode = process.env.SYNTH_HCL_OUTPUT;
-  process.env.SYNTH_HCL_OUTPUT = "false";
-  try {
-    synthesize(config, scratch, { nlbShards: recordedLedger(configPathFromEnv(process.env)) });
-  } finally {
-    process.env.SYNTH_HCL_OUTPUT = hclMode;
-  }
+  synthesize(config, scratch, { format: "json", nlbShards: placement });
   const json = JSON.parse(readFileSync(join(scratch, "stacks", config.name, "cdk.tf.json"), "utf8")) as unknown;
   rmSync(scratch, { recursive: true, force: true });
 
@@ -140,19 +138,20 @@ function outputDir(argv: readonly string[]): string | undefined {
   return dir && !dir.startsWith("-") ? dir : undefined;
 }
 
-function main(argv: readonly string[]): number {
-  if (argv.includes("--repair")) return repair();
+function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  if (argv.includes("--repair")) return repair(env);
   const out = outputDir(argv);
   if (out === undefined) {
     process.stderr.write("usage: synth-hcl [--output <dir>]\n");
     return 2;
   }
-  const outdir = isAbsolute(out) ? out : resolve(process.cwd(), out);
+  // The config and the CI ledger rule, checked before cdktf starts (main.ts checks them again inside).
+  const { outdir } = bootstrap(env, { outdir: isAbsolute(out) ? out : resolve(process.cwd(), out), format: "hcl" });
   const app = (JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app;
   const cdktf = join(root, "node_modules", ".bin", "cdktf");
   const run = spawnSync(cdktf, ["synth", "--hcl", "--output", outdir, "--app", `${app} && npx tsx scripts/synth-hcl.ts --repair`], {
     cwd: root,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    env: { ...env, CHECKPOINT_DISABLE: "1" },
     stdio: "inherit",
   });
   if (run.error) {
@@ -183,4 +182,11 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2), process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // A bad config, or (in CI) a stale ledger: one message, as main.ts prints it, and nothing written.
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
+}

@@ -7,16 +7,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
-import { exampleConfig } from "../helpers/fixtures";
+import { assignNlbShards } from "../../lib/config/shards";
+import { renderLedger } from "../../lib/entry/ledger-file";
+import { configWithServices, exampleConfig } from "../helpers/fixtures";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
 
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
 const script = join(root, "scripts", "check.ts");
 
-function check(args: string[], cwd = mkdtempSync(join(tmpdir(), "check-cwd-"))) {
-  const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
-  const result = spawnSync(tsx, [script, ...args], { cwd, env, encoding: "utf8" });
+function check(args: string[], cwd = mkdtempSync(join(tmpdir(), "check-cwd-")), extraEnv: NodeJS.ProcessEnv = {}) {
+  const { CDKTF_OUTDIR: _ignored, PRIVATE_API_CONFIG: _alsoIgnored, ...env } = process.env;
+  const result = spawnSync(tsx, [script, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -103,6 +105,24 @@ describe("authorization NONE", () => {
     expect(run.stderr).toMatch(/^Invalid config file ".*bad\.json"/);
     noStackTrace(run.stderr);
   });
+});
+
+test("with CI set, --config with a stale NLB shard ledger is an error, exit 2 (the bootstrap's CI rule)", () => {
+  // GIVEN a config whose ledger places 51 ports, grown by one the ledger does not place
+  const config = configWithServices(52);
+  const configPath = fileWith("grown.json", JSON.stringify(config));
+  const ledger = renderLedger(assignNlbShards(config.services.slice(0, 51).map((s) => s.hostPort)));
+  writeFileSync(configPath.replace(/\.json$/, ".nlb-shards.lock"), ledger);
+  const stack = synthToTemp(DEFAULT_CONFIG);
+  // WHEN
+  const run = check([stack.stackDir, "--config", configPath], undefined, { CI: "true" });
+  // THEN
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe("");
+  expect(run.stderr).toMatch(
+    /^NLB shard ledger ".*grown\.nlb-shards\.lock" does not match the config's NLB ports\. Run the synth outside CI/,
+  );
+  noStackTrace(run.stderr);
 });
 
 describe("a plan", () => {

@@ -4,10 +4,11 @@
  * Terraform itself plans its replacement.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
+import { configWithServices } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
 
@@ -23,7 +24,7 @@ function runPlan(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(tsx, [script, ...args], { cwd, env: { ...inherited, CDKTF_OUTDIR: outdir, ...env }, encoding: "utf8" });
   const stackDir = join(outdir, "stacks", stack.config.name);
   const reviewPath = join(stackDir, "plan-review.md");
-  return { ...result, cwd, stackDir, review: existsSync(reviewPath) ? readFileSync(reviewPath, "utf8") : undefined };
+  return { ...result, cwd, outdir, stackDir, review: existsSync(reviewPath) ? readFileSync(reviewPath, "utf8") : undefined };
 }
 
 /** A Terraform state (format version 4) holding only the default config's NLB, under another name. */
@@ -76,6 +77,19 @@ test("a bad config prints its message and exits 1 without a stack trace", () => 
   expect(run.status).toBe(1);
   expect(run.stderr).toContain('Cannot read config file "/nonexistent/config.json" (PRIVATE_API_CONFIG): no such file');
   expect(run.stderr).not.toMatch(/^\s+at /m);
+});
+
+test("with CI set, a config that needs two NLBs but has no ledger stops the plan before anything is written (the bootstrap's CI rule)", () => {
+  const configPath = join(mkdtempSync(join(tmpdir(), "plan-cfg-")), "big.json");
+  writeFileSync(configPath, JSON.stringify(configWithServices(51)));
+  const run = runPlan(["--offline"], { PRIVATE_API_CONFIG: configPath, CI: "true" });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(
+    /NLB shard ledger ".*big\.nlb-shards\.lock" is missing, and the ports need more than one NLB\. Run the synth outside CI/,
+  );
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(readdirSync(run.outdir)).toEqual([]);
+  expect(existsSync(configPath.replace(/\.json$/, ".nlb-shards.lock"))).toBe(false);
 });
 
 test("an unknown option, or --state without --offline, is a usage error (exit 1)", () => {

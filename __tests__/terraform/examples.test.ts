@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import { bridgeMode, nlbPorts } from "../../lib/model/topology";
-import { assignNlbShards, planLedgerUpdate } from "../../lib/config/shards";
+import { assignNlbShards } from "../../lib/config/shards";
+import { planLedgerUpdate } from "../../lib/entry/ledger-file";
 import { checkPlan, checkSynth } from "../../lib/policy";
 import { describeWithTerraform, plansTogether, validateOnly } from "../helpers/terraform";
 import { allConfigs, ledgerOf, ROOT } from "../helpers/fixtures";

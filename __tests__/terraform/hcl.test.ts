@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { configWithServices } from "../helpers/fixtures";
 import { describeWithTerraform, plansTogether, type TerraformPlanJson } from "../helpers/terraform";
 import { synthToTemp } from "../helpers/synth";
 
@@ -94,4 +95,23 @@ describeWithTerraform("HCL export: same plan as the JSON synth", (tf) => {
     // Beyond the addresses: every planned value is the same (catches a string escaped wrongly in HCL).
     expect(plannedValues(hclPlan.plan)).toEqual(plannedValues(jsonPlan.plan));
   });
+});
+
+// No Terraform needed: the bootstrap stops the script before cdktf starts.
+test("with CI set, a config that needs two NLBs but has no ledger stops npm run synth:hcl before anything is written", () => {
+  const configPath = join(mkdtempSync(join(tmpdir(), "hcl-cfg-")), "big.json");
+  writeFileSync(configPath, JSON.stringify(configWithServices(51)));
+  const outdir = join(mkdtempSync(join(tmpdir(), "cdktf-hcl-out-")), "out");
+  const run = spawnSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "scripts", "synth-hcl.ts"), "--output", outdir], {
+    cwd: mkdtempSync(join(tmpdir(), "hcl-cwd-")),
+    env: { ...process.env, PRIVATE_API_CONFIG: configPath, CI: "true" },
+    encoding: "utf8",
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(
+    /^NLB shard ledger ".*big\.nlb-shards\.lock" is missing, and the ports need more than one NLB\. Run the synth outside CI/,
+  );
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(existsSync(outdir)).toBe(false);
+  expect(existsSync(configPath.replace(/\.json$/, ".nlb-shards.lock"))).toBe(false);
 });
