@@ -81,7 +81,7 @@ export function bootstrap(env: NodeJS.ProcessEnv = process.env, options: Bootstr
 
 /**
  * The config's NLB listener ports placed on NLBs, keeping the recorded placement: the one place the
- * bootstrap decides placement (the topology model in lib/model/ takes this over).
+ * bootstrap asks: the topology model (lib/model/topology.ts) decides it.
  */
 function placePorts(config: PrivateApiConfig, previous: NlbShardLedger | undefined): NlbShardLedger {
   return planTopology(config, previous).placement;
