@@ -154,10 +154,12 @@ export class PrivateApiStack extends TerraformStack {
       cluster: cfg.cluster,
     });
 
-    for (const svc of cfg.services) {
-      const placed = topology.services.find((s) => s.name === svc.name);
-      const route = svc.via === "nlb" ? nlbAt(placed?.nlbIndex).portOf(svc.name) : undefined;
-      const albRoute = svc.via === "alb" && alb ? alb.routeOf(svc.name) : undefined;
+    cfg.services.forEach((svc, i) => {
+      // The topology keeps the config's order, and its names (the literal-escaped ones differ only
+      // for names that never validated, as in the shadow build of renames).
+      const placed = topology.services[i];
+      const route = svc.via === "nlb" ? nlbAt(placed.nlbIndex).portOf(placed.name) : undefined;
+      const albRoute = svc.via === "alb" && alb ? alb.routeOf(placed.name) : undefined;
       const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
       if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
       new EcsEc2Service(this, `Service-${svc.name}`, {
@@ -169,7 +171,7 @@ export class PrivateApiStack extends TerraformStack {
         targetGroupAttachedBy: route ? [route.listener] : (albRoute?.rules ?? []),
         spareInstances: Math.max(0, cfg.cluster.minSize - svc.desiredCount),
       });
-    }
+    });
 
     const api = cfg.api;
     let invokeUrl: string;
