@@ -62,6 +62,12 @@ export function lambdaBundleOptions(entry: string, outfile: string, bundleAwsSdk
     minify: true,
     legalComments: "none",
     external: bundleAwsSdk ? [] : ["@aws-sdk/*"],
+    // The TypeScript settings esbuild reads, stated here instead of found on disk: in this repo it
+    // would find tsconfig.json (strict, ES2022), but installed as a package in node_modules the
+    // handlers have no tsconfig.json above them, and the bundle would lose "use strict" (another
+    // hash, sloppy-mode semantics). These are what the repo's tsconfig.json implies, so the bundle,
+    // and its asset hash, are the same in both layouts.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: true, useDefineForClassFields: true } },
     logLevel: "error",
   };
 }
