@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -91,6 +91,7 @@ export class BundledNodejsFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledNodejsFunctionProps) {
     super(scope, id);
+    if (!existsSync(props.entry)) throw new Error(`BundledNodejsFunction ${this.node.path}: no entry file at ${props.entry}`);
     const outdir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
     this.bundleFile = join(outdir, "index.js");
     buildSync(lambdaBundleOptions(props.entry, this.bundleFile, props.bundleAwsSdk ?? false));
