@@ -212,7 +212,6 @@ const TSCONFIG = {
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, unknown>; terraform?: any };
 
 interface Consumer {
-  readonly tmp: string;
   readonly app: string;
   readonly packedFiles: string[];
   readonly stackDir: string;
@@ -220,8 +219,7 @@ interface Consumer {
   readonly configJson: Json;
 }
 
-function buildConsumer(): Consumer {
-  const tmp = mkdtempSync(join(tmpdir(), "private-ecs-api-pack-"));
+function buildConsumer(tmp: string): Consumer {
   // npm pack from the repo (prepack cleans and builds dist/). Keep npm from reading a parent npm's config.
   const env = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
   const packed = run("npm", ["pack", "--json", "--pack-destination", tmp], ROOT, "npm pack (builds dist/)", env);
@@ -266,7 +264,6 @@ function buildConsumer(): Consumer {
   const stackDir = join(app, "cdktf.out", "stacks", "orders");
   const read = (p: string): Json => JSON.parse(readFileSync(p, "utf8")) as Json;
   return {
-    tmp,
     app,
     packedFiles: info.files.map((f) => f.path),
     stackDir,
@@ -286,16 +283,18 @@ if (missing.length > 0) {
 
 describePacked("the packed package in a fresh CDKTF app, installed offline", () => {
   let consumer: Consumer;
+  let tmp: string | undefined;
   beforeAll(() => {
     if (missing.length > 0) throw new Error(`CI=true, and the npm cache lacks ${missing.join(", ")}`);
     const started = Date.now();
-    consumer = buildConsumer();
+    tmp = mkdtempSync(join(tmpdir(), "private-ecs-api-pack-"));
+    consumer = buildConsumer(tmp);
     // eslint-disable-next-line no-console
     console.log(`package test setup: ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.join("; ")})`);
   }, 600_000);
   // KEEP_PACK_TMP=1 keeps the temp dir (tarball and app) to look at.
   afterAll(() => {
-    if (consumer && !process.env.KEEP_PACK_TMP) rmSync(consumer.tmp, { recursive: true, force: true });
+    if (tmp && !process.env.KEEP_PACK_TMP) rmSync(tmp, { recursive: true, force: true });
   });
 
   const resources = (json: Json, type: string): Record<string, unknown>[] => Object.values(json.resource[type] ?? {});
