@@ -27,7 +27,11 @@ import type { InternalNetworkLoadBalancer } from "./internal-network-load-balanc
 /** Namespace of the bridge's custom metrics; never an `AWS/` one. */
 export const BRIDGE_METRIC_NAMESPACE = "PrivateEcsApi/AlbBridge";
 
-/** Where the Lambda handlers live, relative to this file. */
+/**
+ * Where the Lambda handlers' TypeScript sources live: two levels up, then lambdas/. That is the repo
+ * root from lib/constructs/ (tsx, Jest) and the package root from dist/constructs/ (an installed
+ * package, which ships lambdas/ as sources; tsconfig.build.json keeps this depth with rootDir lib).
+ */
 const LAMBDAS_DIR = join(__dirname, "..", "..", "lambdas");
 
 export interface LambdaBridgeOptions {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -62,6 +62,12 @@ export function lambdaBundleOptions(entry: string, outfile: string, bundleAwsSdk
     minify: true,
     legalComments: "none",
     external: bundleAwsSdk ? [] : ["@aws-sdk/*"],
+    // The TypeScript settings esbuild reads, stated here instead of found on disk: in this repo it
+    // would find tsconfig.json (strict, ES2022), but installed as a package in node_modules the
+    // handlers have no tsconfig.json above them, and the bundle would lose "use strict" (another
+    // hash, sloppy-mode semantics). These are what the repo's tsconfig.json implies, so the bundle,
+    // and its asset hash, are the same in both layouts.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: true, useDefineForClassFields: true } },
     logLevel: "error",
   };
 }
@@ -85,6 +91,7 @@ export class BundledNodejsFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledNodejsFunctionProps) {
     super(scope, id);
+    if (!existsSync(props.entry)) throw new Error(`BundledNodejsFunction ${this.node.path}: no entry file at ${props.entry}`);
     const outdir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
     this.bundleFile = join(outdir, "index.js");
     buildSync(lambdaBundleOptions(props.entry, this.bundleFile, props.bundleAwsSdk ?? false));
