@@ -1,4 +1,39 @@
 import { z } from "zod";
+import {
+  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+  DEFAULT_ALARM_EVALUATION_MINUTES,
+  DEFAULT_ANTI_FLAP_RUNS,
+  DEFAULT_API_KEY_VALUE,
+  DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
+  DEFAULT_CACHE_SIZE_GB,
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_CLUSTER_DESIRED_CAPACITY,
+  DEFAULT_CLUSTER_MAX_SIZE,
+  DEFAULT_CLUSTER_MIN_SIZE,
+  DEFAULT_CONTAINER_CPU,
+  DEFAULT_CONTAINER_MEMORY_MIB,
+  DEFAULT_DESIRED_COUNT,
+  DEFAULT_ECS_AMI_SSM_PARAMETER,
+  DEFAULT_HEALTH_CHECK,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_P99_LATENCY_MS,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_ROUTE_AUTHORIZATION,
+  DEFAULT_SERVER_ERROR_RATE_PERCENT,
+  DEFAULT_SERVICE_LOG_RETENTION_DAYS,
+  DEFAULT_SSL_POLICY,
+  DEFAULT_STAGE_NAME,
+  DEFAULT_SYNC_SCHEDULE,
+  DEFAULT_VPC_ENDPOINTS,
+} from "../constructs/defaults";
+import {
+  HTTP_METHODS,
+  type Authorization,
+  type Authorizer,
+  type CustomDomainOptions,
+  type HealthCheck,
+  type ThrottleSettings,
+} from "../constructs/types";
 
 /**
  * The one typed config a platform team writes. Every field is checked here at runtime (zod), and
@@ -31,10 +66,8 @@ const arn = (service: string, resource: string, example: string) =>
 const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
 const acmCertificateArn = arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc");
 
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
-
-/** The AMI the launch template uses by default: the current ECS-optimised Amazon Linux 2023 image. */
-export const DEFAULT_ECS_AMI_SSM_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+// Defined with the constructs that apply them; exported here too, where they always were.
+export { HTTP_METHODS, DEFAULT_ECS_AMI_SSM_PARAMETER };
 
 const createNetwork = z
   .strictObject({
@@ -47,7 +80,7 @@ const createNetwork = z
     privateSubnetCidrs: z.array(cidr).min(1).max(6),
     vpcEndpoints: z
       .boolean()
-      .default(true)
+      .default(DEFAULT_VPC_ENDPOINTS)
       .describe(
         "Create the interface endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api, ecr.dkr, logs) and the S3 gateway endpoint that instances in subnets without internet access need to join the cluster and pull images from ECR.",
       ),
@@ -86,7 +119,7 @@ const launchConfiguration = z
 
 const healthCheck = z
   .strictObject({
-    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).default("TCP"),
+    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).default(DEFAULT_HEALTH_CHECK.protocol),
     path: z
       .string()
       .regex(/^\/[\x21-\x7e]*$/, { message: "must start with / and contain no spaces" })
@@ -96,18 +129,18 @@ const healthCheck = z
     matcher: z
       .string()
       .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: "must be HTTP codes such as 200 or 200-399" })
-      .default("200-399"),
-    intervalSeconds: z.number().int().min(5).max(300).default(30),
-    healthyThreshold: z.number().int().min(2).max(10).default(3),
-    unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+      .default(DEFAULT_HEALTH_CHECK.matcher),
+    intervalSeconds: z.number().int().min(5).max(300).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
+    healthyThreshold: z.number().int().min(2).max(10).default(DEFAULT_HEALTH_CHECK.healthyThreshold),
+    unhealthyThreshold: z.number().int().min(2).max(10).default(DEFAULT_HEALTH_CHECK.unhealthyThreshold),
   })
   .describe("The NLB target group's health check for this service's host port");
 
 const service = z.strictObject({
   name: nameField("service name").max(32),
   image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
-  cpu: z.number().int().min(0).max(10240).default(256).describe("CPU units reserved for the container"),
-  memory: z.number().int().min(6).max(120000).default(512).describe("Hard memory limit of the container, MiB"),
+  cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
+  memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
   containerPort: port,
   hostPort: z
     .number()
@@ -123,7 +156,7 @@ const service = z.strictObject({
     .describe(
       '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge.',
     ),
-  desiredCount: z.number().int().min(0).max(1000).default(1),
+  desiredCount: z.number().int().min(0).max(1000).default(DEFAULT_DESIRED_COUNT),
   environment: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" }),
@@ -134,7 +167,7 @@ const service = z.strictObject({
   healthCheck: healthCheck.prefault({}),
   logRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-    .default(30)
+    .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
     .describe("Retention of the service's CloudWatch log group, days"),
 });
 
@@ -146,7 +179,7 @@ const routeAuthorization = z
       scopes: z.array(z.string().min(1)).optional().describe("OAuth scopes (Cognito on REST, JWT on HTTP APIs)"),
     }),
   ])
-  .default("AWS_IAM")
+  .default(DEFAULT_ROUTE_AUTHORIZATION)
   .describe(
     'AWS_IAM (SigV4-signed callers) by default; {"authorizer": "<name>"} for a Cognito, Lambda or JWT authorizer; NONE leaves the route open to the internet and must be chosen explicitly.',
   );
@@ -174,13 +207,13 @@ const bridge = z
         .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, {
           message: "must be an EventBridge rate(...) or cron(...) expression",
         })
-        .default("rate(1 minute)"),
+        .default(DEFAULT_SYNC_SCHEDULE),
       antiFlapRuns: z
         .number()
         .int()
         .min(1)
         .max(60)
-        .default(3)
+        .default(DEFAULT_ANTI_FLAP_RUNS)
         .describe("Consecutive runs an ALB IP must be missing before it is deregistered"),
       alarmTopicArn: snsTopicArn.optional().describe("SNS topic the bridge alarms notify"),
     }),
@@ -190,7 +223,7 @@ const bridge = z
 
 const alb = z.strictObject({
   certificateArn: acmCertificateArn.optional().describe("Serve HTTPS on the ALB listener with this certificate"),
-  sslPolicy: z.string().min(1).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("TLS policy of the HTTPS listener"),
+  sslPolicy: z.string().min(1).default(DEFAULT_SSL_POLICY).describe("TLS policy of the HTTPS listener"),
   existing: z
     .strictObject({
       loadBalancerArn: arn(
@@ -227,12 +260,12 @@ const cluster = z.strictObject({
   instanceType: z
     .string()
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium" })
-    .default("t3.medium"),
-  minSize: z.number().int().min(0).max(1000).default(2),
-  maxSize: z.number().int().min(1).max(1000).default(4),
-  desiredCapacity: z.number().int().min(0).max(1000).default(2),
+    .default(DEFAULT_INSTANCE_TYPE),
+  minSize: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_MIN_SIZE),
+  maxSize: z.number().int().min(1).max(1000).default(DEFAULT_CLUSTER_MAX_SIZE),
+  desiredCapacity: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_DESIRED_CAPACITY),
   capacity: z.discriminatedUnion("type", [launchTemplate, launchConfiguration]).prefault({ type: "launchTemplate" }),
-  rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(30),
+  rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(DEFAULT_ROOT_VOLUME_SIZE_GIB),
   existing: z
     .strictObject({
       clusterName: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { message: "must be an ECS cluster name" }),
@@ -270,7 +303,7 @@ const authorizer = z.discriminatedUnion("type", [
       .string()
       .optional()
       .describe("Default method.request.header.Authorization (REST) or $request.header.Authorization (HTTP)"),
-    resultTtlSeconds: z.number().int().min(0).max(3600).default(300),
+    resultTtlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS),
   }),
   z.strictObject({
     type: z.literal("jwt"),
@@ -313,7 +346,7 @@ const api = z.strictObject({
   stageName: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,128}$/, { message: "must be letters, digits and underscores" })
-    .default("v1"),
+    .default(DEFAULT_STAGE_NAME),
   description: z.string().max(1024).optional(),
   authorizers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/), authorizer).default({}),
   throttling: throttle.prefault({ rateLimit: 1000, burstLimit: 500 }).describe("Stage-wide default limits"),
@@ -322,7 +355,7 @@ const api = z.strictObject({
       enabled: z.boolean().default(true),
       retentionDays: z
         .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-        .default(90),
+        .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS),
     })
     .prefault({}),
   cloudWatchRole: z
@@ -336,16 +369,21 @@ const api = z.strictObject({
   tracing: z.boolean().optional().describe("REST only: X-Ray tracing; default false"),
   cache: z
     .strictObject({
-      sizeGb: z.enum(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]).default("0.5"),
-      ttlSeconds: z.number().int().min(0).max(3600).default(300),
+      sizeGb: z.enum(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]).default(DEFAULT_CACHE_SIZE_GB),
+      ttlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CACHE_TTL_SECONDS),
     })
     .optional()
     .describe("REST only: a stage cache for GET methods"),
   alarms: z
     .strictObject({
-      serverErrorRatePercent: z.number().min(0).max(100).default(5).describe("Alarm when 5XX responses exceed this share of requests"),
-      p99LatencyMs: z.number().int().min(1).max(60000).default(3000),
-      evaluationMinutes: z.number().int().min(1).max(60).default(5),
+      serverErrorRatePercent: z
+        .number()
+        .min(0)
+        .max(100)
+        .default(DEFAULT_SERVER_ERROR_RATE_PERCENT)
+        .describe("Alarm when 5XX responses exceed this share of requests"),
+      p99LatencyMs: z.number().int().min(1).max(60000).default(DEFAULT_P99_LATENCY_MS),
+      evaluationMinutes: z.number().int().min(1).max(60).default(DEFAULT_ALARM_EVALUATION_MINUTES),
       snsTopicArn: snsTopicArn.optional(),
     })
     .prefault({}),
@@ -355,7 +393,7 @@ const api = z.strictObject({
         name: nameField("API key name"),
         value: z
           .enum(["generated", "variable"])
-          .default("generated")
+          .default(DEFAULT_API_KEY_VALUE)
           .describe("generated: API Gateway makes the value. variable: a sensitive Terraform variable api_key_<name> supplies it."),
       }),
     )
@@ -464,15 +502,23 @@ export const configShape = z.strictObject({
 export type PrivateApiConfigInput = z.input<typeof configShape>;
 /** The config after validation, with every default filled in. */
 export type PrivateApiConfig = z.output<typeof configShape>;
+/**
+ * `T`, which must be assignable to the construct prop type `U`: the config's shapes that
+ * PrivateApiStack hands to a construct as they are fail to compile here if they drift apart.
+ */
+type AssignableTo<T extends U, U> = T;
+
 export type ServiceConfig = PrivateApiConfig["services"][number];
-export type HealthCheckConfig = ServiceConfig["healthCheck"];
+export type HealthCheckConfig = AssignableTo<ServiceConfig["healthCheck"], HealthCheck>;
 export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+export type { HttpMethod } from "../constructs/types";
 export type ApiConfig = PrivateApiConfig["api"];
-export type AuthorizerConfig = ApiConfig["authorizers"][string];
-export type RouteAuthorization = RouteConfig["authorization"];
+export type AuthorizerConfig = AssignableTo<ApiConfig["authorizers"][string], Authorizer>;
+export type RouteAuthorization = AssignableTo<RouteConfig["authorization"], Authorization>;
+export type ThrottleConfig = AssignableTo<ApiConfig["throttling"], ThrottleSettings>;
+export type CustomDomainConfig = AssignableTo<NonNullable<ApiConfig["customDomain"]>, CustomDomainOptions>;
 export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;

@@ -1,0 +1,94 @@
+/**
+ * The constructs' defaults, each defined once. A construct applies its own when a prop is left
+ * out; lib/config/schema.ts imports the same constants for its `.default(...)` values, so a config
+ * that leaves a field out gets what the construct would have chosen.
+ *
+ * They live here, not in the construct modules, because lib/config/schema.ts must stay light and
+ * cycle-free: this module imports nothing, while the construct modules load cdktf and the
+ * provider classes. Each construct module re-exports the constants it owns.
+ */
+
+// ---- EcsEc2Cluster (./ecs-ec2-cluster.ts) ----
+
+/** The AMI the launch template uses by default: the current ECS-optimised Amazon Linux 2023 image. */
+export const DEFAULT_ECS_AMI_SSM_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+/** Instance type of the cluster's EC2 capacity. */
+export const DEFAULT_INSTANCE_TYPE = "t3.medium";
+/** Autoscaling group minimum size. */
+export const DEFAULT_CLUSTER_MIN_SIZE = 2;
+/** Autoscaling group maximum size. */
+export const DEFAULT_CLUSTER_MAX_SIZE = 4;
+/** Autoscaling group desired capacity. */
+export const DEFAULT_CLUSTER_DESIRED_CAPACITY = 2;
+/** Root volume of each instance, GiB (the ECS-optimised AMI's snapshot is 30 GiB). */
+export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 30;
+
+// ---- EcsEc2Service (./ecs-ec2-service.ts) ----
+
+/** CPU units reserved for the container. */
+export const DEFAULT_CONTAINER_CPU = 256;
+/** Hard memory limit of the container, MiB. */
+export const DEFAULT_CONTAINER_MEMORY_MIB = 512;
+/** Tasks the service runs. */
+export const DEFAULT_DESIRED_COUNT = 1;
+/** Retention of the service's log group, days. */
+export const DEFAULT_SERVICE_LOG_RETENTION_DAYS = 30;
+
+// ---- Target group health checks (HealthCheck in ./types.ts; the NLB and the ALB) ----
+
+/** The health check of a target group, field by field, when none or part of one is given. */
+export const DEFAULT_HEALTH_CHECK = {
+  protocol: "TCP",
+  matcher: "200-399",
+  intervalSeconds: 30,
+  healthyThreshold: 3,
+  unhealthyThreshold: 3,
+} as const;
+
+// ---- PrivateNetwork (./private-network.ts) ----
+
+/** A new VPC gets the interface and gateway endpoints ECS needs without internet access. */
+export const DEFAULT_VPC_ENDPOINTS = true;
+
+// ---- InternalApplicationLoadBalancer (./internal-application-load-balancer.ts) ----
+
+/** TLS policy of the ALB's HTTPS listener. */
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+// ---- AlbBridge (./alb-bridge.ts) ----
+
+/** How often the lambda bridge's sync function runs. */
+export const DEFAULT_SYNC_SCHEDULE = "rate(1 minute)";
+/** Consecutive runs an ALB IP must be missing before the lambda bridge deregisters it. */
+export const DEFAULT_ANTI_FLAP_RUNS = 3;
+/** Namespace of the bridge's custom metrics; never an `AWS/` one. */
+export const BRIDGE_METRIC_NAMESPACE = "PrivateEcsApi/AlbBridge";
+
+// ---- PrivateRestApi and PrivateHttpApi (./private-rest-api.ts, ./private-http-api.ts) ----
+
+/** Name of the stage an API is published to. */
+export const DEFAULT_STAGE_NAME = "v1";
+/** Who may call a route that names no authorization: SigV4-signed callers. */
+export const DEFAULT_ROUTE_AUTHORIZATION = "AWS_IAM";
+/** Seconds API Gateway caches a Lambda authorizer's answer. */
+export const DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS = 300;
+/** Retention of an API's access log group, days. */
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
+/** Size of a REST stage cache, GB. */
+export const DEFAULT_CACHE_SIZE_GB = "0.5";
+/** Seconds a REST stage cache keeps an answer. */
+export const DEFAULT_CACHE_TTL_SECONDS = 300;
+
+// ---- ApiAlarms (./api-alarms.ts) ----
+
+/** Alarm when more than this share of requests, in percent, ends in a 5XX error. */
+export const DEFAULT_SERVER_ERROR_RATE_PERCENT = 5;
+/** Alarm when the p99 latency is above this, in milliseconds. */
+export const DEFAULT_P99_LATENCY_MS = 3000;
+/** Minutes an alarm's condition must hold. */
+export const DEFAULT_ALARM_EVALUATION_MINUTES = 5;
+
+// ---- RestApiUsagePlans (./rest-api-usage-plans.ts) ----
+
+/** Where an API key's value comes from: API Gateway generates it. */
+export const DEFAULT_API_KEY_VALUE = "generated";

@@ -1,0 +1,122 @@
+/**
+ * Prop types that more than one construct takes: a target group health check, a route's HTTP
+ * methods and authorization, API authorizers, throttling and a custom domain. They belong to the
+ * constructs, not to the config file: lib/config/schema.ts declares its output compatible with
+ * them (see `AssignableTo` there), and PrivateApiStack maps one to the other.
+ *
+ * This module imports nothing, so the config schema may import it without a cycle.
+ */
+
+/** The HTTP methods a route may have; `ANY` matches every method. */
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"] as const;
+
+/** One of `HTTP_METHODS`. */
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** The health check of a target group (NLB or ALB) on the targets' traffic port. */
+export interface HealthCheck {
+  /**
+   * How the targets are checked. An ALB target group checks TCP as HTTP.
+   * @default "TCP"
+   */
+  readonly protocol?: "TCP" | "HTTP" | "HTTPS";
+  /**
+   * Path an HTTP or HTTPS check requests.
+   * @default - none (required for HTTP and HTTPS checks on an NLB)
+   */
+  readonly path?: string;
+  /**
+   * HTTP codes that count as healthy, for HTTP and HTTPS checks.
+   * @default "200-399"
+   */
+  readonly matcher?: string;
+  /** @default 30 */
+  readonly intervalSeconds?: number;
+  /** @default 3 */
+  readonly healthyThreshold?: number;
+  /** @default 3 */
+  readonly unhealthyThreshold?: number;
+}
+
+/**
+ * Who may call a route. `AWS_IAM` requires SigV4-signed callers; `NONE` leaves the route open to
+ * anyone (reported as a warning at synth time); `{ authorizer }` names an authorizer of the API,
+ * with OAuth scopes for Cognito (REST) or JWT (HTTP) authorizers.
+ */
+export type Authorization =
+  | "AWS_IAM"
+  | "NONE"
+  | {
+      /** Name of an entry of the API's `authorizers`. */
+      readonly authorizer: string;
+      /**
+       * OAuth scopes the caller's token must have.
+       * @default - none
+       */
+      readonly scopes?: readonly string[];
+    };
+
+/** A Cognito user pool authorizer (REST APIs; an HTTP API uses a JWT authorizer for a user pool). */
+export interface CognitoAuthorizer {
+  readonly type: "cognito";
+  /** ARNs of the user pools whose tokens are accepted. */
+  readonly userPoolArns: readonly string[];
+  /** @default "method.request.header.Authorization" */
+  readonly identitySource?: string;
+}
+
+/** A Lambda authorizer; API Gateway is allowed to invoke the function through this authorizer only. */
+export interface LambdaAuthorizer {
+  readonly type: "lambda";
+  /** ARN of the authorizer function (a version or alias ARN too). */
+  readonly functionArn: string;
+  /**
+   * REST only: `TOKEN` or `REQUEST`. HTTP APIs always use `REQUEST`.
+   * @default "TOKEN"
+   */
+  readonly kind?: "TOKEN" | "REQUEST";
+  /** @default - the Authorization header: "method.request.header.Authorization" (REST), "$request.header.Authorization" (HTTP) */
+  readonly identitySource?: string;
+  /**
+   * Seconds API Gateway caches the function's answer.
+   * @default 300
+   */
+  readonly resultTtlSeconds?: number;
+}
+
+/** A JWT authorizer (HTTP APIs only). */
+export interface JwtAuthorizer {
+  readonly type: "jwt";
+  /** Issuer URL of the tokens (https://...). */
+  readonly issuer: string;
+  /** Accepted `aud` values, for example an app client id. */
+  readonly audience: readonly string[];
+  /** @default "$request.header.Authorization" */
+  readonly identitySource?: string;
+}
+
+/** An authorizer that routes refer to by name. */
+export type Authorizer = CognitoAuthorizer | LambdaAuthorizer | JwtAuthorizer;
+
+/** Request rate limits. */
+export interface ThrottleSettings {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst. */
+  readonly burstLimit: number;
+}
+
+/** A regional custom domain for an API stage, with an alias record in a Route 53 zone. */
+export interface CustomDomainOptions {
+  /** For example api.example.com. */
+  readonly domainName: string;
+  /** ACM certificate in the API's region covering the domain. */
+  readonly certificateArn: string;
+  /** Route 53 zone that gets the alias record. */
+  readonly hostedZoneId: string;
+  /**
+   * Mount the stage under this path.
+   * @default - the domain's root
+   */
+  readonly basePath?: string;
+}
