@@ -4,9 +4,10 @@
  * that leaves a field out gets what the construct would have chosen.
  *
  * They live here, not in the construct modules, because lib/config/schema.ts must stay light and
- * cycle-free: this module imports nothing, while the construct modules load cdktf and the
+ * cycle-free: this module imports nothing but types from ./types.ts, while the construct modules load cdktf and the
  * provider classes. Each construct module re-exports the constants it owns.
  */
+import type { HealthCheck } from "./types";
 
 // ---- EcsEc2Cluster (./ecs-ec2-cluster.ts) ----
 
@@ -44,6 +45,18 @@ export const DEFAULT_HEALTH_CHECK = {
   healthyThreshold: 3,
   unhealthyThreshold: 3,
 } as const;
+
+/** A health check with every field the defaults fill in set; `path` stays as given. */
+export function healthCheckWithDefaults(hc: HealthCheck = {}): Required<Omit<HealthCheck, "path">> & Pick<HealthCheck, "path"> {
+  return {
+    protocol: hc.protocol ?? DEFAULT_HEALTH_CHECK.protocol,
+    path: hc.path,
+    matcher: hc.matcher ?? DEFAULT_HEALTH_CHECK.matcher,
+    intervalSeconds: hc.intervalSeconds ?? DEFAULT_HEALTH_CHECK.intervalSeconds,
+    healthyThreshold: hc.healthyThreshold ?? DEFAULT_HEALTH_CHECK.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold ?? DEFAULT_HEALTH_CHECK.unhealthyThreshold,
+  };
+}
 
 // ---- PrivateNetwork (./private-network.ts) ----
 

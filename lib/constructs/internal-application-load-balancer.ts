@@ -9,7 +9,10 @@ import { userIdPart } from "../model/ids";
 import { DYNAMIC_PORT_RANGE } from "../model/limits";
 import { albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
-import type { ServiceConfig } from "../config/schema";
+import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "./defaults";
+import type { HealthCheck } from "./types";
+
+export { DEFAULT_SSL_POLICY };
 
 export { DYNAMIC_PORT_RANGE };
 
@@ -21,7 +24,12 @@ export interface AlbServiceRoute {
   readonly hostPort: number;
   /** ALB path patterns (`/orders`, `/orders/*`) that go to this service. */
   readonly pathPatterns: readonly string[];
-  readonly healthCheck: ServiceConfig["healthCheck"];
+  /**
+   * The target group's health check; a TCP protocol is checked as HTTP, since an ALB target group
+   * checks over HTTP or HTTPS only.
+   * @default - an HTTP check of the traffic port's `path` (none given: "/"), every 30 seconds
+   */
+  readonly healthCheck?: HealthCheck;
 }
 
 export interface InternalApplicationLoadBalancerProps {
@@ -125,7 +133,7 @@ export class InternalApplicationLoadBalancer extends Construct {
         port: props.listenerPort,
         protocol: this.https ? "HTTPS" : "HTTP",
         certificateArn: props.certificateArn,
-        sslPolicy: this.https ? (props.sslPolicy ?? "ELBSecurityPolicy-TLS13-1-2-2021-06") : undefined,
+        sslPolicy: this.https ? (props.sslPolicy ?? DEFAULT_SSL_POLICY) : undefined,
         defaultAction: [
           { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } },
         ],
@@ -136,7 +144,7 @@ export class InternalApplicationLoadBalancer extends Construct {
     this.connections = new Connections(this, this.securityGroupId);
 
     for (const svc of props.services) {
-      const hc = svc.healthCheck;
+      const hc = healthCheckWithDefaults(svc.healthCheck);
       const targetGroup = new LbTargetGroup(this, `TargetGroup-${svc.service}`, {
         name: albTargetGroupName(props.name, svc.service),
         // With dynamic host ports ECS registers each task's own port; this one is only a default.

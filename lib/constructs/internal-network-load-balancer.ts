@@ -6,7 +6,8 @@ import { Construct } from "constructs";
 import { userIdPart } from "../model/ids";
 import { nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
-import type { ServiceConfig } from "../config/schema";
+import { healthCheckWithDefaults } from "./defaults";
+import type { HealthCheck } from "./types";
 
 /** One TCP port on the NLB, forwarded to the same port on the ECS instances. */
 export interface NlbPort {
@@ -14,7 +15,11 @@ export interface NlbPort {
   readonly service: string;
   /** Listener port, and the instances' host port. */
   readonly port: number;
-  readonly healthCheck: ServiceConfig["healthCheck"];
+  /**
+   * The target group's health check on the port.
+   * @default - a TCP check, every 30 seconds, 3 checks to turn healthy or unhealthy
+   */
+  readonly healthCheck?: HealthCheck;
 }
 
 export interface InternalNetworkLoadBalancerProps {
@@ -98,7 +103,7 @@ export class InternalNetworkLoadBalancer extends Construct {
     this.loadBalancerArnSuffix = lb.arnSuffix;
 
     for (const p of props.ports) {
-      const hc = p.healthCheck;
+      const hc = healthCheckWithDefaults(p.healthCheck);
       const targetGroup = new LbTargetGroup(this, `TargetGroup-${p.service}`, {
         name: targetGroupName(props.name, p.port),
         port: p.port,
