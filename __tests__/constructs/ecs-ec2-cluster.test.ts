@@ -6,8 +6,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { parseConfig } from "../../lib/config/load";
-import type { ClusterConfig } from "../../lib/config/schema";
-import { EcsEc2Cluster, type HostPortRule } from "../../lib/constructs/ecs-ec2-cluster";
+import {
+  DEFAULT_ECS_AMI_SSM_PARAMETER,
+  DEFAULT_INSTANCE_TYPE,
+  EcsEc2Cluster,
+  type EcsEc2ClusterProps,
+  type HostPortRule,
+} from "../../lib/constructs/ecs-ec2-cluster";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { defaultConfig } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
@@ -19,7 +24,10 @@ const HOST_PORTS: readonly HostPortRule[] = [
   { id: "inventory", fromPort: 10001 },
 ];
 
-const LAUNCH_TEMPLATE: ClusterConfig = {
+/** The cluster's own props: sizes and capacity, or an existing cluster. */
+type ClusterShape = Omit<EcsEc2ClusterProps, "name" | "region" | "vpcId" | "vpcCidr" | "subnetIds" | "hostPorts">;
+
+const LAUNCH_TEMPLATE: ClusterShape = {
   instanceType: "t3.large",
   minSize: 1,
   maxSize: 3,
@@ -28,7 +36,7 @@ const LAUNCH_TEMPLATE: ClusterConfig = {
   rootVolumeSizeGiB: 40,
 };
 
-const LAUNCH_CONFIGURATION: ClusterConfig = {
+const LAUNCH_CONFIGURATION: ClusterShape = {
   ...LAUNCH_TEMPLATE,
   capacity: { type: "launchConfiguration", imageId: "ami-0123456789abcdef0" },
 };
@@ -41,7 +49,7 @@ interface SynthOptions {
   readonly hostPortSourceSecurityGroupId?: string;
 }
 
-function synthCluster(cluster: ClusterConfig, opts: SynthOptions = {}): string {
+function synthCluster(cluster: ClusterShape, opts: SynthOptions = {}): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   const region = opts.region ?? "eu-west-2";
@@ -52,7 +60,7 @@ function synthCluster(cluster: ClusterConfig, opts: SynthOptions = {}): string {
     vpcId: "vpc-0123456789abcdef0",
     vpcCidr: VPC_CIDR,
     subnetIds: SUBNETS,
-    cluster,
+    ...cluster,
     hostPorts: (opts.hostPorts ?? HOST_PORTS).map((r) => ({ ...r, sourceSecurityGroupId: opts.hostPortSourceSecurityGroupId })),
   });
   return Testing.synth(stack, true);
@@ -188,7 +196,7 @@ describe("EcsEc2Cluster instance security group", () => {
     expect(ingressCidrs(JSON.parse(synth) as TerraformJson)).toEqual([]);
   });
 
-  test.each<[string, ClusterConfig, SynthOptions]>([
+  test.each<[string, ClusterShape, SynthOptions]>([
     ["launch template, VPC CIDR source", LAUNCH_TEMPLATE, {}],
     ["launch configuration, VPC CIDR source", LAUNCH_CONFIGURATION, {}],
     ["launch template, security group source", LAUNCH_TEMPLATE, { hostPortSourceSecurityGroupId: NLB_SG }],
@@ -294,11 +302,36 @@ describe("EcsEc2Cluster on an existing cluster", () => {
     // GIVEN
     const existing = { clusterName: "shared-ec2", instanceSecurityGroupId: "sg-0d1e2f3a4b5c60718" };
     // WHEN
-    const json = JSON.parse(synthCluster({ ...LAUNCH_TEMPLATE, existing }, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
+    const json = JSON.parse(synthCluster({ existing }, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
     // THEN
     expect(Object.keys(json.resource).sort()).toEqual(["aws_vpc_security_group_ingress_rule"]);
     for (const [, rule] of resourcesOf(json, "aws_vpc_security_group_ingress_rule")) {
       expect(rule).toMatchObject({ security_group_id: existing.instanceSecurityGroupId, referenced_security_group_id: NLB_SG });
     }
+  });
+
+  test("refuses size and capacity props, which an existing cluster does not use", () => {
+    // GIVEN
+    const existing = { clusterName: "shared-ec2", instanceSecurityGroupId: "sg-0d1e2f3a4b5c60718" };
+    // WHEN / THEN
+    expect(() => synthCluster({ existing, minSize: 1, capacity: LAUNCH_TEMPLATE.capacity })).toThrow(
+      /an existing cluster's instances are not managed here\. Don't supply minSize, capacity with existing/,
+    );
+  });
+});
+
+describe("EcsEc2Cluster defaults", () => {
+  test("without sizes or capacity: a t3.medium launch template with the ECS-optimised AMI, 2 to 4 instances, 30 GiB", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster({})) as TerraformJson;
+    // THEN
+    const [, template] = single(json, "aws_launch_template");
+    expect(template).toMatchObject({
+      instance_type: DEFAULT_INSTANCE_TYPE,
+      image_id: `resolve:ssm:${DEFAULT_ECS_AMI_SSM_PARAMETER}`,
+      block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ volume_size: 30 }) })],
+    });
+    const [, asg] = single(json, "aws_autoscaling_group");
+    expect(asg).toMatchObject({ min_size: 2, max_size: 4, desired_capacity: 2 });
   });
 });

@@ -5,31 +5,31 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
-import type { ServiceConfig } from "../../lib/config/schema";
-import { deploymentLimits, EcsEc2Service } from "../../lib/constructs/ecs-ec2-service";
+import { deploymentLimits, EcsEc2Service, type EcsEc2ServiceProps } from "../../lib/constructs/ecs-ec2-service";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
 const CLUSTER_ARN = "arn:aws:ecs:eu-west-2:123456789012:cluster/team-api";
 
-function service(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+/** The service's own props: what runs, and how many. */
+type ServiceShape = Omit<EcsEc2ServiceProps, "name" | "region" | "clusterArn" | "targetGroup" | "targetGroupAttachedBy" | "spareInstances">;
+
+function service(overrides: Partial<ServiceShape> = {}): ServiceShape {
   return {
-    name: "orders",
+    serviceName: "orders",
     image: "123456789012.dkr.ecr.eu-west-2.amazonaws.com/orders:1.4.2",
     cpu: 512,
-    memory: 1024,
+    memoryLimitMiB: 1024,
     containerPort: 8080,
     hostPort: 10000,
-    via: "nlb",
     desiredCount: 2,
     environment: { ZONE: "z", ALPHA: "a", MIDDLE: "m" },
-    healthCheck: { protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 },
     logRetentionDays: 14,
     ...overrides,
   };
 }
 
 /** Synthesises the service with a target group and listener of its own. */
-function synthService(svc: ServiceConfig): string {
+function synthService(svc: ServiceShape): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
@@ -49,14 +49,14 @@ function synthService(svc: ServiceConfig): string {
     name: "team-api",
     region: "eu-west-2",
     clusterArn: CLUSTER_ARN,
-    service: svc,
+    ...svc,
     targetGroup,
     targetGroupAttachedBy: [listener],
   });
   return Testing.synth(stack, true);
 }
 
-function synthJson(svc: ServiceConfig): TerraformJson {
+function synthJson(svc: ServiceShape): TerraformJson {
   return JSON.parse(synthService(svc)) as TerraformJson;
 }
 
@@ -165,7 +165,7 @@ describe("EcsEc2Service task definition", () => {
 });
 
 describe("EcsEc2Service log group", () => {
-  test.each<ServiceConfig["logRetentionDays"]>([1, 14, 365])("keeps logs for the configured %p days", (days) => {
+  test.each<number>([1, 14, 365])("keeps logs for the configured %p days", (days) => {
     // WHEN
     const synth = synthService(service({ logRetentionDays: days }));
     // THEN

@@ -10,15 +10,16 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
-import type { NetworkConfig } from "../../lib/config/schema";
-import { ECS_INTERFACE_ENDPOINTS, PrivateNetwork } from "../../lib/constructs/private-network";
+import { ECS_INTERFACE_ENDPOINTS, PrivateNetwork, type PrivateNetworkProps } from "../../lib/constructs/private-network";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
 const REGION = "eu-west-2";
 
-function createNetwork(overrides: Partial<Extract<NetworkConfig, { type: "create" }>> = {}): NetworkConfig {
+/** The network's own props: a new VPC's CIDRs and zones, or an existing VPC. */
+type NetworkShape = Omit<PrivateNetworkProps, "name" | "region">;
+
+function createNetwork(overrides: Partial<NetworkShape> = {}): NetworkShape {
   return {
-    type: "create",
     vpcCidr: "10.40.0.0/16",
     availabilityZones: ["eu-west-2a", "eu-west-2b", "eu-west-2c"],
     privateSubnetCidrs: ["10.40.0.0/20", "10.40.16.0/20", "10.40.32.0/20"],
@@ -27,23 +28,21 @@ function createNetwork(overrides: Partial<Extract<NetworkConfig, { type: "create
   };
 }
 
-const EXISTING: NetworkConfig = {
-  type: "existing",
-  vpcId: "vpc-0123456789abcdef0",
+const EXISTING: NetworkShape = {
   vpcCidr: "172.31.0.0/16",
-  privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+  existing: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] },
 };
 
-function synthNetwork(network: NetworkConfig): string {
-  return Testing.synthScope((scope) => new PrivateNetwork(scope, "Network", { name: "team-api", region: REGION, network }));
+function synthNetwork(network: NetworkShape): string {
+  return Testing.synthScope((scope) => new PrivateNetwork(scope, "Network", { name: "team-api", region: REGION, ...network }));
 }
 
 /** A stack holding only the network, with the construct's attributes as outputs so they can be checked resolved. */
-function networkStack(network: NetworkConfig): { net: PrivateNetwork; json: TerraformJson } {
+function networkStack(network: NetworkShape): { net: PrivateNetwork; json: TerraformJson } {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: REGION });
-  const net = new PrivateNetwork(stack, "Network", { name: "team-api", region: REGION, network });
+  const net = new PrivateNetwork(stack, "Network", { name: "team-api", region: REGION, ...network });
   new TerraformOutput(stack, "vpc_id", { value: net.vpcId });
   new TerraformOutput(stack, "subnet_ids", { value: net.privateSubnetIds });
   const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
@@ -228,5 +227,19 @@ describe("PrivateNetwork in existing mode", () => {
     expect(net.privateSubnetIds).toEqual(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
     expect(outputValue(json, "vpc_id")).toBe("vpc-0123456789abcdef0");
     expect(outputValue(json, "subnet_ids")).toEqual(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]);
+  });
+});
+
+describe("PrivateNetwork props", () => {
+  test("a new VPC needs one subnet CIDR per availability zone", () => {
+    expect(() => synthNetwork(createNetwork({ privateSubnetCidrs: ["10.40.0.0/20"] }))).toThrow(
+      /a new VPC needs one private subnet CIDR per availability zone; got 3 availabilityZones and 1 privateSubnetCidrs/,
+    );
+  });
+
+  test("an existing VPC takes no zones, CIDRs or endpoints", () => {
+    expect(() => synthNetwork({ ...EXISTING, vpcEndpoints: true })).toThrow(
+      /nothing is created in an existing VPC\. Don't supply vpcEndpoints with existing/,
+    );
   });
 });

@@ -21,11 +21,11 @@ import {
   syncStateParameterName,
 } from "../model/names";
 import { BundledNodejsFunction } from "./bundled-nodejs-function";
+import { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE } from "./defaults";
 import type { InternalApplicationLoadBalancer } from "./internal-application-load-balancer";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 
-/** Namespace of the bridge's custom metrics; never an `AWS/` one. */
-export const BRIDGE_METRIC_NAMESPACE = "PrivateEcsApi/AlbBridge";
+export { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE };
 
 /**
  * Where the Lambda handlers' TypeScript sources live: two levels up, then lambdas/. That is the repo
@@ -33,24 +33,6 @@ export const BRIDGE_METRIC_NAMESPACE = "PrivateEcsApi/AlbBridge";
  * package, which ships lambdas/ as sources; tsconfig.build.json keeps this depth with rootDir lib).
  */
 const LAMBDAS_DIR = join(__dirname, "..", "..", "lambdas");
-
-export interface LambdaBridgeOptions {
-  /**
-   * How often the sync function runs.
-   * @default "rate(1 minute)"
-   */
-  readonly syncSchedule?: string;
-  /**
-   * Consecutive runs an ALB IP must be missing before it is deregistered.
-   * @default 3
-   */
-  readonly antiFlapRuns?: number;
-  /**
-   * SNS topic the alarms notify.
-   * @default - alarms without actions
-   */
-  readonly alarmTopicArn?: string;
-}
 
 export interface AlbBridgeProps {
   /** Prefix of the names. */
@@ -64,9 +46,25 @@ export interface AlbBridgeProps {
    * ALB's addresses by two Lambda functions, as in the original AWS design.
    */
   readonly mode: "native" | "lambda";
-  /** Settings of `lambda` mode. @default - the defaults of each option */
-  readonly lambda?: LambdaBridgeOptions;
+  /**
+   * `lambda` mode: how often the sync function runs (an EventBridge rate or cron expression).
+   * @default "rate(1 minute)"
+   */
+  readonly syncSchedule?: string;
+  /**
+   * `lambda` mode: consecutive runs an ALB IP must be missing before it is deregistered.
+   * @default 3
+   */
+  readonly antiFlapRuns?: number;
+  /**
+   * `lambda` mode: SNS topic the bridge's alarms notify.
+   * @default - alarms without actions
+   */
+  readonly alarmTopicArn?: string;
 }
+
+/** The props that only `lambda` mode reads. */
+const LAMBDA_MODE_PROPS = ["syncSchedule", "antiFlapRuns", "alarmTopicArn"] as const;
 
 /**
  * The NLB-to-ALB bridge: a listener on the NLB (on the ALB listener's port) whose target group
@@ -95,6 +93,12 @@ export class AlbBridge extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbBridgeProps) {
     super(scope, id);
+    if (props.mode === "native") {
+      const given = LAMBDA_MODE_PROPS.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(`AlbBridge "${props.name}": native mode runs no code. Don't supply ${given.join(", ")} unless mode is "lambda".`);
+      }
+    }
     const { nlb, alb } = props;
     const port = alb.listenerPort;
     const healthCheckProtocol = alb.https ? "HTTPS" : "HTTP";
@@ -131,7 +135,6 @@ export class AlbBridge extends Construct {
 
   private lambdaMode(props: AlbBridgeProps, port: number): string {
     const { nlb, alb } = props;
-    const opts = props.lambda ?? {};
     const partition = partitionOf(props.region);
 
     // Anti-flap counts survive between runs here; Terraform creates it and then leaves it alone.
@@ -152,7 +155,7 @@ export class AlbBridge extends Construct {
         ALB_ENI_DESCRIPTION: `ELB ${alb.loadBalancerArnSuffix}`,
         TARGET_PORT: String(port),
         STATE_PARAMETER_NAME: state.name,
-        ANTI_FLAP_RUNS: String(opts.antiFlapRuns ?? 3),
+        ANTI_FLAP_RUNS: String(props.antiFlapRuns ?? DEFAULT_ANTI_FLAP_RUNS),
         METRIC_NAMESPACE: BRIDGE_METRIC_NAMESPACE,
       },
       // Runs must never overlap: two at once could both act on a stale view.
@@ -181,7 +184,7 @@ export class AlbBridge extends Construct {
     const schedule = new CloudwatchEventRule(this, "SyncSchedule", {
       name: syncScheduleRuleName(props.name),
       description: "Runs nlb-target-sync",
-      scheduleExpression: opts.syncSchedule ?? "rate(1 minute)",
+      scheduleExpression: props.syncSchedule ?? DEFAULT_SYNC_SCHEDULE,
     });
     new CloudwatchEventTarget(this, "SyncScheduleTarget", { rule: schedule.name, arn: sync.functionArn });
     new LambdaPermission(this, "SyncSchedulePermission", {
@@ -228,7 +231,7 @@ export class AlbBridge extends Construct {
     });
 
     // Every alarm looks at one-minute periods and notifies the same topic, if any.
-    const alarmActions = opts.alarmTopicArn ? [opts.alarmTopicArn] : undefined;
+    const alarmActions = props.alarmTopicArn ? [props.alarmTopicArn] : undefined;
     const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "period" | "threshold" | "alarmActions" | "okActions">) =>
       new CloudwatchMetricAlarm(this, id, { ...config, period: 60, threshold: 1, alarmActions, okActions: alarmActions });
     alarm("SyncErrorsAlarm", {

@@ -9,8 +9,24 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
 import { autoscalingGroupName, instanceRoleName, instanceSecurityGroupName, launchTemplatePrefix, partitionOf } from "../model/names";
-import type { ClusterConfig } from "../config/schema";
 import { Connections } from "./connections";
+import {
+  DEFAULT_CLUSTER_DESIRED_CAPACITY,
+  DEFAULT_CLUSTER_MAX_SIZE,
+  DEFAULT_CLUSTER_MIN_SIZE,
+  DEFAULT_ECS_AMI_SSM_PARAMETER,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+} from "./defaults";
+
+export {
+  DEFAULT_CLUSTER_DESIRED_CAPACITY,
+  DEFAULT_CLUSTER_MAX_SIZE,
+  DEFAULT_CLUSTER_MIN_SIZE,
+  DEFAULT_ECS_AMI_SSM_PARAMETER,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+};
 
 /** Host ports the instances accept traffic on, and from whom. */
 export interface HostPortRule {
@@ -26,6 +42,31 @@ export interface HostPortRule {
   readonly sourceSecurityGroupId?: string;
 }
 
+/** How the autoscaling group launches instances. */
+export type ClusterCapacity =
+  | {
+      /** A launch template (the default). */
+      readonly type: "launchTemplate";
+      /**
+       * SSM parameter holding the AMI id; EC2 resolves it at launch (`resolve:ssm:`).
+       * @default DEFAULT_ECS_AMI_SSM_PARAMETER (the current ECS-optimised Amazon Linux 2023 image)
+       */
+      readonly amiSsmParameter?: string;
+    }
+  | {
+      /** A legacy launch configuration, for accounts or state that already have one. */
+      readonly type: "launchConfiguration";
+      /** AMI of the instances. */
+      readonly imageId: string;
+    };
+
+/** An ECS cluster with EC2 capacity that someone else runs. */
+export interface ExistingEcsCluster {
+  readonly clusterName: string;
+  /** Security group of its instances; the host-port rules go on it. */
+  readonly instanceSecurityGroupId: string;
+}
+
 export interface EcsEc2ClusterProps {
   /** Cluster name, and prefix of the other names. */
   readonly name: string;
@@ -36,8 +77,42 @@ export interface EcsEc2ClusterProps {
   readonly vpcCidr: string;
   /** Subnets the autoscaling group launches into; they should be private. */
   readonly subnetIds: string[];
-  /** Instance type, sizes and capacity form (launch template or launch configuration). */
-  readonly cluster: ClusterConfig;
+  /**
+   * Instance type of the capacity.
+   * @default "t3.medium"
+   */
+  readonly instanceType?: string;
+  /**
+   * Minimum size of the autoscaling group.
+   * @default 2
+   */
+  readonly minSize?: number;
+  /**
+   * Maximum size of the autoscaling group.
+   * @default 4
+   */
+  readonly maxSize?: number;
+  /**
+   * Desired capacity of the autoscaling group.
+   * @default 2
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * Launch template or legacy launch configuration.
+   * @default - a launch template with the current ECS-optimised Amazon Linux 2023 AMI
+   */
+  readonly capacity?: ClusterCapacity;
+  /**
+   * Root volume size of each instance, GiB.
+   * @default 30
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * Run on an existing cluster: nothing of the cluster is created, and its instances' security
+   * group gets the host-port rules. The size and capacity props must not be given then.
+   * @default - a new cluster, instances and autoscaling group
+   */
+  readonly existing?: ExistingEcsCluster;
   /**
    * The services' host ports; each entry is one ingress rule. (PrivateApiStack leaves this empty and
    * creates the rules of its topology through `connections`.)
@@ -45,6 +120,9 @@ export interface EcsEc2ClusterProps {
    */
   readonly hostPorts?: readonly HostPortRule[];
 }
+
+/** The props that describe instances, which an existing cluster does not take. */
+const SIZE_AND_CAPACITY_PROPS = ["instanceType", "minSize", "maxSize", "desiredCapacity", "capacity", "rootVolumeSizeGiB"] as const;
 
 /**
  * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
@@ -66,14 +144,19 @@ export class EcsEc2Cluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsEc2ClusterProps) {
     super(scope, id);
-    const cfg = props.cluster;
     const partition = partitionOf(props.region);
 
-    if (cfg.existing) {
+    if (props.existing) {
+      const given = SIZE_AND_CAPACITY_PROPS.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(
+          `EcsEc2Cluster "${props.name}": an existing cluster's instances are not managed here. Don't supply ${given.join(", ")} with existing.`,
+        );
+      }
       // Someone else's cluster and instances: only the rules our services need go on their group.
-      this.clusterName = cfg.existing.clusterName;
-      this.clusterArn = cfg.existing.clusterName;
-      this.instanceSecurityGroupId = cfg.existing.instanceSecurityGroupId;
+      this.clusterName = props.existing.clusterName;
+      this.clusterArn = props.existing.clusterName;
+      this.instanceSecurityGroupId = props.existing.instanceSecurityGroupId;
       this.connections = new Connections(this, this.instanceSecurityGroupId);
       this.addHostPortRules(props);
       return;
@@ -120,20 +203,23 @@ export class EcsEc2Cluster extends Construct {
 
     const userData = `#!/bin/bash\necho ECS_CLUSTER=${props.name} >> /etc/ecs/ecs.config\n`;
     const asgCommon = {
-      minSize: cfg.minSize,
-      maxSize: cfg.maxSize,
-      desiredCapacity: cfg.desiredCapacity,
+      minSize: props.minSize ?? DEFAULT_CLUSTER_MIN_SIZE,
+      maxSize: props.maxSize ?? DEFAULT_CLUSTER_MAX_SIZE,
+      desiredCapacity: props.desiredCapacity ?? DEFAULT_CLUSTER_DESIRED_CAPACITY,
       vpcZoneIdentifier: props.subnetIds,
       healthCheckType: "EC2",
       tag: [{ key: "Name", value: `${props.name}-ecs`, propagateAtLaunch: true }],
     };
 
-    if (cfg.capacity.type === "launchTemplate") {
+    const capacity: ClusterCapacity = props.capacity ?? { type: "launchTemplate" };
+    const instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
+    if (capacity.type === "launchTemplate") {
       const template = new LaunchTemplate(this, "LaunchTemplate", {
         namePrefix: launchTemplatePrefix(props.name),
         description: "ECS container instances",
-        imageId: `resolve:ssm:${cfg.capacity.amiSsmParameter}`,
-        instanceType: cfg.instanceType,
+        imageId: `resolve:ssm:${capacity.amiSsmParameter ?? DEFAULT_ECS_AMI_SSM_PARAMETER}`,
+        instanceType,
         iamInstanceProfile: { arn: profile.arn },
         userData: Buffer.from(userData).toString("base64"),
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
@@ -143,7 +229,7 @@ export class EcsEc2Cluster extends Construct {
         blockDeviceMappings: [
           {
             deviceName: "/dev/xvda",
-            ebs: { volumeSize: cfg.rootVolumeSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            ebs: { volumeSize: rootVolumeSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
           },
         ],
         tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.name}-ecs` } }],
@@ -158,14 +244,14 @@ export class EcsEc2Cluster extends Construct {
     } else {
       const launchConfig = new LaunchConfiguration(this, "LaunchConfiguration", {
         namePrefix: launchTemplatePrefix(props.name),
-        imageId: cfg.capacity.imageId,
-        instanceType: cfg.instanceType,
+        imageId: capacity.imageId,
+        instanceType,
         iamInstanceProfile: profile.name,
         securityGroups: [sg.id],
         associatePublicIpAddress: false,
         userData,
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
-        rootBlockDevice: { volumeSize: cfg.rootVolumeSizeGiB, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+        rootBlockDevice: { volumeSize: rootVolumeSizeGiB, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
         // A launch configuration cannot be changed in place; the ASG must point at the new one first.
         lifecycle: { createBeforeDestroy: true },
       });

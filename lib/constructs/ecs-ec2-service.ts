@@ -5,7 +5,9 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { serviceLogGroupName, taskFamilyName } from "../model/names";
-import type { ServiceConfig } from "../config/schema";
+import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS } from "./defaults";
+
+export { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS };
 
 export interface EcsEc2ServiceProps {
   /** Prefix of the task family and log group. */
@@ -13,8 +15,39 @@ export interface EcsEc2ServiceProps {
   readonly region: string;
   /** ARN of the cluster the service runs in. */
   readonly clusterArn: string;
-  /** The service as configured: image, sizes, ports, count, environment. */
-  readonly service: ServiceConfig;
+  /** Name of the ECS service and its container; it also names the task family and log group. */
+  readonly serviceName: string;
+  /** Container image, for example an ECR repository URI with a tag. */
+  readonly image: string;
+  /**
+   * CPU units reserved for the container.
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Hard memory limit of the container, MiB.
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+  /** Port the container listens on. */
+  readonly containerPort: number;
+  /** Port on the instance: a fixed one (then one task per instance), or 0 for a port ECS picks. */
+  readonly hostPort: number;
+  /**
+   * Tasks the service runs.
+   * @default 1
+   */
+  readonly desiredCount?: number;
+  /**
+   * Plain environment variables of the container (they end up in Terraform state: no secrets).
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Retention of the service's log group, days.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
   /** Target group (on the NLB, or on the ALB) the container's host port is registered in. */
   readonly targetGroup: LbTargetGroup;
   /**
@@ -55,34 +88,36 @@ export class EcsEc2Service extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsEc2ServiceProps) {
     super(scope, id);
-    const svc = props.service;
+    const serviceName = props.serviceName;
+    const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
+    const environment = props.environment ?? {};
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: serviceLogGroupName(props.name, svc.name),
-      retentionInDays: svc.logRetentionDays,
+      name: serviceLogGroupName(props.name, serviceName),
+      retentionInDays: props.logRetentionDays ?? DEFAULT_SERVICE_LOG_RETENTION_DAYS,
     });
 
     const container = {
-      name: svc.name,
-      image: svc.image,
+      name: serviceName,
+      image: props.image,
       essential: true,
-      cpu: svc.cpu,
-      memory: svc.memory,
-      portMappings: [{ containerPort: svc.containerPort, hostPort: svc.hostPort, protocol: "tcp" }],
+      cpu: props.cpu ?? DEFAULT_CONTAINER_CPU,
+      memory: props.memoryLimitMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
+      portMappings: [{ containerPort: props.containerPort, hostPort: props.hostPort, protocol: "tcp" }],
       // Sorted so that reordering keys in the config does not create a new task definition revision.
-      environment: Object.keys(svc.environment)
+      environment: Object.keys(environment)
         .sort()
-        .map((key) => ({ name: key, value: svc.environment[key] })),
+        .map((key) => ({ name: key, value: environment[key] })),
       logConfiguration: {
         logDriver: "awslogs",
         options: {
-          "awslogs-group": serviceLogGroupName(props.name, svc.name),
+          "awslogs-group": serviceLogGroupName(props.name, serviceName),
           "awslogs-region": props.region,
-          "awslogs-stream-prefix": svc.name,
+          "awslogs-stream-prefix": serviceName,
         },
       },
     };
     const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
-      family: taskFamilyName(props.name, svc.name),
+      family: taskFamilyName(props.name, serviceName),
       networkMode: "bridge",
       requiresCompatibilities: ["EC2"],
       containerDefinitions: JSON.stringify([container]),
@@ -90,13 +125,13 @@ export class EcsEc2Service extends Construct {
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
-    const fixedPort = svc.hostPort !== 0;
-    const limits = deploymentLimits(svc.desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
+    const fixedPort = props.hostPort !== 0;
+    const limits = deploymentLimits(desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
     const service = new EcsService(this, "Resource", {
-      name: svc.name,
+      name: serviceName,
       cluster: props.clusterArn,
       taskDefinition: taskDefinition.arn,
-      desiredCount: svc.desiredCount,
+      desiredCount,
       launchType: "EC2",
       deploymentMinimumHealthyPercent: limits.minimumHealthyPercent,
       deploymentMaximumPercent: limits.maximumPercent,
@@ -105,7 +140,7 @@ export class EcsEc2Service extends Construct {
       // One task per instance: a fixed host port would collide anyway; this makes it explicit.
       placementConstraints: fixedPort ? [{ type: "distinctInstance" }] : undefined,
       orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }],
-      loadBalancer: [{ targetGroupArn: props.targetGroup.arn, containerName: svc.name, containerPort: svc.containerPort }],
+      loadBalancer: [{ targetGroupArn: props.targetGroup.arn, containerName: serviceName, containerPort: props.containerPort }],
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       dependsOn: [...props.targetGroupAttachedBy],

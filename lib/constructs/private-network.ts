@@ -7,18 +7,48 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import type { NetworkConfig } from "../config/schema";
 import { endpointSecurityGroupName } from "../model/names";
+import { DEFAULT_VPC_ENDPOINTS } from "./defaults";
+
+export { DEFAULT_VPC_ENDPOINTS };
 
 /** Interface endpoints an ECS container instance needs when its subnets have no route to the internet. */
 export const ECS_INTERFACE_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"] as const;
+
+/** A VPC and private subnets that exist already. */
+export interface ExistingVpc {
+  readonly vpcId: string;
+  /** Its private subnets, for the instances and the load balancers. */
+  readonly privateSubnetIds: readonly string[];
+}
 
 export interface PrivateNetworkProps {
   /** Prefix of the Name tags. */
   readonly name: string;
   readonly region: string;
-  /** Create a private-only VPC, or describe an existing one (nothing is created then). */
-  readonly network: NetworkConfig;
+  /** CIDR block of the VPC (of the existing one, with `existing`); instance and endpoint ingress is limited to it. */
+  readonly vpcCidr: string;
+  /**
+   * AZs of the new VPC's private subnets, one subnet each. Required unless `existing` is given.
+   * @default - none; an existing VPC has its own subnets
+   */
+  readonly availabilityZones?: readonly string[];
+  /**
+   * CIDR blocks of the private subnets, one per entry of `availabilityZones`, in the same order.
+   * @default - none; an existing VPC has its own subnets
+   */
+  readonly privateSubnetCidrs?: readonly string[];
+  /**
+   * Create the interface endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api, ecr.dkr, logs) and the
+   * S3 gateway endpoint that instances without internet access need. New VPCs only.
+   * @default true
+   */
+  readonly vpcEndpoints?: boolean;
+  /**
+   * Use an existing VPC: nothing is created, its ids are carried through.
+   * @default - a new private-only VPC
+   */
+  readonly existing?: ExistingVpc;
 }
 
 /**
@@ -37,16 +67,29 @@ export class PrivateNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-    const net = props.network;
-    this.vpcCidr = net.vpcCidr;
-    if (net.type === "existing") {
-      this.vpcId = net.vpcId;
-      this.privateSubnetIds = [...net.privateSubnetIds];
+    this.vpcCidr = props.vpcCidr;
+    const existing = props.existing;
+    if (existing) {
+      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints"] as const).filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(
+          `PrivateNetwork "${props.name}": nothing is created in an existing VPC. Don't supply ${given.join(", ")} with existing.`,
+        );
+      }
+      this.vpcId = existing.vpcId;
+      this.privateSubnetIds = [...existing.privateSubnetIds];
       return;
+    }
+    const zones = props.availabilityZones ?? [];
+    const cidrs = props.privateSubnetCidrs ?? [];
+    if (zones.length === 0 || zones.length !== cidrs.length) {
+      throw new Error(
+        `PrivateNetwork "${props.name}": a new VPC needs one private subnet CIDR per availability zone; got ${zones.length} availabilityZones and ${cidrs.length} privateSubnetCidrs.`,
+      );
     }
 
     const vpc = new Vpc(this, "Resource", {
-      cidrBlock: net.vpcCidr,
+      cidrBlock: props.vpcCidr,
       // Interface endpoints with private DNS need both.
       enableDnsSupport: true,
       enableDnsHostnames: true,
@@ -58,12 +101,12 @@ export class PrivateNetwork extends Construct {
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.name}-default-unused` } });
 
     const routeTable = new RouteTable(this, "PrivateRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-private` } });
-    this.privateSubnetIds = net.availabilityZones.map((az, i) => {
+    this.privateSubnetIds = zones.map((az, i) => {
       // Ids follow the AZ name, so reordering the list does not move subnets.
       const subnet = new Subnet(this, `PrivateSubnet-${az}`, {
         vpcId: vpc.id,
         availabilityZone: az,
-        cidrBlock: net.privateSubnetCidrs[i],
+        cidrBlock: cidrs[i],
         mapPublicIpOnLaunch: false,
         tags: { Name: `${props.name}-private-${az}` },
       });
@@ -71,7 +114,7 @@ export class PrivateNetwork extends Construct {
       return subnet.id;
     });
 
-    if (!net.vpcEndpoints) return;
+    if (!(props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS)) return;
     new VpcEndpoint(this, "S3Endpoint", {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${props.region}.s3`,
@@ -91,7 +134,7 @@ export class PrivateNetwork extends Construct {
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
-      cidrIpv4: net.vpcCidr,
+      cidrIpv4: props.vpcCidr,
     });
     for (const service of ECS_INTERFACE_ENDPOINTS) {
       new VpcEndpoint(this, `Endpoint-${service}`, {

@@ -78,7 +78,15 @@ export class PrivateApiStack extends TerraformStack {
     });
     this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
 
-    this.network = new PrivateNetwork(this, "Network", { name: cfg.name, region: cfg.region, network: cfg.network });
+    const net = cfg.network;
+    this.network = new PrivateNetwork(this, "Network", {
+      name: cfg.name,
+      region: cfg.region,
+      vpcCidr: net.vpcCidr,
+      ...(net.type === "existing"
+        ? { existing: { vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds } }
+        : { availabilityZones: net.availabilityZones, privateSubnetCidrs: net.privateSubnetCidrs, vpcEndpoints: net.vpcEndpoints }),
+    });
 
     // Every decision about what exists and who reaches whom: made once, before anything is built.
     const topology = props.topology ?? planTopology(props.config, props.nlbShards);
@@ -141,7 +149,9 @@ export class PrivateApiStack extends TerraformStack {
         nlb: nlbAt(topology.bridge.nlbIndex),
         alb,
         mode: topology.bridge.mode,
-        lambda: cfg.bridge?.mode === "lambda" ? cfg.bridge : undefined,
+        ...(cfg.bridge?.mode === "lambda"
+          ? { syncSchedule: cfg.bridge.syncSchedule, antiFlapRuns: cfg.bridge.antiFlapRuns, alarmTopicArn: cfg.bridge.alarmTopicArn }
+          : {}),
       });
     }
 
@@ -151,7 +161,16 @@ export class PrivateApiStack extends TerraformStack {
       vpcId: this.network.vpcId,
       vpcCidr: this.network.vpcCidr,
       subnetIds: this.network.privateSubnetIds,
-      cluster: cfg.cluster,
+      ...(cfg.cluster.existing
+        ? { existing: cfg.cluster.existing }
+        : {
+            instanceType: cfg.cluster.instanceType,
+            minSize: cfg.cluster.minSize,
+            maxSize: cfg.cluster.maxSize,
+            desiredCapacity: cfg.cluster.desiredCapacity,
+            capacity: cfg.cluster.capacity,
+            rootVolumeSizeGiB: cfg.cluster.rootVolumeSizeGiB,
+          }),
     });
 
     cfg.services.forEach((svc, i) => {
@@ -166,7 +185,15 @@ export class PrivateApiStack extends TerraformStack {
         name: cfg.name,
         region: cfg.region,
         clusterArn: this.cluster.clusterArn,
-        service: svc,
+        serviceName: svc.name,
+        image: svc.image,
+        cpu: svc.cpu,
+        memoryLimitMiB: svc.memory,
+        containerPort: svc.containerPort,
+        hostPort: svc.hostPort,
+        desiredCount: svc.desiredCount,
+        environment: svc.environment,
+        logRetentionDays: svc.logRetentionDays,
         targetGroup,
         targetGroupAttachedBy: route ? [route.listener] : (albRoute?.rules ?? []),
         spareInstances: Math.max(0, cfg.cluster.minSize - svc.desiredCount),
