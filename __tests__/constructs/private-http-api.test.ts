@@ -2,12 +2,14 @@ import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
 import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { AuthorizerConfig } from "../../lib/config/schema";
+import { addStageAlarms, addStageCustomDomain } from "../../lib/constructs/api-stage-addons";
 import { InternalApplicationLoadBalancer } from "../../lib/constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-network-load-balancer";
 import { type HttpApiRoute, PrivateHttpApi, type PrivateHttpApiProps } from "../../lib/constructs/private-http-api";
@@ -99,8 +101,7 @@ function build(
     authorizers: AUTHORIZERS,
     stageName: "v1",
     throttling: { rateLimit: 100, burstLimit: 50 },
-    accessLogs: { enabled: true, retentionDays: 90 },
-    alarms: { serverErrorRatePercent: 5, p99LatencyMs: 3000, evaluationMinutes: 5 },
+    accessLogs: { retentionDays: 90 },
     ...change(lbs),
   });
   afterwards(api, lbs);
@@ -478,7 +479,7 @@ describe("PrivateHttpApi", () => {
 
   test("without access logs there is no log group and no access log settings", () => {
     // WHEN
-    const { json } = build(() => ({ accessLogs: { enabled: false, retentionDays: 90 } }));
+    const { json } = build(() => ({ accessLogs: undefined }));
     // THEN
     expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual([]);
     const [, stage] = resourcesOf(json, "aws_apigatewayv2_stage")[0];
@@ -487,14 +488,14 @@ describe("PrivateHttpApi", () => {
 
   test("5XX rate and p99 latency alarms watch the API id and stage", () => {
     // WHEN
-    const { json } = build(() => ({
-      alarms: {
+    const { json } = build(undefined, (api, { stack }) =>
+      addStageAlarms(stack, "shop", api, {
         serverErrorRatePercent: 2,
         p99LatencyMs: 1500,
         evaluationMinutes: 3,
         snsTopicArn: "arn:aws:sns:eu-west-2:123456789012:oncall",
-      },
-    }));
+      }),
+    );
     // THEN
     const alarms = Object.fromEntries(resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
     const dimensions = { ApiId: refToOnly(json, "aws_apigatewayv2_api", "id"), Stage: "v1" };
@@ -513,14 +514,15 @@ describe("PrivateHttpApi", () => {
 
   test("a custom domain maps the stage under its base path, with an alias record", () => {
     // WHEN
-    const { synth, json, api } = build(() => ({
-      customDomain: {
+    let url: string | undefined;
+    const { synth, json } = build(undefined, (api, { stack }) => {
+      url = addStageCustomDomain(stack, api, {
         domainName: "api.example.com",
         certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/def",
         hostedZoneId: "Z0123456789ABC",
         basePath: "shop",
-      },
-    }));
+      });
+    });
     // THEN
     expect(synth).toHaveResourceWithProperties(Apigatewayv2DomainName, {
       domain_name: "api.example.com",
@@ -550,22 +552,23 @@ describe("PrivateHttpApi", () => {
         },
       }),
     ]);
-    expect(api.customDomainUrl).toBe("https://api.example.com/shop");
+    expect(url).toBe("https://api.example.com/shop");
   });
 
   test("a custom domain without a base path maps the stage at the root", () => {
     // WHEN
-    const { json, api } = build(() => ({
-      customDomain: {
+    let url: string | undefined;
+    const { json } = build(undefined, (api, { stack }) => {
+      url = addStageCustomDomain(stack, api, {
         domainName: "api.example.com",
         certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/def",
         hostedZoneId: "Z0123",
-      },
-    }));
+      });
+    });
     // THEN
     const [, mapping] = resourcesOf(json, "aws_apigatewayv2_api_mapping")[0];
     expect(mapping).not.toHaveProperty("api_mapping_key");
-    expect(api.customDomainUrl).toBe("https://api.example.com");
+    expect(url).toBe("https://api.example.com");
   });
 
   test("without a custom domain there is no domain, mapping or record", () => {
@@ -575,7 +578,26 @@ describe("PrivateHttpApi", () => {
     expect(resourcesOf(json, "aws_apigatewayv2_domain_name")).toEqual([]);
     expect(resourcesOf(json, "aws_apigatewayv2_api_mapping")).toEqual([]);
     expect(resourcesOf(json, "aws_route53_record")).toEqual([]);
-    expect(api.customDomainUrl).toBeUndefined();
+    expect(api.node.tryFindChild("DomainName")).toBeUndefined();
+  });
+
+  test("the VPC link, its security group, alarms and custom domain are direct children of the API", () => {
+    // WHEN
+    const { api } = build(undefined, (httpApi, { stack }) => {
+      addStageAlarms(stack, "shop", httpApi);
+      addStageCustomDomain(stack, httpApi, {
+        domainName: "api.example.com",
+        certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/def",
+        hostedZoneId: "Z0123456789ABC",
+      });
+    });
+    // THEN the paths (so the Terraform addresses) PrivateHttpApi gave them when it created them itself
+    expect(api.node.tryFindChild("VpcLink")).toBeInstanceOf(Apigatewayv2VpcLink);
+    expect(api.node.tryFindChild("VpcLinkSecurityGroup")).toBeInstanceOf(SecurityGroup);
+    expect(api.node.tryFindChild("Alarms")).toBeDefined();
+    expect(api.node.tryFindChild("DomainName")).toBeInstanceOf(Apigatewayv2DomainName);
+    expect(api.node.tryFindChild("ApiMapping")).toBeInstanceOf(Apigatewayv2ApiMapping);
+    expect(api.node.tryFindChild("DomainAlias")).toBeDefined();
   });
 
   test("outputs point at the API, its stage and the VPC link", () => {

@@ -1,10 +1,13 @@
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayVpcLink } from "@cdktf/provider-aws/lib/api-gateway-vpc-link";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
+import { addStageAlarms, addStageCustomDomain } from "../../lib/constructs/api-stage-addons";
 import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-network-load-balancer";
 import { PrivateRestApi, type PrivateRestApiProps, type RestApiRoute } from "../../lib/constructs/private-rest-api";
+import { RestApiCustomDomain } from "../../lib/constructs/rest-api-custom-domain";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
 const ROUTES: readonly RestApiRoute[] = [
@@ -310,4 +313,55 @@ test("paths that differ only in braces, separators or dots get their own resourc
       .map(([, r]) => r.path_part)
       .sort(),
   ).toEqual(["a", "a-b", "a.b", "a_b", "b", "inventory", "sku", "{sku}"].sort());
+});
+
+describe("construct paths, which are Terraform addresses", () => {
+  test("each VPC link is a direct child of the API: VpcLink for NLB 0, VpcLink-<n + 1> for NLB n", () => {
+    // GIVEN two NLBs, 0 and 1
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const nlb = (id: string, port: number) =>
+      new InternalNetworkLoadBalancer(stack, id, {
+        name: "team-api",
+        loadBalancerName: `team-api-${id.toLowerCase()}`,
+        vpcId: "vpc-0123456789abcdef0",
+        subnetIds: ["subnet-0123456789abcdef0"],
+        ports: [{ service: `svc-${port}`, port }],
+      });
+    // WHEN
+    const api = new PrivateRestApi(stack, "Api", {
+      name: "team-api",
+      region: "eu-west-2",
+      loadBalancers: new Map([
+        [0, nlb("Nlb", 10000)],
+        [1, nlb("Nlb2", 10001)],
+      ]),
+      routes: [
+        { path: "/a", methods: ["GET"], port: 10000 },
+        { path: "/b", methods: ["GET"], port: 10001, nlb: 1 },
+      ],
+    });
+    // THEN
+    expect(api.node.tryFindChild("VpcLink")).toBeInstanceOf(ApiGatewayVpcLink);
+    expect(api.node.tryFindChild("VpcLink-2")).toBeInstanceOf(ApiGatewayVpcLink);
+    expect(api.vpcLinkIds.size).toBe(2);
+  });
+
+  test("a REST API's alarms and custom domain are siblings of the API: ApiAlarms and CustomDomain", () => {
+    // GIVEN
+    const { api } = build();
+    const stack = api.node.scope as TerraformStack;
+    // WHEN
+    const alarms = addStageAlarms(stack, "team-api", api);
+    const url = addStageCustomDomain(stack, api, {
+      domainName: "api.example.com",
+      certificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/abc",
+      hostedZoneId: "Z0123456789ABC",
+    });
+    // THEN
+    expect(alarms.node.path).toBe("test/ApiAlarms");
+    expect(stack.node.tryFindChild("CustomDomain")).toBeInstanceOf(RestApiCustomDomain);
+    expect(url).toBe("https://api.example.com/");
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ACCESS_LOG_FORMAT } from "../../lib/constructs/private-rest-api";
+import { REST_ACCESS_LOG_FORMAT } from "../../lib/constructs/access-log-format";
 import { apiKeyVariableName, throttlePath } from "../../lib/constructs/rest-api-usage-plans";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
 
@@ -89,7 +89,7 @@ test("stage: throttling, execution logs without bodies, metrics, tracing, cache,
   });
   const [, stage] = only("aws_api_gateway_stage");
   expect(stage).toMatchObject({ xray_tracing_enabled: true, cache_cluster_enabled: true, cache_cluster_size: "0.5" });
-  expect(JSON.parse(String((stage.access_log_settings as { format: string }).format))).toEqual(JSON.parse(ACCESS_LOG_FORMAT));
+  expect(JSON.parse(String((stage.access_log_settings as { format: string }).format))).toEqual(JSON.parse(REST_ACCESS_LOG_FORMAT));
   const [accountId] = only("aws_api_gateway_account");
   expect(stage.depends_on).toContain(`aws_api_gateway_account.${accountId}`);
   const logGroup = resourcesOf(json, "aws_cloudwatch_log_group").find(([, g]) => g.name === "/aws/apigateway/partner-api/access");

@@ -1,23 +1,25 @@
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
-import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api-mapping";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
-import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
-import { Apigatewayv2VpcLink } from "@cdktf/provider-aws/lib/apigatewayv2-vpc-link";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, Token } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
-import { httpVpcLinkSecurityGroupName, partitionOf } from "../model/names";
+import { httpVpcLinkSecurityGroupName } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../config/paths";
-import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
-import { ApiAlarms } from "./api-alarms";
-import { Connections } from "./connections";
+import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
+import type { Connections } from "./connections";
+import {
+  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+  DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
+  DEFAULT_ROUTE_AUTHORIZATION,
+  DEFAULT_STAGE_NAME,
+} from "./defaults";
+import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
+import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, JwtAuthorizer, LambdaAuthorizer, ThrottleSettings } from "./types";
+import { VpcLinkV2 } from "./vpc-link-v2";
 
 /** A load balancer listener that routes of the HTTP API are sent to. */
 export interface HttpApiIntegrationTarget {
@@ -47,8 +49,9 @@ export interface HttpApiRoute {
   /**
    * `AWS_IAM` requires SigV4-signed callers; `NONE` leaves the route open and is reported as a
    * warning at synth time; `{ authorizer }` names an entry of `authorizers` (JWT or Lambda).
+   * @default "AWS_IAM"
    */
-  readonly authorization: RouteAuthorization;
+  readonly authorization?: Authorization;
 }
 
 export interface PrivateHttpApiProps {
@@ -61,61 +64,40 @@ export interface PrivateHttpApiProps {
   /** Private subnets the VPC link's network interfaces are placed in. */
   readonly subnetIds: string[];
   readonly routes: readonly HttpApiRoute[];
-  /** Only "lambda" and "jwt" authorizers are valid here (the config validation guarantees it; throw a clear Error otherwise). */
-  readonly authorizers: Readonly<Record<string, AuthorizerConfig>>;
-  /** Name of the stage; it deploys every change automatically. */
-  readonly stageName: string;
+  /**
+   * JWT and Lambda authorizers that routes refer to by name. Only those two types are valid here
+   * (the config validation guarantees it; a Cognito one is a clear Error).
+   * @default - none
+   */
+  readonly authorizers?: Readonly<Record<string, Authorizer>>;
+  /**
+   * Name of the stage; it deploys every change automatically.
+   * @default "v1"
+   */
+  readonly stageName?: string;
   /**
    * @default - "Private ECS services behind <name>"
    */
   readonly description?: string;
-  /** Stage-wide default limits for every route. */
-  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
-  /** JSON access logs of the stage in a CloudWatch log group `/aws/apigateway/<name>-http`. */
-  readonly accessLogs: { readonly enabled: boolean; readonly retentionDays: number };
+  /**
+   * Stage-wide default limits for every route.
+   * @default - the account's limits
+   */
+  readonly throttling?: ThrottleSettings;
+  /**
+   * JSON access logs of the stage (HTTP_ACCESS_LOG_FORMAT) in the log group `/aws/apigateway/<name>-http`.
+   * @default - no access logs
+   */
+  readonly accessLogs?: AccessLogOptions;
   /**
    * Per-route CloudWatch metrics.
    * @default false
    */
   readonly detailedMetrics?: boolean;
-  /**
-   * Serve the stage on this regional custom domain, with an alias record in the hosted zone.
-   * @default - the execute-api endpoint only
-   */
-  readonly customDomain?: {
-    readonly domainName: string;
-    readonly certificateArn: string;
-    readonly hostedZoneId: string;
-    readonly basePath?: string;
-  };
-  /** CloudWatch alarms on the stage's 5XX rate and p99 latency. */
-  readonly alarms: {
-    readonly serverErrorRatePercent: number;
-    readonly p99LatencyMs: number;
-    readonly evaluationMinutes: number;
-    readonly snsTopicArn?: string;
-  };
 }
 
 /** Default identity source of JWT and Lambda authorizers on HTTP APIs. */
 const AUTHORIZATION_HEADER = "$request.header.Authorization";
-
-/** One JSON object per request; every value a string so the format itself is valid JSON. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  requestTime: "$context.requestTime",
-  httpMethod: "$context.httpMethod",
-  routeKey: "$context.routeKey",
-  status: "$context.status",
-  protocol: "$context.protocol",
-  responseLength: "$context.responseLength",
-  integrationError: "$context.integrationErrorMessage",
-  authorizerError: "$context.authorizer.error",
-});
-
-type JwtAuthorizerConfig = Extract<AuthorizerConfig, { type: "jwt" }>;
-type LambdaAuthorizerConfig = Extract<AuthorizerConfig, { type: "lambda" }>;
 
 /**
  * An HTTP API (API Gateway v2) whose only way in to the VPC is a VPC link v2 to internal load
@@ -126,27 +108,35 @@ type LambdaAuthorizerConfig = Extract<AuthorizerConfig, { type: "lambda" }>;
  * The VPC link's security group has no inbound rules and no outbound rules until the stack calls
  * `allowTrafficTo` for each load balancer; the load balancers' groups must admit
  * `vpcLinkSecurityGroupId` on their listener ports.
+ *
+ * Alarms and a custom domain are not part of it: addStageAlarms and addStageCustomDomain
+ * (./api-stage-addons.ts) add them to a REST and an HTTP API the same way.
  */
 export class PrivateHttpApi extends Construct {
+  /** Which kind of API this is. */
+  public readonly apiType = "http" as const;
   /** Id of the HTTP API. */
   public readonly apiId: string;
   /** Default endpoint of the API, for example https://abc123.execute-api.eu-west-2.amazonaws.com. */
   public readonly apiEndpoint: string;
   /** URL of the stage, for example https://abc123.execute-api.eu-west-2.amazonaws.com/v1. */
   public readonly invokeUrl: string;
+  /** Name of the stage, as given. */
+  public readonly stageName: string;
+  /** Id of the stage (API Gateway's id of an HTTP API stage is its name), for API mappings. */
+  public readonly stageId: string;
   /** Id of the VPC link v2. */
   public readonly vpcLinkId: string;
   /** Id of the VPC link's security group; the load balancers' groups admit it. */
   public readonly vpcLinkSecurityGroupId: string;
   /** The VPC link's security group, for rules from it to the load balancers. */
   public readonly connections: Connections;
-  /** https://<domain>/<basePath> (https://<domain> without a base path), when a custom domain is configured. */
-  public readonly customDomainUrl?: string;
 
   constructor(scope: Construct, id: string, props: PrivateHttpApiProps) {
     super(scope, id);
     const routes = checkRoutes(props);
     const authorizerConfigs = checkAuthorizers(props);
+    const stageName = props.stageName ?? DEFAULT_STAGE_NAME;
     if (props.subnetIds.length === 0)
       throw new Error(`PrivateHttpApi "${props.name}": subnetIds is empty; the VPC link needs at least one subnet`);
     const targets = integrationTargets(this, props.routes);
@@ -159,22 +149,17 @@ export class PrivateHttpApi extends Construct {
     this.apiId = api.id;
     this.apiEndpoint = api.apiEndpoint;
 
-    const sg = new SecurityGroup(this, "VpcLinkSecurityGroup", {
-      name: httpVpcLinkSecurityGroupName(props.name),
-      description: "HTTP API VPC link: no inbound rules; outbound only to the load balancers' listener ports",
+    // The link and its group sit directly under this construct (see VpcLinkV2): `VpcLink`,
+    // `VpcLinkSecurityGroup`, and the group's rules.
+    const vpcLink = new VpcLinkV2(this, "VpcLink", {
+      vpcLinkName: props.name,
+      securityGroupName: httpVpcLinkSecurityGroupName(props.name),
       vpcId: props.vpcId,
-      tags: { Name: httpVpcLinkSecurityGroupName(props.name) },
-    });
-    this.vpcLinkSecurityGroupId = sg.id;
-    this.connections = new Connections(this, sg.id);
-
-    const vpcLink = new Apigatewayv2VpcLink(this, "VpcLink", {
-      name: props.name,
       subnetIds: props.subnetIds,
-      securityGroupIds: [sg.id],
-      tags: { Name: props.name },
     });
-    this.vpcLinkId = vpcLink.id;
+    this.vpcLinkSecurityGroupId = vpcLink.securityGroupId;
+    this.connections = vpcLink.connections;
+    this.vpcLinkId = vpcLink.vpcLinkId;
 
     const integrations = new Map<string, Apigatewayv2Integration>();
     for (const [key, target] of targets) {
@@ -183,7 +168,7 @@ export class PrivateHttpApi extends Construct {
         integrationType: "HTTP_PROXY",
         integrationMethod: "ANY",
         connectionType: "VPC_LINK",
-        connectionId: vpcLink.id,
+        connectionId: vpcLink.vpcLinkId,
         integrationUri: target.listenerArn,
         // HTTP_PROXY integrations support only payload format 1.0.
         payloadFormatVersion: "1.0",
@@ -210,12 +195,12 @@ export class PrivateHttpApi extends Construct {
 
     for (const { route, segments } of routes) {
       const integration = integrations.get(route.target.key) as Apigatewayv2Integration;
-      const auth = route.authorization;
+      const auth = route.authorization ?? DEFAULT_ROUTE_AUTHORIZATION;
       const authorization =
         typeof auth === "string"
           ? { authorizationType: auth }
           : {
-              authorizationType: props.authorizers[auth.authorizer].type === "jwt" ? "JWT" : "CUSTOM",
+              authorizationType: authorizerConfigs.get(auth.authorizer)?.type === "jwt" ? "JWT" : "CUSTOM",
               authorizerId: authorizers.get(auth.authorizer)?.id,
               authorizationScopes: auth.scopes && auth.scopes.length > 0 ? [...auth.scopes] : undefined,
             };
@@ -234,60 +219,26 @@ export class PrivateHttpApi extends Construct {
       }
     }
 
-    const logGroup = props.accessLogs.enabled
+    const logGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
           name: `/aws/apigateway/${props.name}-http`,
-          retentionInDays: props.accessLogs.retentionDays,
+          retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;
     const stage = new Apigatewayv2Stage(this, "Stage", {
       apiId: api.id,
-      name: props.stageName,
+      name: stageName,
       autoDeploy: true,
       defaultRouteSettings: {
-        throttlingRateLimit: props.throttling.rateLimit,
-        throttlingBurstLimit: props.throttling.burstLimit,
+        throttlingRateLimit: props.throttling?.rateLimit,
+        throttlingBurstLimit: props.throttling?.burstLimit,
         detailedMetricsEnabled: props.detailedMetrics ?? false,
       },
-      accessLogSettings: logGroup ? { destinationArn: logGroup.arn, format: ACCESS_LOG_FORMAT } : undefined,
+      accessLogSettings: logGroup ? { destinationArn: logGroup.arn, format: HTTP_ACCESS_LOG_FORMAT } : undefined,
     });
     this.invokeUrl = stage.invokeUrl;
-
-    new ApiAlarms(this, "Alarms", {
-      name: props.name,
-      apiType: "http",
-      api: api.id,
-      stageName: props.stageName,
-      serverErrorRatePercent: props.alarms.serverErrorRatePercent,
-      p99LatencyMs: props.alarms.p99LatencyMs,
-      evaluationMinutes: props.alarms.evaluationMinutes,
-      snsTopicArn: props.alarms.snsTopicArn,
-    });
-
-    if (props.customDomain) {
-      const domain = props.customDomain;
-      const domainName = new Apigatewayv2DomainName(this, "DomainName", {
-        domainName: domain.domainName,
-        domainNameConfiguration: { certificateArn: domain.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
-      });
-      new Apigatewayv2ApiMapping(this, "ApiMapping", {
-        apiId: api.id,
-        domainName: domainName.id,
-        stage: stage.id,
-        apiMappingKey: domain.basePath,
-      });
-      new Route53Record(this, "DomainAlias", {
-        zoneId: domain.hostedZoneId,
-        name: domain.domainName,
-        type: "A",
-        alias: {
-          name: domainName.domainNameConfiguration.targetDomainName,
-          zoneId: domainName.domainNameConfiguration.hostedZoneId,
-          evaluateTargetHealth: false,
-        },
-      });
-      this.customDomainUrl = domain.basePath ? `https://${domain.domainName}/${domain.basePath}` : `https://${domain.domainName}`;
-    }
+    this.stageName = stageName;
+    this.stageId = stage.id;
   }
 
   /**
@@ -309,7 +260,7 @@ export class PrivateHttpApi extends Construct {
     );
   }
 
-  private jwtAuthorizer(api: Apigatewayv2Api, name: string, config: JwtAuthorizerConfig): Apigatewayv2Authorizer {
+  private jwtAuthorizer(api: Apigatewayv2Api, name: string, config: JwtAuthorizer): Apigatewayv2Authorizer {
     return new Apigatewayv2Authorizer(this, `Authorizer-${name}`, {
       apiId: api.id,
       name,
@@ -319,33 +270,32 @@ export class PrivateHttpApi extends Construct {
     });
   }
 
-  private lambdaAuthorizer(api: Apigatewayv2Api, name: string, config: LambdaAuthorizerConfig, region: string): Apigatewayv2Authorizer {
+  private lambdaAuthorizer(api: Apigatewayv2Api, name: string, config: LambdaAuthorizer, region: string): Apigatewayv2Authorizer {
     const authorizer = new Apigatewayv2Authorizer(this, `Authorizer-${name}`, {
       apiId: api.id,
       name,
       authorizerType: "REQUEST",
-      authorizerUri: `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${config.functionArn}/invocations`,
+      authorizerUri: lambdaAuthorizerUri(region, config.functionArn),
       authorizerPayloadFormatVersion: "2.0",
       enableSimpleResponses: true,
       identitySources: [config.identitySource ?? AUTHORIZATION_HEADER],
-      authorizerResultTtlInSeconds: config.resultTtlSeconds,
+      authorizerResultTtlInSeconds: config.resultTtlSeconds ?? DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
     });
-    new LambdaPermission(this, `AuthorizerPermission-${name}`, {
-      action: "lambda:InvokeFunction",
-      functionName: config.functionArn,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: `${api.executionArn}/authorizers/${authorizer.id}`,
+    allowAuthorizerInvoke(this, `AuthorizerPermission-${name}`, {
+      functionArn: config.functionArn,
+      apiExecutionArn: api.executionArn,
+      authorizerId: authorizer.id,
     });
     return authorizer;
   }
 }
 
 /** HTTP APIs have JWT and Lambda authorizers; Cognito user pools are used through a JWT authorizer. */
-function checkAuthorizers(props: PrivateHttpApiProps): [string, JwtAuthorizerConfig | LambdaAuthorizerConfig][] {
-  const valid: [string, JwtAuthorizerConfig | LambdaAuthorizerConfig][] = [];
-  for (const [name, authorizer] of Object.entries(props.authorizers)) {
+function checkAuthorizers(props: PrivateHttpApiProps): Map<string, JwtAuthorizer | LambdaAuthorizer> {
+  const valid = new Map<string, JwtAuthorizer | LambdaAuthorizer>();
+  for (const [name, authorizer] of Object.entries(props.authorizers ?? {})) {
     if (authorizer.type === "jwt" || authorizer.type === "lambda") {
-      valid.push([name, authorizer]);
+      valid.set(name, authorizer);
       continue;
     }
     const type: string = authorizer.type;
@@ -425,9 +375,10 @@ function checkRoutes(props: PrivateHttpApiProps): { route: HttpApiRoute; segment
     }
     const auth = route.authorization;
     if (typeof auth === "object") {
-      const authorizer = props.authorizers[auth.authorizer];
+      const authorizers = props.authorizers ?? {};
+      const authorizer = Object.hasOwn(authorizers, auth.authorizer) ? authorizers[auth.authorizer] : undefined;
       if (!authorizer) {
-        const known = Object.keys(props.authorizers);
+        const known = Object.keys(authorizers);
         throw new Error(
           `PrivateHttpApi: route ${route.path} uses authorizer "${auth.authorizer}", which is not defined (authorizers: ${known.length > 0 ? known.join(", ") : "none"})`,
         );

@@ -7,15 +7,36 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
-import { ApiGatewayVpcLink } from "@cdktf/provider-aws/lib/api-gateway-vpc-link";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
-import { partitionOf, restVpcLinkName } from "../model/names";
-import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
+import { restVpcLinkName } from "../model/names";
+import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
+import {
+  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+  DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
+  DEFAULT_CACHE_SIZE_GB,
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_ROUTE_AUTHORIZATION,
+  DEFAULT_STAGE_NAME,
+} from "./defaults";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
+import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
+import { RestVpcLink } from "./rest-vpc-link";
+import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, ThrottleSettings } from "./types";
+
+export {
+  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+  DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
+  DEFAULT_CACHE_SIZE_GB,
+  DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_ROUTE_AUTHORIZATION,
+  DEFAULT_STAGE_NAME,
+};
+
+/** The REST API's access-log format (defined in ./access-log-format.ts). */
+export const ACCESS_LOG_FORMAT = REST_ACCESS_LOG_FORMAT;
 
 /** One API path and its methods, sent to one NLB port. */
 export interface RestApiRoute {
@@ -39,12 +60,26 @@ export interface RestApiRoute {
    * leaves the methods open and is reported as a warning at synth time.
    * @default "AWS_IAM"
    */
-  readonly authorization?: RouteAuthorization;
+  readonly authorization?: Authorization;
   /**
    * Callers must send an API key that a usage plan hands out.
    * @default false
    */
   readonly apiKeyRequired?: boolean;
+}
+
+/** A stage cache, used by GET methods. */
+export interface StageCacheOptions {
+  /**
+   * Size of the cache cluster, GB.
+   * @default "0.5"
+   */
+  readonly sizeGb?: string;
+  /**
+   * Seconds an answer is kept.
+   * @default 300
+   */
+  readonly ttlSeconds?: number;
 }
 
 export interface PrivateRestApiProps {
@@ -72,17 +107,17 @@ export interface PrivateRestApiProps {
    * Cognito and Lambda authorizers that routes refer to by name.
    * @default - none
    */
-  readonly authorizers?: Readonly<Record<string, AuthorizerConfig>>;
+  readonly authorizers?: Readonly<Record<string, Authorizer>>;
   /**
    * Stage-wide default throttling.
    * @default - the account's limits
    */
-  readonly throttling?: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttling?: ThrottleSettings;
   /**
-   * JSON access logs to a log group of their own.
+   * JSON access logs (REST_ACCESS_LOG_FORMAT) to the log group `/aws/apigateway/<name>/access`.
    * @default - no access logs
    */
-  readonly accessLogs?: { readonly retentionDays: number };
+  readonly accessLogs?: AccessLogOptions;
   /** @default "OFF" */
   readonly executionLogLevel?: "OFF" | "ERROR" | "INFO";
   /** @default false */
@@ -93,7 +128,7 @@ export interface PrivateRestApiProps {
    * A stage cache, used by GET methods.
    * @default - no cache
    */
-  readonly cache?: { readonly sizeGb: string; readonly ttlSeconds: number };
+  readonly cache?: StageCacheOptions;
   /**
    * What must exist before the stage may log (the account's CloudWatch role).
    * @default - nothing
@@ -101,30 +136,18 @@ export interface PrivateRestApiProps {
   readonly loggingDependsOn?: readonly ITerraformDependable[];
 }
 
-/** One JSON object per request in the access log, with stable keys. */
-export const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  caller: "$context.identity.caller",
-  user: "$context.identity.user",
-  requestTime: "$context.requestTime",
-  httpMethod: "$context.httpMethod",
-  resourcePath: "$context.resourcePath",
-  status: "$context.status",
-  protocol: "$context.protocol",
-  responseLength: "$context.responseLength",
-  integrationLatency: "$context.integration.latency",
-  integrationError: "$context.integration.error",
-  authorizerError: "$context.authorizer.error",
-});
-
 /**
  * A regional REST API whose only way in to the VPC is a VPC Link to the internal NLB. Every route
  * method gets an HTTP_PROXY integration to `http://<nlb dns>:<port>/<path>` over the VPC Link,
  * with path parameters (greedy ones too) passed through. The deployment is replaced whenever a
  * route or an integration changes, and the stage moves to the new one.
+ *
+ * Alarms and a custom domain are not part of it: addStageAlarms and addStageCustomDomain
+ * (./api-stage-addons.ts) add them to a REST and an HTTP API the same way.
  */
 export class PrivateRestApi extends Construct {
+  /** Which kind of API this is. */
+  public readonly apiType = "rest" as const;
   /** Id of the REST API. */
   public readonly restApiId: string;
   /** Id of the VPC link to the first NLB. */
@@ -149,7 +172,6 @@ export class PrivateRestApi extends Construct {
     });
     this.restApiId = api.id;
     this.restApiName = props.name;
-    const partition = partitionOf(props.region);
 
     const authorizers = new Map<string, { id: string; type: "COGNITO_USER_POOLS" | "CUSTOM" }>();
     for (const [name, config] of Object.entries(props.authorizers ?? {})) {
@@ -160,46 +182,47 @@ export class PrivateRestApi extends Construct {
               restApiId: api.id,
               name,
               type: "COGNITO_USER_POOLS",
-              providerArns: config.userPoolArns,
+              providerArns: [...config.userPoolArns],
               identitySource: config.identitySource ?? "method.request.header.Authorization",
             })
           : new ApiGatewayAuthorizer(this, `Authorizer-${name}`, {
               restApiId: api.id,
               name,
               type: config.kind ?? "TOKEN",
-              authorizerUri: `arn:${partition}:apigateway:${props.region}:lambda:path/2015-03-31/functions/${config.functionArn}/invocations`,
+              authorizerUri: lambdaAuthorizerUri(props.region, config.functionArn),
               identitySource: config.identitySource ?? "method.request.header.Authorization",
-              authorizerResultTtlInSeconds: config.resultTtlSeconds,
+              authorizerResultTtlInSeconds: config.resultTtlSeconds ?? DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
             });
       if (config.type === "lambda") {
-        new LambdaPermission(this, `AuthorizerInvoke-${name}`, {
+        allowAuthorizerInvoke(this, `AuthorizerInvoke-${name}`, {
           statementId: `AllowApiGateway-${props.name}-${name}`,
-          action: "lambda:InvokeFunction",
-          functionName: config.functionArn,
-          principal: "apigateway.amazonaws.com",
-          sourceArn: `${api.executionArn}/authorizers/${authorizer.id}`,
+          functionArn: config.functionArn,
+          apiExecutionArn: api.executionArn,
+          authorizerId: authorizer.id,
         });
       }
       authorizers.set(name, { id: authorizer.id, type: config.type === "cognito" ? "COGNITO_USER_POOLS" : "CUSTOM" });
     }
 
-    const vpcLinks = new Map<number, ApiGatewayVpcLink>();
+    // Each link's resource sits directly under this construct (see RestVpcLink): `VpcLink` for NLB
+    // 0, `VpcLink-<n + 1>` for NLB n.
+    const vpcLinks = new Map<number, RestVpcLink>();
     for (const [index, nlb] of [...props.loadBalancers].sort(([a], [b]) => a - b)) {
       const suffix = index === 0 ? "" : `-${index + 1}`;
       vpcLinks.set(
         index,
-        new ApiGatewayVpcLink(this, `VpcLink${suffix}`, {
-          name: restVpcLinkName(props.name, index),
+        new RestVpcLink(this, `VpcLink${suffix}`, {
+          vpcLinkName: restVpcLinkName(props.name, index),
           description:
             index === 0 ? `API Gateway to the internal NLB of ${props.name}` : `API Gateway to internal NLB ${index + 1} of ${props.name}`,
-          targetArns: [nlb.loadBalancerArn],
+          loadBalancer: nlb,
         }),
       );
     }
     const first = vpcLinks.values().next().value;
     if (!first) throw new Error("PrivateRestApi: loadBalancers is empty; a REST API needs at least one NLB");
-    this.vpcLinkId = first.id;
-    this.vpcLinkIds = new Map([...vpcLinks].map(([i, link]) => [i, link.id]));
+    this.vpcLinkId = first.vpcLinkId;
+    this.vpcLinkIds = new Map([...vpcLinks].map(([i, link]) => [i, link.vpcLinkId]));
 
     const resources = new Map<string, string>([["", api.rootResourceId]]);
     const resourceFor = (segments: readonly PathSegment[]): string => {
@@ -225,7 +248,7 @@ export class PrivateRestApi extends Construct {
       if (typeof segments === "string") throw new Error(`PrivateRestApi: route path "${route.path}" ${segments}`);
       const resourceId = resourceFor(segments);
       const parameters = segments.flatMap((s) => (s.parameter ? [s.parameter] : []));
-      const authorization = route.authorization ?? "AWS_IAM";
+      const authorization = route.authorization ?? DEFAULT_ROUTE_AUTHORIZATION;
       const authorizer = typeof authorization === "object" ? authorizers.get(authorization.authorizer) : undefined;
       if (typeof authorization === "object" && !authorizer) {
         throw new Error(`PrivateRestApi: route ${route.path} names authorizer "${authorization.authorizer}", which is not defined`);
@@ -238,7 +261,7 @@ export class PrivateRestApi extends Construct {
           httpMethod: method,
           authorization: authorizer ? authorizer.type : (authorization as "AWS_IAM" | "NONE"),
           authorizerId: authorizer?.id,
-          authorizationScopes: typeof authorization === "object" ? authorization.scopes : undefined,
+          authorizationScopes: typeof authorization === "object" && authorization.scopes ? [...authorization.scopes] : undefined,
           apiKeyRequired: route.apiKeyRequired ?? false,
           requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
         });
@@ -261,7 +284,7 @@ export class PrivateRestApi extends Construct {
           integrationHttpMethod: method,
           uri,
           connectionType: "VPC_LINK",
-          connectionId: vpcLink.id,
+          connectionId: vpcLink.vpcLinkId,
           requestParameters: Object.fromEntries(parameters.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])),
           timeoutMilliseconds: 29000,
           // The ALB's certificate names your domain, not the NLB's DNS name the URI has to use, so
@@ -286,17 +309,17 @@ export class PrivateRestApi extends Construct {
     const accessLogGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
           name: `/aws/apigateway/${props.name}/access`,
-          retentionInDays: props.accessLogs.retentionDays,
+          retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;
     const stage = new ApiGatewayStage(this, "Stage", {
       restApiId: api.id,
-      stageName: props.stageName ?? "v1",
+      stageName: props.stageName ?? DEFAULT_STAGE_NAME,
       deploymentId: deployment.id,
       xrayTracingEnabled: props.tracing ?? false,
       cacheClusterEnabled: props.cache !== undefined,
-      cacheClusterSize: props.cache?.sizeGb,
-      accessLogSettings: accessLogGroup ? { destinationArn: accessLogGroup.arn, format: ACCESS_LOG_FORMAT } : undefined,
+      cacheClusterSize: props.cache ? (props.cache.sizeGb ?? DEFAULT_CACHE_SIZE_GB) : undefined,
+      accessLogSettings: accessLogGroup ? { destinationArn: accessLogGroup.arn, format: REST_ACCESS_LOG_FORMAT } : undefined,
       dependsOn: [...(props.loggingDependsOn ?? [])],
     });
     new ApiGatewayMethodSettings(this, "StageSettings", {
@@ -311,7 +334,7 @@ export class PrivateRestApi extends Construct {
         dataTraceEnabled: false,
         metricsEnabled: props.detailedMetrics ?? false,
         cachingEnabled: props.cache !== undefined,
-        cacheTtlInSeconds: props.cache?.ttlSeconds,
+        cacheTtlInSeconds: props.cache ? (props.cache.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) : undefined,
         cacheDataEncrypted: props.cache !== undefined ? true : undefined,
       },
       dependsOn: [...(props.loggingDependsOn ?? [])],

@@ -2,21 +2,13 @@ import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-b
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
+import type { CustomDomainOptions } from "./types";
 
-export interface RestApiCustomDomainProps {
-  /** For example api.example.com. */
-  readonly domainName: string;
-  /** ACM certificate in the API's region covering the domain. */
-  readonly certificateArn: string;
-  /** Route 53 zone that gets the alias record. */
-  readonly hostedZoneId: string;
+export interface RestApiCustomDomainProps extends CustomDomainOptions {
+  /** Id of the REST API. */
   readonly restApiId: string;
+  /** Name of the stage to map. */
   readonly stageName: string;
-  /**
-   * Mount the stage under this path.
-   * @default - the domain's root
-   */
-  readonly basePath?: string;
 }
 
 /** A regional custom domain for a REST API stage: the domain (TLS 1.2), a base path mapping and a Route 53 alias. */

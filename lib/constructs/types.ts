@@ -106,6 +106,15 @@ export interface ThrottleSettings {
   readonly burstLimit: number;
 }
 
+/** JSON access logs of an API stage, to a log group of their own. */
+export interface AccessLogOptions {
+  /**
+   * Retention of the log group, days.
+   * @default 90
+   */
+  readonly retentionDays?: number;
+}
+
 /** A regional custom domain for an API stage, with an alias record in a Route 53 zone. */
 export interface CustomDomainOptions {
   /** For example api.example.com. */

@@ -7,8 +7,8 @@ import { userIdPart } from "../model/ids";
 import { topologyProblems } from "../model/checks";
 import { planTopology, type Topology } from "../model/topology";
 import { AlbBridge } from "../constructs/alb-bridge";
-import { ApiAlarms } from "../constructs/api-alarms";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
+import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-addons";
 import { applySecurityGroupRules } from "../constructs/connections";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
 import { EcsEc2Service } from "../constructs/ecs-ec2-service";
@@ -19,7 +19,6 @@ import { PrivateNetwork } from "../constructs/private-network";
 import { PrivateRestApi } from "../constructs/private-rest-api";
 import { applyAdoptions, applyRenames, attachBackend } from "./state-management";
 import { withTerraformLiterals } from "./terraform-literals";
-import { RestApiCustomDomain } from "../constructs/rest-api-custom-domain";
 import { RestApiUsagePlans } from "../constructs/rest-api-usage-plans";
 
 /** The hashicorp/aws version @cdktf/provider-aws 20.1.0 was generated from; pinned exactly. */
@@ -214,10 +213,8 @@ export class PrivateApiStack extends TerraformStack {
         description: api.description,
         authorizers: api.authorizers,
         throttling: api.throttling,
-        accessLogs: api.accessLogs,
+        accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
         detailedMetrics: api.detailedMetrics,
-        customDomain: api.customDomain,
-        alarms: api.alarms,
         routes: topology.api.routes.map((r, i) => {
           const t = r.target;
           const target =
@@ -229,7 +226,8 @@ export class PrivateApiStack extends TerraformStack {
       });
       invokeUrl = this.httpApi.invokeUrl;
       vpcLinkId = this.httpApi.vpcLinkId;
-      customDomainUrl = this.httpApi.customDomainUrl;
+      addStageAlarms(this, cfg.name, this.httpApi, api.alarms);
+      customDomainUrl = api.customDomain ? addStageCustomDomain(this, this.httpApi, api.customDomain) : undefined;
     } else {
       const cloudWatchRole =
         api.accessLogs.enabled || (api.executionLogLevel ?? "OFF") !== "OFF"
@@ -270,23 +268,10 @@ export class PrivateApiStack extends TerraformStack {
           usagePlans: api.usagePlans ?? [],
         });
       }
-      const domain = api.customDomain
-        ? new RestApiCustomDomain(this, "CustomDomain", {
-            ...api.customDomain,
-            restApiId: this.api.restApiId,
-            stageName: this.api.stageName,
-          })
-        : undefined;
-      new ApiAlarms(this, "ApiAlarms", {
-        name: cfg.name,
-        apiType: "rest",
-        api: this.api.restApiName,
-        stageName: this.api.stageName,
-        ...api.alarms,
-      });
+      customDomainUrl = api.customDomain ? addStageCustomDomain(this, this.api, api.customDomain) : undefined;
+      addStageAlarms(this, cfg.name, this.api, api.alarms);
       invokeUrl = this.api.invokeUrl;
       vpcLinkId = this.api.vpcLinkId;
-      customDomainUrl = domain?.url;
     }
     // Who may reach whom: every security group rule of the topology, each under its group.
     applySecurityGroupRules(
