@@ -32,6 +32,17 @@ export interface AlbServiceRoute {
   readonly healthCheck?: HealthCheck;
 }
 
+/** An internal ALB and listener that exist already. */
+export interface ExistingApplicationLoadBalancer {
+  readonly loadBalancerArn: string;
+  /** The listener the rules are added to. */
+  readonly listenerArn: string;
+  /** The ALB's security group; the egress rules to the instances go on it. */
+  readonly securityGroupId: string;
+  /** The listener speaks HTTPS. */
+  readonly https: boolean;
+}
+
 export interface InternalApplicationLoadBalancerProps {
   /** Prefix of the load balancer and target group names. */
   readonly name: string;
@@ -56,12 +67,7 @@ export interface InternalApplicationLoadBalancerProps {
    * and the egress rules to the instances go on its security group.
    * @default - a new ALB, security group and listener
    */
-  readonly existing?: {
-    readonly loadBalancerArn: string;
-    readonly listenerArn: string;
-    readonly securityGroupId: string;
-    readonly https: boolean;
-  };
+  readonly existing?: ExistingApplicationLoadBalancer;
   /**
    * Added to every rule priority, to stay clear of rules someone else keeps on an existing listener.
    * @default 0

@@ -129,7 +129,12 @@ export class PrivateApiStack extends TerraformStack {
         listenerPort: albModel.listenerPort,
         certificateArn: cfg.alb?.certificateArn,
         sslPolicy: cfg.alb?.sslPolicy,
-        existing: cfg.alb?.existing,
+        existing: cfg.alb?.existing && {
+          loadBalancerArn: cfg.alb.existing.loadBalancerArn,
+          listenerArn: cfg.alb.existing.listenerArn,
+          securityGroupId: cfg.alb.existing.securityGroupId,
+          https: cfg.alb.existing.https,
+        },
         rulePriorityOffset: albModel.rulePriorityOffset,
         services: albModel.services.map((s) => ({
           service: s.service,
