@@ -84,6 +84,9 @@ test("the constants keep their values, and the modules that re-export them expor
   expect(defaults.BRIDGE_METRIC_NAMESPACE).toBe("PrivateEcsApi/AlbBridge");
   expect(defaults.DEFAULT_STAGE_NAME).toBe("v1");
   expect(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER).toBe("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
+  expect(defaults.DEFAULT_REST_IDENTITY_SOURCE).toBe("method.request.header.Authorization");
+  expect(defaults.DEFAULT_HTTP_IDENTITY_SOURCE).toBe("$request.header.Authorization");
+  expect(defaults.DEFAULT_EXECUTION_LOG_LEVEL).toBe("OFF");
   expect(SSL_POLICY_OF_THE_ALB).toBe(defaults.DEFAULT_SSL_POLICY);
   expect(BRIDGE_NAMESPACE_OF_THE_BRIDGE).toBe(defaults.BRIDGE_METRIC_NAMESPACE);
   expect(AMI_OF_THE_SCHEMA).toBe(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER);

@@ -14,9 +14,12 @@ import {
   DEFAULT_CONTAINER_MEMORY_MIB,
   DEFAULT_DESIRED_COUNT,
   DEFAULT_ECS_AMI_SSM_PARAMETER,
+  DEFAULT_EXECUTION_LOG_LEVEL,
   DEFAULT_HEALTH_CHECK,
+  DEFAULT_HTTP_IDENTITY_SOURCE,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_P99_LATENCY_MS,
+  DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_SERVER_ERROR_RATE_PERCENT,
@@ -289,7 +292,7 @@ const authorizer = z.discriminatedUnion("type", [
         ),
       )
       .min(1),
-    identitySource: z.string().optional().describe("Default method.request.header.Authorization"),
+    identitySource: z.string().optional().describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE}`),
   }),
   z.strictObject({
     type: z.literal("lambda"),
@@ -302,14 +305,14 @@ const authorizer = z.discriminatedUnion("type", [
     identitySource: z
       .string()
       .optional()
-      .describe("Default method.request.header.Authorization (REST) or $request.header.Authorization (HTTP)"),
+      .describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE} (REST) or ${DEFAULT_HTTP_IDENTITY_SOURCE} (HTTP)`),
     resultTtlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS),
   }),
   z.strictObject({
     type: z.literal("jwt"),
     issuer: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// issuer URL" }),
     audience: z.array(z.string().min(1)).min(1),
-    identitySource: z.string().optional().describe("Default $request.header.Authorization"),
+    identitySource: z.string().optional().describe(`Default ${DEFAULT_HTTP_IDENTITY_SOURCE}`),
   }),
 ]);
 
@@ -364,7 +367,7 @@ const api = z.strictObject({
     .describe(
       "REST only. create (default): set the region's API Gateway account CloudWatch role, which REST access and execution logs need. existing: the account already has one.",
     ),
-  executionLogLevel: z.enum(["OFF", "ERROR", "INFO"]).optional().describe("REST only; default OFF"),
+  executionLogLevel: z.enum(["OFF", "ERROR", "INFO"]).optional().describe(`REST only; default ${DEFAULT_EXECUTION_LOG_LEVEL}`),
   detailedMetrics: z.boolean().optional().describe("Per-method (REST) or per-route (HTTP) CloudWatch metrics; default false"),
   tracing: z.boolean().optional().describe("REST only: X-Ray tracing; default false"),
   cache: z

@@ -83,6 +83,14 @@ export const BRIDGE_METRIC_NAMESPACE = "PrivateEcsApi/AlbBridge";
 export const DEFAULT_STAGE_NAME = "v1";
 /** Who may call a route that names no authorization: SigV4-signed callers. */
 export const DEFAULT_ROUTE_AUTHORIZATION = "AWS_IAM";
+/** Where a REST API authorizer reads the caller's token: the Authorization header. */
+export const DEFAULT_REST_IDENTITY_SOURCE = "method.request.header.Authorization";
+/** Where an HTTP API authorizer reads the caller's token: the Authorization header. */
+export const DEFAULT_HTTP_IDENTITY_SOURCE = "$request.header.Authorization";
+/** How a REST API calls a Lambda authorizer: with the token only. */
+export const DEFAULT_LAMBDA_AUTHORIZER_KIND = "TOKEN";
+/** REST stage execution logging. */
+export const DEFAULT_EXECUTION_LOG_LEVEL = "OFF";
 /** Seconds API Gateway caches a Lambda authorizer's answer. */
 export const DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS = 300;
 /** Retention of an API's access log group, days. */

@@ -14,6 +14,7 @@ import type { Connections } from "./connections";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
+  DEFAULT_HTTP_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
 } from "./defaults";
@@ -95,9 +96,6 @@ export interface PrivateHttpApiProps {
    */
   readonly detailedMetrics?: boolean;
 }
-
-/** Default identity source of JWT and Lambda authorizers on HTTP APIs. */
-const AUTHORIZATION_HEADER = "$request.header.Authorization";
 
 /**
  * An HTTP API (API Gateway v2) whose only way in to the VPC is a VPC link v2 to internal load
@@ -265,7 +263,7 @@ export class PrivateHttpApi extends Construct {
       apiId: api.id,
       name,
       authorizerType: "JWT",
-      identitySources: [config.identitySource ?? AUTHORIZATION_HEADER],
+      identitySources: [config.identitySource ?? DEFAULT_HTTP_IDENTITY_SOURCE],
       jwtConfiguration: { issuer: config.issuer, audience: [...config.audience] },
     });
   }
@@ -278,7 +276,7 @@ export class PrivateHttpApi extends Construct {
       authorizerUri: lambdaAuthorizerUri(region, config.functionArn),
       authorizerPayloadFormatVersion: "2.0",
       enableSimpleResponses: true,
-      identitySources: [config.identitySource ?? AUTHORIZATION_HEADER],
+      identitySources: [config.identitySource ?? DEFAULT_HTTP_IDENTITY_SOURCE],
       authorizerResultTtlInSeconds: config.resultTtlSeconds ?? DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
     });
     allowAuthorizerInvoke(this, `AuthorizerPermission-${name}`, {

@@ -18,6 +18,9 @@ import {
   DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
   DEFAULT_CACHE_SIZE_GB,
   DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_EXECUTION_LOG_LEVEL,
+  DEFAULT_LAMBDA_AUTHORIZER_KIND,
+  DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
 } from "./defaults";
@@ -31,6 +34,9 @@ export {
   DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
   DEFAULT_CACHE_SIZE_GB,
   DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_EXECUTION_LOG_LEVEL,
+  DEFAULT_LAMBDA_AUTHORIZER_KIND,
+  DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
 };
@@ -183,14 +189,14 @@ export class PrivateRestApi extends Construct {
               name,
               type: "COGNITO_USER_POOLS",
               providerArns: [...config.userPoolArns],
-              identitySource: config.identitySource ?? "method.request.header.Authorization",
+              identitySource: config.identitySource ?? DEFAULT_REST_IDENTITY_SOURCE,
             })
           : new ApiGatewayAuthorizer(this, `Authorizer-${name}`, {
               restApiId: api.id,
               name,
-              type: config.kind ?? "TOKEN",
+              type: config.kind ?? DEFAULT_LAMBDA_AUTHORIZER_KIND,
               authorizerUri: lambdaAuthorizerUri(props.region, config.functionArn),
-              identitySource: config.identitySource ?? "method.request.header.Authorization",
+              identitySource: config.identitySource ?? DEFAULT_REST_IDENTITY_SOURCE,
               authorizerResultTtlInSeconds: config.resultTtlSeconds ?? DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
             });
       if (config.type === "lambda") {
@@ -329,7 +335,7 @@ export class PrivateRestApi extends Construct {
       settings: {
         throttlingRateLimit: props.throttling?.rateLimit,
         throttlingBurstLimit: props.throttling?.burstLimit,
-        loggingLevel: props.executionLogLevel ?? "OFF",
+        loggingLevel: props.executionLogLevel ?? DEFAULT_EXECUTION_LOG_LEVEL,
         // Full request and response bodies in the execution log could hold secrets.
         dataTraceEnabled: false,
         metricsEnabled: props.detailedMetrics ?? false,

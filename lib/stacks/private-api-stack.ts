@@ -10,6 +10,7 @@ import { AlbBridge } from "../constructs/alb-bridge";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
 import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-addons";
 import { applySecurityGroupRules } from "../constructs/connections";
+import { DEFAULT_EXECUTION_LOG_LEVEL } from "../constructs/defaults";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
 import { EcsEc2Service } from "../constructs/ecs-ec2-service";
 import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
@@ -235,7 +236,7 @@ export class PrivateApiStack extends TerraformStack {
       customDomainUrl = api.customDomain ? addStageCustomDomain(this, this.httpApi, api.customDomain) : undefined;
     } else {
       const cloudWatchRole =
-        api.accessLogs.enabled || (api.executionLogLevel ?? "OFF") !== "OFF"
+        api.accessLogs.enabled || (api.executionLogLevel ?? DEFAULT_EXECUTION_LOG_LEVEL) !== "OFF"
           ? (api.cloudWatchRole ?? "create") === "create"
             ? new ApiGatewayCloudWatchRole(this, "ApiGatewayCloudWatchRole", { name: cfg.name, region: cfg.region })
             : undefined
