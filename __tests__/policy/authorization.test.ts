@@ -48,7 +48,7 @@ describe.each([
   });
 
   test("a config that does not open the route allows nothing", () => {
-    const closed = { ...stack.config, routes: stack.config.routes.map((r) => ({ ...r, authorization: "AWS_IAM" })) };
+    const closed = { ...stack.config, routes: stack.config.routes.map((r) => ({ ...r, authorization: "AWS_IAM" as const })) };
     expect(checkSynth(stack.json, { config: closed }).findings.map((f) => f.rule)).toEqual(["authorization"]);
     // Nor does the config of another stack (the stack name is part of the path).
     expect(checkSynth(stack.json, { config: { ...stack.config, name: "other" } }).findings.map((f) => f.rule)).toEqual(["authorization"]);

@@ -13,6 +13,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
+import { methodConstructId } from "../model/ids";
 import { partitionOf, restVpcLinkName } from "../model/names";
 import type { AuthorizerConfig, HttpMethod, RouteAuthorization } from "../config/schema";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
@@ -232,7 +233,7 @@ export class PrivateRestApi extends Construct {
       }
       for (const method of route.methods) {
         const id = `${pathId(segments)}-${method}`;
-        const apiMethod = new ApiGatewayMethod(this, `Method-${id}`, {
+        const apiMethod = new ApiGatewayMethod(this, methodConstructId("rest", pathId(segments), method), {
           restApiId: api.id,
           resourceId,
           httpMethod: method,
