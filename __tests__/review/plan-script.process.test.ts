@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { stringContaining } from "../helpers/expect";
 
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -79,8 +80,8 @@ test("a bad config prints its message and exits 1 without a stack trace", () => 
 });
 
 test("an unknown option, or --state without --offline, is a usage error (exit 1)", () => {
-  expect(runPlan(["--frobnicate"])).toMatchObject({ status: 1, stderr: expect.stringContaining("Usage: npm run plan") });
-  expect(runPlan(["--state", "x.tfstate"])).toMatchObject({ status: 1, stderr: expect.stringContaining("--state needs --offline") });
+  expect(runPlan(["--frobnicate"])).toMatchObject({ status: 1, stderr: stringContaining("Usage: npm run plan") });
+  expect(runPlan(["--state", "x.tfstate"])).toMatchObject({ status: 1, stderr: stringContaining("--state needs --offline") });
 });
 
 test("without --offline the offline override is never written, and a leftover one is removed; terraform errors exit 1", () => {
