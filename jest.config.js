@@ -23,7 +23,7 @@ module.exports = {
       displayName: "unit",
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "\\.process\\.test\\.ts$"],
-      // Per project, as testTimeout is a global option: 30 s here (no-child-processes.ts).
+      // testTimeout is a global option, so this project sets its own, 60 s, in no-child-processes.ts.
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts", "<rootDir>/__tests__/no-child-processes.ts"],
     },
     {

@@ -28,7 +28,7 @@ const REPLAY_PATH = process.env.FUZZ_PATH;
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 
 /** Inputs per property in one `npm test` run; parsing costs about a millisecond, synthesis 0.1-0.5 s. */
-export const RUNS = { mutated: 2500 * SCALE, randomJson: 600 * SCALE, sections: 900 * SCALE };
+const RUNS = { mutated: 2500 * SCALE, randomJson: 600 * SCALE, sections: 900 * SCALE };
 /** Valid configs synthesised per run, across the properties; configs with more than 50 services cost seconds, so few of those. */
 export const SYNTH_CAP = { all: 50 * SCALE, large: 2 * SCALE };
 /** Share of valid inputs (in percent) that is synthesised while under the cap, so the sample spreads over the whole run. */
@@ -36,17 +36,17 @@ const SYNTH_PERCENT = 25;
 /** Valid synthesised configs planned with Terraform, in one run. */
 export const TERRAFORM_SAMPLE = 5;
 
-export const BASES: readonly [string, Json][] = allConfigs().map(([name, input]) => [name, JSON.parse(JSON.stringify(input)) as Json]);
+const BASES: readonly [string, Json][] = allConfigs().map(([name, input]) => [name, JSON.parse(JSON.stringify(input)) as Json]);
 /** Regions of the default and the examples: real ones, so an offline plan can configure the provider. */
 export const KNOWN_REGIONS = new Set(BASES.map(([, b]) => (b as { region: string }).region));
 
 /** The shard ledger committed next to each example, read once. */
-export const LEDGERS = new Map(BASES.map(([name]) => [name, ledgerOf(name)]));
+const LEDGERS = new Map(BASES.map(([name]) => [name, ledgerOf(name)]));
 
 export const stats = { valid: 0, rejected: 0, synthesised: 0, synthesisedLarge: 0, refusedAtSynth: 0 };
 let failedOnce = false;
 
-export interface Synthesised {
+interface Synthesised {
   readonly label: string;
   readonly config: PrivateApiConfig;
   readonly input: Json;
@@ -67,7 +67,7 @@ export function collectOnly(): void {
 }
 
 /** Runs fc.check and fails with fast-check's report plus how to replay the failure. */
-export function runProperty<T>(name: string, property: fc.IProperty<T>, numRuns: number): void {
+function runProperty<T>(name: string, property: fc.IProperty<T>, numRuns: number): void {
   const details = fc.check(property, { seed: SEED, numRuns, path: REPLAY_PATH, endOnFailure: REPLAY_PATH !== undefined });
   if (!details.failed) return;
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
@@ -81,13 +81,7 @@ export function runProperty<T>(name: string, property: fc.IProperty<T>, numRuns:
  * Checks one input: parse, and for a share of the valid ones (under the cap) synthesise. `ticket`
  * (0-99) decides the share, so a failing case keeps its ticket while fast-check shrinks it.
  */
-export function checkInput(
-  input: Json,
-  label: string,
-  ticket: number,
-  ledger?: Parameters<typeof synthOrExplain>[2],
-  mutated = true,
-): void {
+function checkInput(input: Json, label: string, ticket: number, ledger?: Parameters<typeof synthOrExplain>[2], mutated = true): void {
   let outcome: ParseOutcome;
   try {
     outcome = parseOrExplain(input);
@@ -118,7 +112,7 @@ export function checkInput(
   }
 }
 
-export const ticketArb = fc.integer({ min: 0, max: 99 });
+const ticketArb = fc.integer({ min: 0, max: 99 });
 
 /** The default and every example, with one to three random mutations. */
 export function fuzzMutations(): void {
