@@ -430,7 +430,7 @@ function main(): void {
       row(`\`npx cdktf synth\` end to end (${cdktf.length} run${cdktf.length === 1 ? "" : "s"})`, stat(cdktf), "", "", "info"),
       test
         ? row(
-            "`npm test` (tsc + prettier + jest)",
+            "`npm test` (tsc + eslint + prettier + jest)",
             { median: test.ms, min: test.ms },
             "",
             "<= 3 min",
