@@ -102,7 +102,7 @@ function providerSubmodules(dir = join(ROOT, "lib")): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
     const text = readFileSync(join(entry.parentPath, entry.name), "utf8");
-    for (const m of text.matchAll(/from "(@cdktf\/provider-aws\/lib\/[^"]+)"/g)) found.add(m[1] as string);
+    for (const m of text.matchAll(/from "(@cdktf\/provider-aws\/lib\/[^"]+)"/g)) found.add(m[1]);
   }
   return [...found].sort();
 }
@@ -171,8 +171,8 @@ function stat(values: readonly number[]): Stat {
   if (values.length === 0) throw new Error("no samples");
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  return { median, min: s[0] as number };
+  const median = s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0] };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -430,7 +430,7 @@ function main(): void {
       row(`\`npx cdktf synth\` end to end (${cdktf.length} run${cdktf.length === 1 ? "" : "s"})`, stat(cdktf), "", "", "info"),
       test
         ? row(
-            "`npm test` (tsc + prettier + jest)",
+            "`npm test` (tsc + eslint + prettier + jest)",
             { median: test.ms, min: test.ms },
             "",
             "<= 3 min",
@@ -542,7 +542,7 @@ function main(): void {
     ];
     /** Build + synth time per route between two sizes: equal slopes mean linear growth. */
     const slope = (a: (typeof gen)[number], b: (typeof gen)[number]): number => (b.synth.median - a.synth.median) / (b.n - a.n);
-    const slopes = gen.slice(1).map((b, i) => ({ from: gen[i]?.n ?? 0, to: b.n, ms: slope(gen[i] as (typeof gen)[number], b) }));
+    const slopes = gen.slice(1).map((b, i) => ({ from: gen[i]?.n ?? 0, to: b.n, ms: slope(gen[i], b) }));
     const last = slopes[slopes.length - 1]?.ms ?? 0;
     const first = slopes[0]?.ms ?? 1;
     const linear = last <= 1.5 * Math.max(...slopes.slice(0, -1).map((x) => x.ms), first);

@@ -140,7 +140,7 @@ describe("quotas name the quota and its AWS default", () => {
   test("security group rules: ports are merged into ranges past the quota, and sparse ports that still do not fit are refused", () => {
     // 61 sparse ports cannot merge: 61 rules on the instances' group, over 60.
     const cfg = parseConfig(sparse(61));
-    const { synthesize } = jest.requireActual("../../lib/synth") as typeof import("../../lib/synth");
+    const { synthesize } = jest.requireActual<typeof import("../../lib/synth")>("../../lib/synth");
     const outdir = mkdtempSync(join(tmpdir(), "sg-quota-"));
     let error: unknown;
     try {
