@@ -32,6 +32,10 @@ const TARGET_SYNTH_MS = 1000;
 /** The issue's target for the in-process default synth, for the "ways to cut it" table. */
 const TARGET_FAST_SYNTH_MS = 500;
 const TARGET_TEST_MS = 180_000;
+/** `npm run test:unit`, the edit loop (issue 11). */
+const TARGET_UNIT_TEST_MS = 30_000;
+/** `npm test` on a fresh clone before issue 11 (its own measurement); this run must not be slower. */
+const BEFORE_ISSUE_11_TEST_MS = 164_000;
 /** Generated configs (scripts/bench/generated-config.ts), by number of routes. */
 const GENERATED_ROUTES = [10, 50, 200, 500] as const;
 const TARGET_500_ROUTES_MS = 3000;
@@ -361,7 +365,10 @@ function main(): void {
     }
 
     let test: { ms: number; status: number } | undefined;
+    let unitTest: { ms: number; status: number } | undefined;
     if (opts.withTests) {
+      log("npm run test:unit");
+      unitTest = run("npm", ["run", "test:unit"], { ...childEnv(), CI: "1" });
       log("npm test");
       test = run("npm", ["test"], { ...childEnv(), CI: "1" });
     }
@@ -437,6 +444,15 @@ function main(): void {
             test.status === 0 ? check(test.ms, TARGET_TEST_MS) : `FAILED (exit ${test.status})`,
           )
         : row("`npm test`", undefined, "", "<= 3 min", "not run (use --with-tests)"),
+      unitTest
+        ? row(
+            "`npm run test:unit` (Jest unit project: no Terraform, no child processes)",
+            { median: unitTest.ms, min: unitTest.ms },
+            "",
+            "<= 30 s",
+            unitTest.status === 0 ? check(unitTest.ms, TARGET_UNIT_TEST_MS) : `FAILED (exit ${unitTest.status})`,
+          )
+        : row("`npm run test:unit`", undefined, "", "<= 30 s", "not run (use --with-tests)"),
     ];
 
     const ratio = (a: string, b: string, key = "ms"): string =>
@@ -622,6 +638,12 @@ function main(): void {
       `| 500 routes <= 3 s, growing linearly | ${secs(gen[gen.length - 1]?.t.median ?? 0)}; build + synth ${slopeText} | ${check(gen[gen.length - 1]?.t.median ?? 0, TARGET_500_ROUTES_MS)}${linear ? ", linear" : ", NOT LINEAR"} |`,
       `| At least 5× faster than the root-import baseline on the same stack | ${times(med("synthRoot", "totalMs"), total.median)} in process, ${times(med("synthRoot", "wall"), med("synth", "wall"))} spawn to exit | ${med("synthRoot", "totalMs") / total.median >= TARGET_BASELINE_RATIO ? "OK" : "UNDER"} in process, ${med("synthRoot", "wall") / med("synth", "wall") >= TARGET_BASELINE_RATIO ? "OK" : "UNDER"} spawn to exit |`,
       `| \`npx cdktf synth\` <= 5 s end to end | ${secs(stat(cdktf).median)} | ${check(stat(cdktf).median, TARGET_CDKTF_SYNTH_MS)} |`,
+      unitTest
+        ? `| \`npm run test:unit\` <= 30 s (issue 11) | ${secs(unitTest.ms)} | ${unitTest.status === 0 ? check(unitTest.ms, TARGET_UNIT_TEST_MS) : "FAILED"} |`
+        : "| `npm run test:unit` <= 30 s (issue 11) | not run (use --with-tests) | — |",
+      test
+        ? `| \`npm test\` no slower than before issue 11 (164 s on a fresh clone) | ${secs(test.ms)} | ${test.status === 0 ? check(test.ms, BEFORE_ISSUE_11_TEST_MS) : "FAILED"} |`
+        : "| `npm test` no slower than before issue 11 (164 s) | not run (use --with-tests) | — |",
       `| A sync run makes a constant number of calls plus pages, whatever the ENI count | steady state: ${verdicts[0]?.replace(/^- [^:]+: /, "") ?? "—"}; runs that change IPs add one call per 100 changed targets (see below) | ${verdicts.every((v) => v.includes(": yes")) ? "OK" : "steady state OK; changing runs not constant"} |`,
       "",
       "## Generated configs",
