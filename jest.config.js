@@ -1,12 +1,41 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two Jest projects:
+ * - `unit`: everything in-process (CDKTF synth included), no child processes. The edit loop:
+ *   `npm run test:unit`. A setup file (__tests__/no-child-processes.ts) makes node:child_process
+ *   throw, so a unit test that starts a process fails and says where it belongs.
+ * - `terraform`: the test files named `*.process.test.ts`. They start child processes: terraform and
+ *   its provider (most of them, hence the name), tsx, cdktf-cli or npm. `npm run test:terraform`.
+ * A test file that needs both keeps its in-process tests in `name.test.ts` and moves the rest to
+ * `name.process.test.ts`, next to it. `npm test` runs both projects.
+ */
+const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
   // Transpile only: `npm test` type-checks the whole project once with tsc before jest runs.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "\\.process\\.test\\.ts$"],
+      // testTimeout is a global option, so this project sets its own, 60 s, in no-child-processes.ts.
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts", "<rootDir>/__tests__/no-child-processes.ts"],
+    },
+    {
+      ...shared,
+      displayName: "terraform",
+      testMatch: ["**/*.process.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+    },
+  ],
+  // Reporters are global, so the summary line is printed once per run, whichever projects ran.
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
+  // For the terraform project: a plan of every example in one Terraform run takes a while.
   testTimeout: 180000,
   // One worker per core. Jest's default leaves a core to the coordinating process, which on a
   // 2-core machine means running every file in band; but most of the time goes to child processes

@@ -30,14 +30,14 @@ function fieldPaths(node: SchemaNode, prefix = ""): string[] {
 }
 
 test("the config reference documents every field of the schema", () => {
-  const undocumented = fieldPaths(JSON.parse(renderJsonSchema())).filter((p) => !readme.includes(`| \`${p}\` |`));
+  const undocumented = fieldPaths(JSON.parse(renderJsonSchema()) as SchemaNode).filter((p) => !readme.includes(`| \`${p}\` |`));
   expect(undocumented).toEqual([]);
 });
 
 test("the quick start is the two commands, and they exist", () => {
   expect(readme).toContain("npm ci && npm run synth");
   expect(readme).toContain("npm test");
-  const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts;
+  const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
   expect(scripts.synth).toBeDefined();
   expect(scripts.test).toBeDefined();
 });

@@ -88,6 +88,7 @@ function withCdktfFormat<T>(format: SynthFormat, fn: () => T): T {
  */
 function withoutTokenStackTraces<T>(fn: () => T): T {
   if (process.sourceMapsEnabled) return fn();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved and put back, never called here
   const prepare = Error.prepareStackTrace;
   Error.prepareStackTrace = () => "";
   try {

@@ -32,6 +32,10 @@ const TARGET_SYNTH_MS = 1000;
 /** The issue's target for the in-process default synth, for the "ways to cut it" table. */
 const TARGET_FAST_SYNTH_MS = 500;
 const TARGET_TEST_MS = 180_000;
+/** `npm run test:unit`, the edit loop (issue 11). */
+const TARGET_UNIT_TEST_MS = 30_000;
+/** `npm test` on a fresh clone before issue 11 (its own measurement); this run must not be slower. */
+const BEFORE_ISSUE_11_TEST_MS = 164_000;
 /** Generated configs (scripts/bench/generated-config.ts), by number of routes. */
 const GENERATED_ROUTES = [10, 50, 200, 500] as const;
 const TARGET_500_ROUTES_MS = 3000;
@@ -102,7 +106,7 @@ function providerSubmodules(dir = join(ROOT, "lib")): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
     const text = readFileSync(join(entry.parentPath, entry.name), "utf8");
-    for (const m of text.matchAll(/from "(@cdktf\/provider-aws\/lib\/[^"]+)"/g)) found.add(m[1] as string);
+    for (const m of text.matchAll(/from "(@cdktf\/provider-aws\/lib\/[^"]+)"/g)) found.add(m[1]);
   }
   return [...found].sort();
 }
@@ -171,8 +175,8 @@ function stat(values: readonly number[]): Stat {
   if (values.length === 0) throw new Error("no samples");
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  return { median, min: s[0] as number };
+  const median = s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0] };
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -361,7 +365,10 @@ function main(): void {
     }
 
     let test: { ms: number; status: number } | undefined;
+    let unitTest: { ms: number; status: number } | undefined;
     if (opts.withTests) {
+      log("npm run test:unit");
+      unitTest = run("npm", ["run", "test:unit"], { ...childEnv(), CI: "1" });
       log("npm test");
       test = run("npm", ["test"], { ...childEnv(), CI: "1" });
     }
@@ -430,13 +437,22 @@ function main(): void {
       row(`\`npx cdktf synth\` end to end (${cdktf.length} run${cdktf.length === 1 ? "" : "s"})`, stat(cdktf), "", "", "info"),
       test
         ? row(
-            "`npm test` (tsc + prettier + jest)",
+            "`npm test` (tsc + eslint + prettier + jest)",
             { median: test.ms, min: test.ms },
             "",
             "<= 3 min",
             test.status === 0 ? check(test.ms, TARGET_TEST_MS) : `FAILED (exit ${test.status})`,
           )
         : row("`npm test`", undefined, "", "<= 3 min", "not run (use --with-tests)"),
+      unitTest
+        ? row(
+            "`npm run test:unit` (Jest unit project: no Terraform, no child processes)",
+            { median: unitTest.ms, min: unitTest.ms },
+            "",
+            "<= 30 s",
+            unitTest.status === 0 ? check(unitTest.ms, TARGET_UNIT_TEST_MS) : `FAILED (exit ${unitTest.status})`,
+          )
+        : row("`npm run test:unit`", undefined, "", "<= 30 s", "not run (use --with-tests)"),
     ];
 
     const ratio = (a: string, b: string, key = "ms"): string =>
@@ -542,7 +558,7 @@ function main(): void {
     ];
     /** Build + synth time per route between two sizes: equal slopes mean linear growth. */
     const slope = (a: (typeof gen)[number], b: (typeof gen)[number]): number => (b.synth.median - a.synth.median) / (b.n - a.n);
-    const slopes = gen.slice(1).map((b, i) => ({ from: gen[i]?.n ?? 0, to: b.n, ms: slope(gen[i] as (typeof gen)[number], b) }));
+    const slopes = gen.slice(1).map((b, i) => ({ from: gen[i]?.n ?? 0, to: b.n, ms: slope(gen[i], b) }));
     const last = slopes[slopes.length - 1]?.ms ?? 0;
     const first = slopes[0]?.ms ?? 1;
     const linear = last <= 1.5 * Math.max(...slopes.slice(0, -1).map((x) => x.ms), first);
@@ -622,6 +638,12 @@ function main(): void {
       `| 500 routes <= 3 s, growing linearly | ${secs(gen[gen.length - 1]?.t.median ?? 0)}; build + synth ${slopeText} | ${check(gen[gen.length - 1]?.t.median ?? 0, TARGET_500_ROUTES_MS)}${linear ? ", linear" : ", NOT LINEAR"} |`,
       `| At least 5× faster than the root-import baseline on the same stack | ${times(med("synthRoot", "totalMs"), total.median)} in process, ${times(med("synthRoot", "wall"), med("synth", "wall"))} spawn to exit | ${med("synthRoot", "totalMs") / total.median >= TARGET_BASELINE_RATIO ? "OK" : "UNDER"} in process, ${med("synthRoot", "wall") / med("synth", "wall") >= TARGET_BASELINE_RATIO ? "OK" : "UNDER"} spawn to exit |`,
       `| \`npx cdktf synth\` <= 5 s end to end | ${secs(stat(cdktf).median)} | ${check(stat(cdktf).median, TARGET_CDKTF_SYNTH_MS)} |`,
+      unitTest
+        ? `| \`npm run test:unit\` <= 30 s (issue 11) | ${secs(unitTest.ms)} | ${unitTest.status === 0 ? check(unitTest.ms, TARGET_UNIT_TEST_MS) : "FAILED"} |`
+        : "| `npm run test:unit` <= 30 s (issue 11) | not run (use --with-tests) | — |",
+      test
+        ? `| \`npm test\` no slower than before issue 11 (164 s on a fresh clone) | ${secs(test.ms)} | ${test.status === 0 ? check(test.ms, BEFORE_ISSUE_11_TEST_MS) : "FAILED"} |`
+        : "| `npm test` no slower than before issue 11 (164 s) | not run (use --with-tests) | — |",
       `| A sync run makes a constant number of calls plus pages, whatever the ENI count | steady state: ${verdicts[0]?.replace(/^- [^:]+: /, "") ?? "—"}; runs that change IPs add one call per 100 changed targets (see below) | ${verdicts.every((v) => v.includes(": yes")) ? "OK" : "steady state OK; changing runs not constant"} |`,
       "",
       "## Generated configs",

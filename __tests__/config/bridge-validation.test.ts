@@ -53,12 +53,13 @@ test.each<[string, (c: ReturnType<typeof native>) => void, RegExp]>([
   ],
   [
     "an ALB in one subnet",
-    (c) => (c.network = { ...c.network, availabilityZones: ["eu-central-1a"], privateSubnetCidrs: ["10.30.0.0/20"] }),
+    (c) => (c.network = { ...c.network, type: "create", availabilityZones: ["eu-central-1a"], privateSubnetCidrs: ["10.30.0.0/20"] }),
     /network\.privateSubnetCidrs: services behind the ALB need subnets in at least two availability zones/,
   ],
   [
     "lambda options on the native bridge",
-    (c) => (c.bridge = { mode: "native", antiFlapRuns: 2 }),
+    // A field only the lambda bridge has, so only a cast lets the typed example carry it.
+    (c) => (c.bridge = { mode: "native", antiFlapRuns: 2 } as NonNullable<(typeof c)["bridge"]>),
     /bridge: unknown field\(s\) "antiFlapRuns"/,
   ],
   ["an anti-flap threshold of 0", (c) => (c.bridge = { mode: "lambda", antiFlapRuns: 0 }), /bridge\.antiFlapRuns: .* \(got 0\)/],

@@ -7,7 +7,11 @@ test("config.schema.json is up to date (run `npm run schema`)", () => {
 });
 
 test("the schema describes the fields editors should complete", () => {
-  const schema = JSON.parse(renderJsonSchema());
+  const schema = JSON.parse(renderJsonSchema()) as {
+    required: string[];
+    properties: { services: { items: { required: string[] } } };
+    additionalProperties: boolean;
+  };
   expect(schema.required).toEqual(expect.arrayContaining(["name", "region", "network", "services", "routes"]));
   expect(schema.properties.services.items.required).toEqual(expect.arrayContaining(["name", "image", "containerPort", "hostPort"]));
   expect(schema.additionalProperties).toBe(false);

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { MAX_LISTENERS_PER_NLB } from "../../lib/model/limits";
-import { assignNlbShards, ledgerProblems, type NlbShardLedger } from "../../lib/config/shards";
+import { assignNlbShards, type NlbShardLedger } from "../../lib/config/shards";
+import { topologyProblems } from "../../lib/model/checks";
+import { planTopology } from "../../lib/model/topology";
+import { validateConfig } from "../../lib/validate";
+
+/** The topology phase's problems for a config and a recorded placement. */
+const ledgerProblems = (cfg: ReturnType<typeof parseConfig>, ledger: NlbShardLedger): string[] =>
+  topologyProblems(cfg, planTopology(cfg, ledger));
 import { shardNlbName } from "../../lib/model/names";
 import { configErrorOf, configWithServices } from "../helpers/fixtures";
 
@@ -77,26 +84,26 @@ describe("quotas name the quota and its AWS default", () => {
   test("more NLBs than REST VPC links", () => {
     const cfg = configWithServices(1001);
     cfg.quotas = { restApiResources: 5000 };
-    expect(configErrorOf(() => parseConfig(cfg))).toMatch(
+    expect(configErrorOf(() => validateConfig(cfg))).toMatch(
       /services: 1001 NLB listener ports need 21 Network Load Balancers .* each with its own VPC link, over the quota "REST API VPC links per account per Region" of 20 \(AWS default 20/,
     );
     cfg.quotas = { restApiResources: 5000, vpcLinks: 25 };
-    expect(() => parseConfig(cfg)).not.toThrow();
+    expect(() => validateConfig(cfg)).not.toThrow();
   });
 
   test("more REST API resources than the quota", () => {
     const cfg = configWithServices(151);
-    expect(configErrorOf(() => parseConfig(cfg))).toMatch(
+    expect(configErrorOf(() => validateConfig(cfg))).toMatch(
       /routes: the routes need 302 REST API resources .* over the quota "Resources per API" of 300 \(AWS default 300/,
     );
     cfg.quotas = { restApiResources: 302 };
-    expect(() => parseConfig(cfg)).not.toThrow();
+    expect(() => validateConfig(cfg)).not.toThrow();
   });
 
   test("more HTTP API routes and integrations than the quotas", () => {
     const cfg = configWithServices(301);
     cfg.api = { type: "http" };
-    const message = configErrorOf(() => parseConfig(cfg));
+    const message = configErrorOf(() => validateConfig(cfg));
     expect(message).toMatch(/routes: the routes need 301 HTTP API routes .* "Routes per API" of 300 \(AWS default 300/);
     expect(message).toMatch(/routes: the routes need 301 HTTP API integrations .* "Integrations per API" of 300, which AWS does not raise/);
   });
@@ -104,7 +111,7 @@ describe("quotas name the quota and its AWS default", () => {
   test("more target groups than the quota", () => {
     const cfg = configWithServices(4);
     cfg.quotas = { targetGroups: 3 };
-    expect(configErrorOf(() => parseConfig(cfg))).toMatch(
+    expect(configErrorOf(() => validateConfig(cfg))).toMatch(
       /services: the stack needs 4 target groups, over the quota "Target groups per Region" of 3 \(AWS default 3000/,
     );
   });
@@ -125,7 +132,7 @@ describe("quotas name the quota and its AWS default", () => {
     const holes: NlbShardLedger = { version: 1, nlbs: [[10000], [10001], [10002]] };
     expect(ledgerProblems(cfg, holes)).toEqual([
       expect.stringMatching(
-        /^quotas\.vpcLinks: the ports need 3 NLBs, each with its own VPC link, over the quota .* of 2 \(AWS default 20\)/,
+        /^quotas\.vpcLinks: the ports need 3 NLBs as the NLB shard ledger places them, each with its own VPC link, over the quota .* of 2 \(AWS default 20\)/,
       ),
     ]);
   });
@@ -133,7 +140,7 @@ describe("quotas name the quota and its AWS default", () => {
   test("security group rules: ports are merged into ranges past the quota, and sparse ports that still do not fit are refused", () => {
     // 61 sparse ports cannot merge: 61 rules on the instances' group, over 60.
     const cfg = parseConfig(sparse(61));
-    const { synthesize } = jest.requireActual("../../lib/synth") as typeof import("../../lib/synth");
+    const { synthesize } = jest.requireActual<typeof import("../../lib/synth")>("../../lib/synth");
     const outdir = mkdtempSync(join(tmpdir(), "sg-quota-"));
     let error: unknown;
     try {

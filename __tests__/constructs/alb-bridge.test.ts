@@ -200,7 +200,11 @@ describe("the bundles", () => {
     Object.assign(process.env, env);
     const mod = { exports: {} as Record<string, unknown> };
     try {
-      new Function("require", "module", "exports", code)(createRequire(join(__dirname, "..", "..", "package.json")), mod, mod.exports);
+      // The bundle as Node runs a CommonJS module: a function of require, module and exports, here
+      // compiled in the test's own context so that it reads the process.env set above.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the built bundle is what this test is for
+      const run = new Function("require", "module", "exports", code) as (req: NodeJS.Require, m: typeof mod, e: typeof mod.exports) => void;
+      run(createRequire(join(__dirname, "..", "..", "package.json")), mod, mod.exports);
     } finally {
       process.env = saved;
     }

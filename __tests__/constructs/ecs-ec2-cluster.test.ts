@@ -16,6 +16,7 @@ import {
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { defaultConfig } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
+import { objectContaining } from "../helpers/expect";
 
 const VPC_CIDR = "10.40.0.0/16";
 const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
@@ -108,8 +109,8 @@ describe("EcsEc2Cluster with a launch template", () => {
     const synth = synthCluster(LAUNCH_TEMPLATE);
     // THEN
     expect(synth).toHaveResourceWithProperties(LaunchTemplate, {
-      network_interfaces: [expect.objectContaining({ device_index: 0, associate_public_ip_address: "false" })],
-      metadata_options: expect.objectContaining({ http_tokens: "required", http_endpoint: "enabled" }),
+      network_interfaces: [objectContaining({ device_index: 0, associate_public_ip_address: "false" })],
+      metadata_options: objectContaining({ http_tokens: "required", http_endpoint: "enabled" }),
     });
   });
 
@@ -119,7 +120,7 @@ describe("EcsEc2Cluster with a launch template", () => {
     // THEN
     const [sgId] = single(json, "aws_security_group");
     const [, template] = single(json, "aws_launch_template");
-    expect(template.network_interfaces).toEqual([expect.objectContaining({ security_groups: [`\${aws_security_group.${sgId}.id}`] })]);
+    expect(template.network_interfaces).toEqual([objectContaining({ security_groups: [`\${aws_security_group.${sgId}.id}`] })]);
     expect(template).not.toHaveProperty("vpc_security_group_ids");
   });
 
@@ -142,7 +143,7 @@ describe("EcsEc2Cluster with a launch template", () => {
     const [templateId] = single(json, "aws_launch_template");
     const [, asg] = single(json, "aws_autoscaling_group");
     expect(asg).toEqual(
-      expect.objectContaining({
+      objectContaining({
         launch_template: {
           id: `\${aws_launch_template.${templateId}.id}`,
           version: `\${aws_launch_template.${templateId}.latest_version}`,
@@ -176,7 +177,7 @@ describe("EcsEc2Cluster instance security group", () => {
     expect(rules).toHaveLength(HOST_PORTS.length);
     for (const { fromPort: port } of HOST_PORTS) {
       expect(rules).toContainEqual(
-        expect.objectContaining({
+        objectContaining({
           security_group_id: `\${aws_security_group.${sgId}.id}`,
           ip_protocol: "tcp",
           from_port: port,
@@ -243,7 +244,7 @@ describe("EcsEc2Cluster with a launch configuration", () => {
       image_id: "ami-0123456789abcdef0",
       instance_type: "t3.large",
       associate_public_ip_address: false,
-      metadata_options: expect.objectContaining({ http_tokens: "required" }),
+      metadata_options: objectContaining({ http_tokens: "required" }),
     });
   });
 
@@ -252,7 +253,7 @@ describe("EcsEc2Cluster with a launch configuration", () => {
     const synth = synthCluster(LAUNCH_CONFIGURATION);
     // THEN
     expect(synth).toHaveResourceWithProperties(LaunchConfiguration, {
-      lifecycle: expect.objectContaining({ create_before_destroy: true }),
+      lifecycle: objectContaining({ create_before_destroy: true }),
     });
   });
 

@@ -11,6 +11,7 @@ import {
 } from "../../lib/constructs/internal-application-load-balancer";
 import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
+import { objectContaining } from "../helpers/expect";
 
 const SERVICES: AlbServiceRoute[] = [
   { service: "search", hostPort: 0, pathPatterns: ["/search", "/search/*"], healthCheck: HTTP },
@@ -53,7 +54,7 @@ test("an HTTP listener answers 404 for paths no rule matches", () => {
   expect(synth).toHaveResourceWithProperties(LbListener, {
     port: 80,
     protocol: "HTTP",
-    default_action: [expect.objectContaining({ type: "fixed-response", fixed_response: expect.objectContaining({ status_code: "404" }) })],
+    default_action: [objectContaining({ type: "fixed-response", fixed_response: objectContaining({ status_code: "404" }) })],
   });
 });
 
@@ -75,14 +76,14 @@ test("one instance target group per service and one rule per path pattern, forwa
   const groups = resourcesOf(json, "aws_lb_target_group");
   expect(groups.map(([, g]) => g.name).sort()).toEqual(["shop-alb-legacy", "shop-alb-reviews", "shop-alb-search"]);
   for (const [, g] of groups)
-    expect(g).toMatchObject({ target_type: "instance", protocol: "HTTP", health_check: expect.objectContaining({ path: "/health" }) });
+    expect(g).toMatchObject({ target_type: "instance", protocol: "HTTP", health_check: objectContaining({ path: "/health" }) });
   const rules = resourcesOf(json, "aws_lb_listener_rule").map(([, r]) => r);
   expect(rules).toHaveLength(4);
   const searchGroup = groups.find(([, g]) => g.name === "shop-alb-search")?.[0];
   expect(rules).toContainEqual(
-    expect.objectContaining({
+    objectContaining({
       condition: [{ path_pattern: { values: ["/search/*"] } }],
-      action: [expect.objectContaining({ type: "forward", target_group_arn: `\${aws_lb_target_group.${searchGroup}.arn}` })],
+      action: [objectContaining({ type: "forward", target_group_arn: `\${aws_lb_target_group.${searchGroup}.arn}` })],
     }),
   );
 });

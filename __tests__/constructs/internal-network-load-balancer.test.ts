@@ -11,6 +11,7 @@ import {
   type NlbPort,
 } from "../../lib/constructs/internal-network-load-balancer";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
+import { objectContaining } from "../helpers/expect";
 
 const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 
@@ -73,7 +74,7 @@ describe("InternalNetworkLoadBalancer", () => {
     const groups = resourcesOf(json, "aws_security_group");
     expect(groups).toHaveLength(1);
     const [sgId, sg] = groups[0];
-    expect(sg).toEqual(expect.objectContaining({ name: "team-api-nlb", vpc_id: "vpc-0123456789abcdef0" }));
+    expect(sg).toEqual(objectContaining({ name: "team-api-nlb", vpc_id: "vpc-0123456789abcdef0" }));
     expect(sg).not.toHaveProperty("ingress");
     expect(synth).not.toHaveResource(VpcSecurityGroupIngressRule);
     expect(synth).toHaveResourceWithProperties(Lb, {
@@ -101,7 +102,7 @@ describe("InternalNetworkLoadBalancer", () => {
     expect(rules).toHaveLength(2);
     for (const { port } of [HTTP_PORT, TCP_PORT]) {
       expect(rules).toContainEqual(
-        expect.objectContaining({
+        objectContaining({
           security_group_id: `\${aws_security_group.${sgId}.id}`,
           ip_protocol: "tcp",
           from_port: port,
@@ -133,11 +134,11 @@ describe("InternalNetworkLoadBalancer", () => {
     for (const { port } of [HTTP_PORT, TCP_PORT]) {
       const [tgId] = targetGroupNamed(json, `team-api-tg-${port}`);
       expect(listeners).toContainEqual(
-        expect.objectContaining({
+        objectContaining({
           load_balancer_arn: `\${aws_lb.${lbId}.arn}`,
           port,
           protocol: "TCP",
-          default_action: [expect.objectContaining({ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` })],
+          default_action: [objectContaining({ type: "forward", target_group_arn: `\${aws_lb_target_group.${tgId}.arn}` })],
         }),
       );
     }
@@ -166,7 +167,7 @@ describe("InternalNetworkLoadBalancer", () => {
     // THEN
     expect(synth).toHaveResourceWithProperties(LbTargetGroup, {
       name: "team-api-tg-10000",
-      health_check: expect.objectContaining({
+      health_check: objectContaining({
         enabled: true,
         protocol: "HTTP",
         port: "traffic-port",
@@ -184,7 +185,7 @@ describe("InternalNetworkLoadBalancer", () => {
     const json = JSON.parse(build().synth) as TerraformJson;
     // THEN
     const [, tg] = targetGroupNamed(json, "team-api-tg-10001");
-    expect(tg.health_check).toEqual(expect.objectContaining({ protocol: "TCP", port: "traffic-port", interval: 30 }));
+    expect(tg.health_check).toEqual(objectContaining({ protocol: "TCP", port: "traffic-port", interval: 30 }));
     expect(tg.health_check).not.toHaveProperty("path");
     expect(tg.health_check).not.toHaveProperty("matcher");
   });
@@ -194,7 +195,7 @@ describe("InternalNetworkLoadBalancer", () => {
     const json = JSON.parse(build().synth) as TerraformJson;
     // THEN
     for (const [, tg] of resourcesOf(json, "aws_lb_target_group")) {
-      expect(tg.lifecycle).toEqual(expect.objectContaining({ create_before_destroy: true }));
+      expect(tg.lifecycle).toEqual(objectContaining({ create_before_destroy: true }));
     }
   });
 

@@ -399,7 +399,7 @@ describe("PrivateHttpApi", () => {
   test("authorizers use a configured identity source, and the partition of the region", () => {
     // GIVEN
     const authorizers: Record<string, AuthorizerConfig> = {
-      users: { ...AUTHORIZERS.users, identitySource: "$request.header.X-Token" } as AuthorizerConfig,
+      users: { ...AUTHORIZERS.users, identitySource: "$request.header.X-Token" },
       partners: {
         type: "lambda",
         functionArn: "arn:aws-cn:lambda:cn-north-1:123456789012:function:authorize",
@@ -410,7 +410,7 @@ describe("PrivateHttpApi", () => {
     // WHEN
     const { json } = build(() => ({ authorizers, region: "cn-north-1" }));
     // THEN
-    const byName = Object.fromEntries(resourcesOf(json, "aws_apigatewayv2_authorizer").map(([, a]) => [a.name, a]));
+    const byName = Object.fromEntries(resourcesOf(json, "aws_apigatewayv2_authorizer").map(([, a]) => [a.name as string, a]));
     expect(byName.users.identity_sources).toEqual(["$request.header.X-Token"]);
     expect(byName.partners.identity_sources).toEqual(["$request.header.X-Partner"]);
     expect(byName.partners.authorizer_uri).toBe(
@@ -497,7 +497,7 @@ describe("PrivateHttpApi", () => {
       }),
     );
     // THEN
-    const alarms = Object.fromEntries(resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
+    const alarms = Object.fromEntries(resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name as string, a]));
     const dimensions = { ApiId: refToOnly(json, "aws_apigatewayv2_api", "id"), Stage: "v1" };
     expect(alarms["shop-api-5xx-rate"]).toEqual(
       expect.objectContaining({ metric_name: "5xx", threshold: 0.02, evaluation_periods: 3, dimensions }),

@@ -9,6 +9,7 @@ import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-netwo
 import { PrivateRestApi, type PrivateRestApiProps, type RestApiRoute } from "../../lib/constructs/private-rest-api";
 import { RestApiCustomDomain } from "../../lib/constructs/rest-api-custom-domain";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
+import { objectContaining, stringMatching } from "../helpers/expect";
 
 const ROUTES: readonly RestApiRoute[] = [
   { path: "/orders", methods: ["GET", "POST"], port: 10000 },
@@ -108,7 +109,7 @@ describe("PrivateRestApi", () => {
     const { json } = build();
     // THEN
     const links = resourcesOf(json, "aws_api_gateway_vpc_link").map(([, l]) => l);
-    expect(links).toEqual([expect.objectContaining({ name: "team-api", target_arns: [refToOnly(json, "aws_lb", "arn")] })]);
+    expect(links).toEqual([objectContaining({ name: "team-api", target_arns: [refToOnly(json, "aws_lb", "arn")] })]);
   });
 
   test("builds the resource tree once, sharing parent resources between routes", () => {
@@ -167,7 +168,7 @@ describe("PrivateRestApi", () => {
     const integration = integrationOf(json, methodId);
     const dnsName = refToOnly(json, "aws_lb", "dns_name");
     expect(integration).toEqual(
-      expect.objectContaining({
+      objectContaining({
         type: "HTTP_PROXY",
         connection_type: "VPC_LINK",
         connection_id: refToOnly(json, "aws_api_gateway_vpc_link", "id"),
@@ -188,11 +189,11 @@ describe("PrivateRestApi", () => {
     const integrations = resourcesOf(json, "aws_api_gateway_integration").map(([, i]) => i);
     expect(integrations).toHaveLength(6);
     for (const integration of integrations) {
-      expect(integration).toEqual(expect.objectContaining({ type: "HTTP_PROXY", connection_type: "VPC_LINK", connection_id: vpcLink }));
+      expect(integration).toEqual(objectContaining({ type: "HTTP_PROXY", connection_type: "VPC_LINK", connection_id: vpcLink }));
     }
     const [stockPutId] = methodOn(json, resourceRef(json, "stock"), "PUT");
     expect(integrationOf(json, stockPutId)).toEqual(
-      expect.objectContaining({
+      objectContaining({
         integration_http_method: "PUT",
         uri: `http://${dnsName}:10001/inventory/{sku}/stock`,
         request_parameters: { "integration.request.path.sku": "method.request.path.sku" },
@@ -200,7 +201,7 @@ describe("PrivateRestApi", () => {
     );
     const [ordersPostId] = methodOn(json, resourceRef(json, "orders"), "POST");
     expect(integrationOf(json, ordersPostId)).toEqual(
-      expect.objectContaining({ integration_http_method: "POST", uri: `http://${dnsName}:10000/orders`, request_parameters: {} }),
+      objectContaining({ integration_http_method: "POST", uri: `http://${dnsName}:10000/orders`, request_parameters: {} }),
     );
   });
 
@@ -210,8 +211,8 @@ describe("PrivateRestApi", () => {
     // THEN
     expect(synth).toHaveResourceWithProperties(ApiGatewayDeployment, {
       rest_api_id: refToOnly(json, "aws_api_gateway_rest_api", "id"),
-      lifecycle: expect.objectContaining({ create_before_destroy: true }),
-      triggers: { routes: expect.stringMatching(/^[0-9a-f]{64}$/), integrations: expect.stringMatching(/^\$\{sha1\(jsonencode\(\[/) },
+      lifecycle: objectContaining({ create_before_destroy: true }),
+      triggers: { routes: stringMatching(/^[0-9a-f]{64}$/), integrations: stringMatching(/^\$\{sha1\(jsonencode\(\[/) },
     });
     const [, deployment] = resourcesOf(json, "aws_api_gateway_deployment")[0];
     const integrations = String((deployment.triggers as Record<string, unknown>).integrations);

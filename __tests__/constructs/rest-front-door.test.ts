@@ -7,8 +7,17 @@ import { join } from "node:path";
 import { REST_ACCESS_LOG_FORMAT } from "../../lib/constructs/access-log-format";
 import { apiKeyVariableName, throttlePath } from "../../lib/constructs/rest-api-usage-plans";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { objectContaining, stringMatching } from "../helpers/expect";
 
-const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "rest-front-door.json"), "utf8"));
+/** The parts of the example these tests compare the stack with. */
+interface Example {
+  readonly api: {
+    readonly authorizers: { readonly partners: { readonly functionArn: string } };
+    readonly alarms: { readonly snsTopicArn: string };
+    readonly customDomain: { readonly certificateArn: string };
+  };
+}
+const example = JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", "rest-front-door.json"), "utf8")) as Example;
 const { json } = synthToTemp(example);
 const only = (type: string) => {
   const all = resourcesOf(json, type);
@@ -29,11 +38,11 @@ test("Cognito and Lambda authorizers, and methods that use them", () => {
       "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:567890123456:function:partner-token-authorizer/invocations",
   });
   expect(methods.filter((m) => m.authorization === "COGNITO_USER_POOLS")).toEqual([
-    expect.objectContaining({
+    objectContaining({
       authorizer_id: `\${aws_api_gateway_authorizer.${cognito?.[0]}.id}`,
       authorization_scopes: ["policies/read"],
     }),
-    expect.objectContaining({
+    objectContaining({
       authorizer_id: `\${aws_api_gateway_authorizer.${cognito?.[0]}.id}`,
       authorization_scopes: ["policies/read"],
     }),
@@ -62,8 +71,8 @@ test("API keys: one generated, one from a sensitive variable; a usage plan with 
     quota_settings: { limit: 100000, period: "MONTH" },
     throttle_settings: { rate_limit: 50, burst_limit: 20 },
     api_stages: [
-      expect.objectContaining({
-        stage: expect.stringMatching(/^\$\{aws_api_gateway_stage\./),
+      objectContaining({
+        stage: stringMatching(/^\$\{aws_api_gateway_stage\./),
         throttle: [{ path: throttlePath("/quotes", "POST"), rate_limit: 10, burst_limit: 5 }],
       }),
     ],
@@ -76,7 +85,7 @@ test("stage: throttling, execution logs without bodies, metrics, tracing, cache,
   const [, settings] = only("aws_api_gateway_method_settings");
   expect(settings).toMatchObject({
     method_path: "*/*",
-    settings: expect.objectContaining({
+    settings: objectContaining({
       throttling_rate_limit: 200,
       throttling_burst_limit: 100,
       logging_level: "ERROR",
@@ -100,16 +109,16 @@ test("alarms on the 5XX rate and the p99 latency notify the topic", () => {
   const alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
   const topic = [example.api.alarms.snsTopicArn];
   expect(alarms).toContainEqual(
-    expect.objectContaining({
+    objectContaining({
       metric_name: "5XXError",
       statistic: "Average",
       threshold: 0.02,
       alarm_actions: topic,
-      dimensions: { ApiName: "partner-api", Stage: expect.stringMatching(/stage_name/) },
+      dimensions: { ApiName: "partner-api", Stage: stringMatching(/stage_name/) },
     }),
   );
   expect(alarms).toContainEqual(
-    expect.objectContaining({ metric_name: "Latency", extended_statistic: "p99", threshold: 2000, alarm_actions: topic }),
+    objectContaining({ metric_name: "Latency", extended_statistic: "p99", threshold: 2000, alarm_actions: topic }),
   );
 });
 
@@ -122,7 +131,7 @@ test("a regional custom domain, a base path mapping and an alias record, with th
   });
   expect(only("aws_api_gateway_base_path_mapping")[1]).toMatchObject({
     base_path: "v1",
-    stage_name: expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.stage_name\}$/),
+    stage_name: stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.stage_name\}$/),
   });
   expect(only("aws_route53_record")[1]).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", type: "A", name: "partners.example.com" });
   expect(json.output?.custom_domain_url.value).toBe("https://partners.example.com/v1");

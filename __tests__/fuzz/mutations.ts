@@ -359,7 +359,7 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
     }
     case "adopt": {
       if (!isObject(cfg)) return undefined;
-      const names = services(cfg).map((s) => `Service-${String(s.name)}`);
+      const names = services(cfg).map((s) => `Service-${typeof s.name === "string" ? s.name : JSON.stringify(s.name)}`);
       const resource = choose([...ADOPT_RESOURCES, ...names], m.pick) as string;
       const id = choose(ADOPT_IDS, m.variant) as string;
       const list = Array.isArray(cfg.adopt) ? cfg.adopt : (cfg.adopt = []);

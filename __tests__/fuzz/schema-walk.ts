@@ -176,7 +176,7 @@ export function edgeValuesOf(schema: JsonSchema, sample: unknown): unknown[] {
       out.push("", ` ${base}`, `${base} `, base.toUpperCase());
     }
     if (s.type === "array") {
-      const items = Array.isArray(sample) && sample.length > 0 ? sample : [exampleOf(s.items ?? {}, 0)];
+      const items: unknown[] = Array.isArray(sample) && sample.length > 0 ? sample : [exampleOf(s.items ?? {}, 0)];
       const ofLength = (n: number) => Array.from({ length: Math.max(0, n) }, (_, i) => items[i % items.length]);
       if (s.minItems !== undefined) out.push(ofLength(s.minItems - 1), ofLength(s.minItems));
       if (s.maxItems !== undefined) out.push(ofLength(s.maxItems), ofLength(s.maxItems + 1));

@@ -16,7 +16,7 @@ export function ledgerOf(name: string): NlbShardLedger | undefined {
 
 /** A deep copy of the embedded default, to change one thing at a time. */
 export function defaultConfig(): PrivateApiConfigInput & Record<string, unknown> {
-  return structuredClone(DEFAULT_CONFIG) as PrivateApiConfigInput & Record<string, unknown>;
+  return structuredClone(DEFAULT_CONFIG);
 }
 
 /** A config with `count` services on consecutive host ports from 10000, one route each. */
@@ -53,9 +53,21 @@ export function configErrorOf(fn: () => unknown): string {
   throw new Error("expected a ConfigError, but the config was accepted");
 }
 
-/** A fresh parsed copy of examples/<name>.json, loosely typed so tests can change one thing at a time. */
-export function exampleConfig(name: string): Record<string, any> {
-  return JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.json`), "utf8"));
+/**
+ * A fresh parsed copy of examples/<name>.json, to change one thing at a time. Typed as the config
+ * input the example is meant to be (parseConfig checks it in the tests that need it), so that a
+ * change to a field that does not exist fails to compile rather than testing nothing.
+ */
+export function exampleConfig(name: string): PrivateApiConfigInput {
+  return JSON.parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.json`), "utf8")) as PrivateApiConfigInput;
+}
+
+/** examples/http-api.json without its NLB service: every service behind the ALB. */
+export function httpApiBehindAlbOnly(): PrivateApiConfigInput {
+  const cfg = exampleConfig("http-api");
+  cfg.services = cfg.services.filter((s) => s.via === "alb");
+  cfg.routes = cfg.routes.filter((r) => r.service !== "legacy-sync");
+  return cfg;
 }
 
 /** The embedded default and every examples/*.json, by name, as the tests that cover "every example" read them. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
-import type { PrivateApiConfig, PrivateApiConfigInput } from "../../lib/config/schema";
+import type { PrivateApiConfig } from "../../lib/config/schema";
 import type { NlbShardLedger } from "../../lib/config/shards";
 import { synthesize } from "../../lib/synth";
 
@@ -23,8 +23,11 @@ export interface SynthesisedStack {
   readonly json: TerraformJson;
 }
 
-/** Validates a config, synthesises it into a fresh temp dir and reads the stack's JSON back. */
-export function synthToTemp(input: PrivateApiConfigInput | unknown, options: { nlbShards?: NlbShardLedger } = {}): SynthesisedStack {
+/**
+ * Validates a config (a PrivateApiConfigInput, or anything parseConfig should refuse), synthesises
+ * it into a fresh temp dir and reads the stack's JSON back.
+ */
+export function synthToTemp(input: unknown, options: { nlbShards?: NlbShardLedger } = {}): SynthesisedStack {
   const config = parseConfig(input);
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
   synthesize(config, outdir, options);

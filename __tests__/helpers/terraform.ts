@@ -41,7 +41,6 @@ export function describeWithTerraform(name: string, body: (tf: TerraformEnv) => 
     });
     return;
   }
-  // eslint-disable-next-line no-console
   console.warn(`Skipping "${name}": ${tf}`);
   describe.skip(name, () => body(tf as unknown as TerraformEnv));
 }
@@ -73,7 +72,6 @@ export function plansTogether(tf: TerraformEnv, stacks: readonly OfflineStack[])
         together = planOfflineTogether(tf, stacks);
       } catch (err) {
         together = "failed";
-        // eslint-disable-next-line no-console
         console.warn(`Planning ${stacks.length} stacks in one run failed; planning each on its own.\n${(err as Error).message}`);
       }
     }

@@ -7,12 +7,9 @@ import { resourcesOf, synthToTemp } from "../helpers/synth";
 /** The existing-ALB example with an HTTPS listener on 443. */
 function existingHttpsAlb() {
   const input = exampleConfig("existing-alb");
-  input.alb.existing = {
-    ...input.alb.existing,
-    listenerPort: 443,
-    https: true,
-  };
-  input.alb.serverName = "catalogue.internal.example.com";
+  const existing = input.alb?.existing;
+  if (!existing) throw new Error("examples/existing-alb.json has no existing ALB");
+  input.alb = { ...input.alb, existing: { ...existing, listenerPort: 443, https: true }, serverName: "catalogue.internal.example.com" };
   return input;
 }
 

@@ -6,6 +6,7 @@
 import { checkSynth, openRouteConstructPaths } from "../../lib/policy";
 import { exampleConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
+import { objectContaining, stringContaining } from "../helpers/expect";
 
 describe.each([
   ["REST API", "two-services", "aws_api_gateway_method", "Api/Method-catalog:status-GET", "GET /catalog/status"],
@@ -25,7 +26,7 @@ describe.each([
 
   test("without the config it is a finding", () => {
     expect(checkSynth(stack.json).findings).toEqual([
-      expect.objectContaining({ address: `${type}.${open[0][0]}`, rule: "authorization", message: expect.stringContaining("NONE") }),
+      objectContaining({ address: `${type}.${open[0][0]}`, rule: "authorization", message: stringContaining("NONE") }),
     ]);
   });
 
@@ -33,7 +34,7 @@ describe.each([
     const result = checkSynth(stack.json, { config: stack.config });
     expect(result.findings).toEqual([]);
     expect(result.allowed).toEqual([
-      expect.objectContaining({
+      objectContaining({
         address: `${type}.${open[0][0]}`,
         rule: "authorization",
         allowedBy: `config route ${route} (authorization NONE)`,
@@ -48,7 +49,7 @@ describe.each([
   });
 
   test("a config that does not open the route allows nothing", () => {
-    const closed = { ...stack.config, routes: stack.config.routes.map((r) => ({ ...r, authorization: "AWS_IAM" })) };
+    const closed = { ...stack.config, routes: stack.config.routes.map((r) => ({ ...r, authorization: "AWS_IAM" as const })) };
     expect(checkSynth(stack.json, { config: closed }).findings.map((f) => f.rule)).toEqual(["authorization"]);
     // Nor does the config of another stack (the stack name is part of the path).
     expect(checkSynth(stack.json, { config: { ...stack.config, name: "other" } }).findings.map((f) => f.rule)).toEqual(["authorization"]);

@@ -10,7 +10,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Fn, TerraformStack } from "cdktf";
-import { checkSynth } from "../../lib/policy";
+import { checkSynth, type SynthJson } from "../../lib/policy";
 import { readJsonencode } from "../../lib/policy/hcl";
 import { isReadOnly, readPolicyDocument, reviewPolicyDocument, wildcardProblem } from "../../lib/policy/iam";
 
@@ -132,10 +132,10 @@ describe("policy forms", () => {
       }),
     });
     app.synth();
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", "jsonencode", "cdk.tf.json"), "utf8"));
-    expect(String(Object.values(json.resource.aws_iam_role_policy as Record<string, { policy: string }>)[0].policy)).toMatch(
-      /^\$\{jsonencode\(\{/,
-    );
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "jsonencode", "cdk.tf.json"), "utf8")) as SynthJson & {
+      resource: { aws_iam_role_policy: Record<string, { policy: string }> };
+    };
+    expect(String(Object.values(json.resource.aws_iam_role_policy)[0].policy)).toMatch(/^\$\{jsonencode\(\{/);
     // WHEN
     const result = checkSynth(json);
     // THEN the bad one is reported, statement by statement, and nothing is left unread

@@ -4,6 +4,7 @@ import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { adoptableResources } from "../../lib/stacks/state-management";
 import { configErrorOf, defaultConfig, exampleConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
+import { stringMatching } from "../helpers/expect";
 
 interface StateJson {
   terraform: { backend?: Record<string, Record<string, unknown>> };
@@ -42,9 +43,9 @@ describe("adopt", () => {
     expect(json.import).toEqual([
       {
         id: "arn:aws:elasticloadbalancing:eu-west-2:789012345678:loadbalancer/net/billing-nlb/50dc6c495c0c9188",
-        to: expect.stringMatching(/^aws_lb\.Nlb_[0-9A-F]+$/),
+        to: stringMatching(/^aws_lb\.Nlb_[0-9A-F]+$/),
       },
-      { id: "x7k2pq", to: expect.stringMatching(/^aws_api_gateway_vpc_link\.Api_VpcLink_[0-9A-F]+$/) },
+      { id: "x7k2pq", to: stringMatching(/^aws_api_gateway_vpc_link\.Api_VpcLink_[0-9A-F]+$/) },
     ]);
   });
 

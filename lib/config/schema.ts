@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { arnPattern } from "./arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
@@ -56,16 +57,9 @@ const port = z.number().int().min(1).max(65535);
 
 const cidr = z.string().describe("An IPv4 CIDR block, for example 10.0.0.0/16");
 
-/**
- * An ARN of `service` in a region (shaped as AWS's are: `eu-west-2`, `us-gov-west-1`) and an
- * account, whose resource part matches `resource`. The whole ARN is checked: Terraform refuses a
- * malformed one only at plan time (a Lambda permission's function_name), and AWS at apply time.
- */
-/** One check for every ARN field of the config. */
+/** One check for every ARN field of the config (lib/config/arn.ts). */
 const arn = (service: string, resource: string, example: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z]{2}(-[a-z]+){1,2}-\\d:\\d{12}:${resource}$`), {
-    message: `must be an ARN such as ${example}`,
-  });
+  z.string().regex(arnPattern(service, resource), { message: `must be an ARN such as ${example}` });
 const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
 const acmCertificateArn = arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc");
 

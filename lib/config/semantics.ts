@@ -2,13 +2,8 @@ import type { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { albPathPattern, parseRoutePath, type PathSegment } from "./paths";
 import type { PrivateApiConfig } from "./schema";
-import { MAX_HTTP_API_INTEGRATIONS, MAX_LISTENERS_PER_NLB, MAX_RULES_PER_ALB } from "../model/limits";
-import { bridgeMode, bridgePort, nlbPorts } from "../model/topology";
-
-/** The smallest number of NLBs that `portCount` listener ports need (the first NLB always exists). */
-export function nlbsNeeded(portCount: number): number {
-  return Math.max(1, Math.ceil(portCount / MAX_LISTENERS_PER_NLB));
-}
+import { MAX_RULES_PER_ALB } from "../model/limits";
+import { bridgeMode, bridgePort } from "../model/topology";
 
 /** Host ports the ECS container agent reserves on every container instance. */
 export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
@@ -33,7 +28,6 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkBridge(cfg, ctx);
   checkApi(cfg, ctx);
   checkRenames(cfg, ctx);
-  checkQuotas(cfg, ctx);
 }
 
 function checkNames(cfg: PrivateApiConfig, ctx: Ctx): void {
@@ -436,77 +430,5 @@ function checkRenames(cfg: PrivateApiConfig, ctx: Ctx): void {
   for (const [from, to] of Object.entries(cfg.renames.services)) {
     if (!names.has(to)) fail(ctx, ["renames", "services", from], `renamed to "${to}", but no service has that name`);
     if (names.has(from)) fail(ctx, ["renames", "services", from], `"${from}" is renamed, but a service still has that name`);
-  }
-}
-
-/**
- * Quotas that decide whether the stack can exist at all. Only the first NLB count is known here;
- * the shard ledger (lib/config/shards.ts) can need more NLBs, and is checked again once assigned.
- */
-function checkQuotas(cfg: PrivateApiConfig, ctx: Ctx): void {
-  const q = cfg.quotas;
-  const ports = nlbPorts(cfg);
-  const nlbs = nlbsNeeded(ports.length);
-  const nlbNeed = `${ports.length} NLB listener ports need ${nlbs} Network Load Balancers (at most ${MAX_LISTENERS_PER_NLB} listeners each)`;
-  if (cfg.api.type === "rest" && nlbs > q.vpcLinks) {
-    fail(
-      ctx,
-      ["services"],
-      `${nlbNeed}, each with its own VPC link, over the quota "REST API VPC links per account per Region" of ${q.vpcLinks} (AWS default 20; raise it with AWS, then set quotas.vpcLinks)`,
-    );
-  }
-  if (nlbs > q.networkLoadBalancers) {
-    fail(
-      ctx,
-      ["services"],
-      `${nlbNeed}, over the quota "Network Load Balancers per Region" of ${q.networkLoadBalancers} (AWS default 50; raise it with AWS, then set quotas.networkLoadBalancers)`,
-    );
-  }
-  const albServices = cfg.services.filter((s) => s.via === "alb").length;
-  const targetGroups = cfg.services.length + (albServices > 0 && bridgeMode(cfg) !== "none" ? 1 : 0);
-  if (targetGroups > q.targetGroups) {
-    fail(
-      ctx,
-      ["services"],
-      `the stack needs ${targetGroups} target groups, over the quota "Target groups per Region" of ${q.targetGroups} (AWS default 3000; raise it with AWS, then set quotas.targetGroups)`,
-    );
-  }
-  const parsed = cfg.routes.map((r) => parseRoutePath(r.path)).filter((p): p is PathSegment[] => typeof p !== "string");
-  if (cfg.api.type === "rest") {
-    const resources = new Set(
-      parsed.flatMap((segments) =>
-        segments.map((_, i) =>
-          segments
-            .slice(0, i + 1)
-            .map((s) => s.part)
-            .join("/"),
-        ),
-      ),
-    );
-    if (resources.size > q.restApiResources) {
-      fail(
-        ctx,
-        ["routes"],
-        `the routes need ${resources.size} REST API resources (one per path segment), over the quota "Resources per API" of ${q.restApiResources} (AWS default 300; raise it with AWS, then set quotas.restApiResources)`,
-      );
-    }
-  } else {
-    const routes = cfg.routes.reduce((n, r) => n + r.methods.length, 0);
-    if (routes > q.httpApiRoutes) {
-      fail(
-        ctx,
-        ["routes"],
-        `the routes need ${routes} HTTP API routes (one per path and method), over the quota "Routes per API" of ${q.httpApiRoutes} (AWS default 300; raise it with AWS, then set quotas.httpApiRoutes)`,
-      );
-    }
-    const byName = new Map(cfg.services.map((s) => [s.name, s]));
-    const integrations = new Set(cfg.routes.map((r) => (byName.get(r.service)?.via === "alb" ? "(alb)" : r.service)));
-    if (integrations.size > MAX_HTTP_API_INTEGRATIONS) {
-      fail(
-        ctx,
-        ["routes"],
-        `the routes need ${integrations.size} HTTP API integrations (one per NLB service, one for the ALB), over the quota "Integrations per API" of ${MAX_HTTP_API_INTEGRATIONS}, which AWS does not raise`,
-      );
-    }
   }
 }

@@ -11,7 +11,6 @@
  * port may fill. Without a ledger the same rule starts from empty NLBs. Reading and writing the
  * ledger file is the entry side's: lib/entry/ledger-file.ts.
  */
-import type { PrivateApiConfig } from "./schema";
 import { MAX_LISTENERS_PER_NLB } from "../model/limits";
 
 /** The recorded assignment: `nlbs[i]` holds the listener ports of NLB number i (0 is the first). */
@@ -52,23 +51,4 @@ export function nlbIndexOf(ledger: NlbShardLedger, port: number): number {
   const index = ledger.nlbs.findIndex((onNlb) => onNlb.includes(port));
   if (index < 0) throw new Error(`NLB shard ledger does not place port ${port}`);
   return index;
-}
-
-/**
- * Problems with a ledger for this config, as `field: message` lines: more NLBs (each with a REST VPC link) than the quotas allow.
- */
-export function ledgerProblems(cfg: PrivateApiConfig, ledger: NlbShardLedger): string[] {
-  const problems: string[] = [];
-  const count = ledger.nlbs.filter((onNlb, i) => i === 0 || onNlb.length > 0).length;
-  if (count > cfg.quotas.networkLoadBalancers) {
-    problems.push(
-      `quotas.networkLoadBalancers: the ports need ${count} NLBs, over the quota "Network Load Balancers per Region" of ${cfg.quotas.networkLoadBalancers} (AWS default 50)`,
-    );
-  }
-  if (cfg.api.type === "rest" && count > cfg.quotas.vpcLinks) {
-    problems.push(
-      `quotas.vpcLinks: the ports need ${count} NLBs, each with its own VPC link, over the quota "REST API VPC links per account per Region" of ${cfg.quotas.vpcLinks} (AWS default 20)`,
-    );
-  }
-  return problems;
 }

@@ -9,7 +9,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   alarmName,
@@ -268,6 +268,6 @@ export class AlbBridge extends Construct {
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
     });
-    return Fn.lookup(Fn.jsondecode(invocation.result), "ips", []);
+    return Token.asString(Fn.lookup(Fn.jsondecode(invocation.result), "ips", []));
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -6,8 +6,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset } from "cdktf";
+import { hashPath } from "cdktf/lib/private/fs";
 import { Construct } from "constructs";
 import { type BuildOptions, buildSync } from "esbuild";
+import { zipSync } from "fflate";
 
 /** The Lambda runtime the bundles target; nodejs20.x is deprecated. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -72,6 +74,40 @@ export function lambdaBundleOptions(entry: string, outfile: string, bundleAwsSdk
   };
 }
 
+/** A bundled handler: its directory's hash (as CDKTF hashes an ARCHIVE asset's directory), the bundle, and the zip of it. */
+interface Bundle {
+  readonly file: string;
+  readonly archive: string;
+  readonly hash: string;
+}
+
+/** Bundles built in this process, by entry and options: the sources do not change while a process synthesises. */
+const bundles = new Map<string, Bundle>();
+
+/** Fixed timestamp of the archive's entry (the zip format's earliest), so the same bundle gives the same zip. */
+const ZIP_TIME = new Date(1980, 0, 1);
+
+/**
+ * Bundles `entry` into `index.js` and zips it (as `index.js` at the archive's root, readable by
+ * all, as Lambda wants it), once per process and options.
+ */
+function bundleOnce(entry: string, bundleAwsSdk: boolean): Bundle {
+  const key = JSON.stringify([entry, bundleAwsSdk]);
+  const known = bundles.get(key);
+  if (known !== undefined && existsSync(known.file) && existsSync(known.archive)) return known;
+  const dir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
+  const file = join(dir, "index.js");
+  buildSync(lambdaBundleOptions(entry, file, bundleAwsSdk));
+  const hash = hashPath(dir);
+  const archive = join(mkdtempSync(join(tmpdir(), "lambda-archive-")), "archive.zip");
+  // Unix, regular file, mode 0644.
+  const attrs = (0o100644 << 16) >>> 0;
+  writeFileSync(archive, zipSync({ "index.js": [readFileSync(file), { mtime: ZIP_TIME, os: 3, attrs, level: 9 }] }));
+  const bundle = { file, archive, hash };
+  bundles.set(key, bundle);
+  return bundle;
+}
+
 /**
  * A Node.js Lambda function built from TypeScript during synth: esbuild bundles the entry (the
  * AWS SDK v3 stays external by default, the runtime provides it) into a Terraform asset archive,
@@ -92,10 +128,12 @@ export class BundledNodejsFunction extends Construct {
   constructor(scope: Construct, id: string, props: BundledNodejsFunctionProps) {
     super(scope, id);
     if (!existsSync(props.entry)) throw new Error(`BundledNodejsFunction ${this.node.path}: no entry file at ${props.entry}`);
-    const outdir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
-    this.bundleFile = join(outdir, "index.js");
-    buildSync(lambdaBundleOptions(props.entry, this.bundleFile, props.bundleAwsSdk ?? false));
-    const asset = new TerraformAsset(this, "Code", { path: outdir, type: AssetType.ARCHIVE });
+    const bundle = bundleOnce(props.entry, props.bundleAwsSdk ?? false);
+    this.bundleFile = bundle.file;
+    // A FILE asset of our own archive.zip, with the hash CDKTF gives the bundle's directory: the
+    // same asset path and source_code_hash as an ARCHIVE asset of that directory, without CDKTF
+    // zipping it again in a child process on every synth.
+    const asset = new TerraformAsset(this, "Code", { path: bundle.archive, type: AssetType.FILE, assetHash: bundle.hash });
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: `/aws/lambda/${props.functionName}`,

@@ -7,6 +7,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, Token } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
+import { methodConstructId } from "../model/ids";
 import { httpVpcLinkSecurityGroupName } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../config/paths";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
@@ -203,7 +204,7 @@ export class PrivateHttpApi extends Construct {
               authorizationScopes: auth.scopes && auth.scopes.length > 0 ? [...auth.scopes] : undefined,
             };
       for (const method of route.methods) {
-        const apiRoute = new Apigatewayv2Route(this, `Route-${pathId(segments)}-${method}`, {
+        const apiRoute = new Apigatewayv2Route(this, methodConstructId("http", pathId(segments), method), {
           apiId: api.id,
           routeKey: `${method} ${route.path}`,
           target: `integrations/${integration.id}`,

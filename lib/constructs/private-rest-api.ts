@@ -11,6 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
+import { methodConstructId } from "../model/ids";
 import { restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
 import {
@@ -261,7 +262,7 @@ export class PrivateRestApi extends Construct {
       }
       for (const method of route.methods) {
         const id = `${pathId(segments)}-${method}`;
-        const apiMethod = new ApiGatewayMethod(this, `Method-${id}`, {
+        const apiMethod = new ApiGatewayMethod(this, methodConstructId("rest", pathId(segments), method), {
           restApiId: api.id,
           resourceId,
           httpMethod: method,

@@ -68,3 +68,16 @@ export const FIXED_ID_WORDS: readonly string[] = [
   "constructor",
   "prototype",
 ];
+
+/** The construct id of the API in the stack: `Api` (REST) or `HttpApi`. */
+export function apiConstructId(kind: "rest" | "http"): string {
+  return kind === "rest" ? "Api" : "HttpApi";
+}
+
+/**
+ * The construct id, under the API, of one method of a route: `Method-<pathId>-<METHOD>` (REST) or
+ * `Route-<pathId>-<METHOD>` (HTTP API), `pathId` as lib/config/paths.ts makes it.
+ */
+export function methodConstructId(kind: "rest" | "http", pathId: string, method: string): string {
+  return `${kind === "rest" ? "Method" : "Route"}-${pathId}-${method}`;
+}

@@ -5,10 +5,10 @@
  * them works any part of it out again, so "is there an NLB?", "which NLB has port 10001?", "does
  * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
  */
-import { albPathPattern, parseRoutePath } from "../config/paths";
+import { albPathPattern, parseRoutePath, pathId } from "../config/paths";
 import type { HealthCheckConfig, HttpMethod, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "../config/shards";
-import { userIdPart } from "./ids";
+import { apiConstructId, methodConstructId, userIdPart } from "./ids";
 import { DYNAMIC_PORT_RANGE } from "./limits";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, type SecurityGroupRule } from "./connections";
@@ -118,6 +118,8 @@ export type RouteTarget =
 
 export interface RouteModel {
   readonly path: string;
+  /** Construct path in the stack of each method's resource (`Api/Method-orders-GET`), in `methods` order. */
+  readonly constructPaths: readonly string[];
   readonly methods: readonly HttpMethod[];
   readonly authorization: RouteAuthorization;
   readonly apiKeyRequired?: boolean;
@@ -213,7 +215,10 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
       svc.via === "alb"
         ? { kind: "alb", service: svc.name, port, https: albHttps(cfg), nlbIndex: rest ? nlbIndexOf(ledger, port) : undefined }
         : { kind: "nlb", service: svc.name, port: svc.hostPort, nlbIndex: nlbIndexOf(ledger, svc.hostPort) };
-    return { path: r.path, methods: r.methods, authorization: r.authorization, apiKeyRequired: r.apiKeyRequired, target };
+    const segments = parseRoutePath(r.path);
+    const id = typeof segments === "string" ? r.path : pathId(segments);
+    const constructPaths = r.methods.map((m) => `${apiConstructId(cfg.api.type)}/${methodConstructId(cfg.api.type, id, m)}`);
+    return { path: r.path, constructPaths, methods: r.methods, authorization: r.authorization, apiKeyRequired: r.apiKeyRequired, target };
   });
 
   const services = cfg.services.map((s) => ({

@@ -2,7 +2,7 @@
  * The policy check over a synthesised stack (`cdk.tf.json`) or `terraform show -json` of a plan.
  * Pure: no I/O and no AWS calls; the same input and options always give the same result.
  */
-import { parseRoutePath, pathId } from "../config/paths";
+import { planTopology } from "../model/topology";
 import type { ConfigModule, ConfigResource, PlanJson } from "../plan/plan-json";
 import { RULES_BY_TYPE } from "./rules";
 import type {
@@ -54,20 +54,17 @@ export function checkInput(json: unknown, options: SynthCheckOptions = {}): Chec
 
 /**
  * Construct paths of the methods (REST) or routes (HTTP API) that the config opens with
- * `"authorization": "NONE"`, each with the route that opens it. The ids are the ones
- * PrivateRestApi (`Api/Method-<pathId>-<METHOD>`) and PrivateHttpApi
- * (`HttpApi/Route-<pathId>-<METHOD>`) give them, under the stack named after the config.
+ * `"authorization": "NONE"`, each with the route that opens it, as the topology names them
+ * (lib/model/topology.ts), under the stack named after the config.
  */
 export function openRouteConstructPaths(config: RoutesConfig): Map<string, string> {
-  const scope = config.api.type === "http" ? "HttpApi/Route" : "Api/Method";
+  const topology = planTopology(config);
   const paths = new Map<string, string>();
-  for (const route of config.routes) {
+  for (const route of topology.api.routes) {
     if (route.authorization !== "NONE") continue;
-    const segments = parseRoutePath(route.path);
-    if (typeof segments === "string") continue; // a validated config has none
-    for (const method of route.methods) {
-      paths.set(`${config.name}/${scope}-${pathId(segments)}-${method}`, `config route ${method} ${route.path} (authorization NONE)`);
-    }
+    route.methods.forEach((method, i) => {
+      paths.set(`${topology.name}/${route.constructPaths[i]}`, `config route ${method} ${route.path} (authorization NONE)`);
+    });
   }
   return paths;
 }

@@ -6,7 +6,7 @@
 import { readPolicyDocument, reviewPolicyDocument, reviewTrustPolicy } from "./iam";
 import { RUNTIME_TABLE_AS_OF, runtimeStatus } from "./runtimes";
 import type { AttributePath, Outcome, ResourceView, Rule } from "./types";
-import { asBool, isRecord, listOf, quote } from "./values";
+import { asBool, isRecord, listOf, quote, show } from "./values";
 
 const finding = (message: string): Outcome => ({ kind: "finding", message });
 const unchecked = (message: string): Outcome => ({ kind: "unchecked", message });
@@ -23,8 +23,8 @@ export function isWholeInternet(cidr: unknown): cidr is string {
 
 function portRange(rule: Record<string, unknown>): string {
   const protocol = rule.ip_protocol ?? rule.protocol;
-  const ports = rule.from_port === rule.to_port ? `${rule.from_port ?? "any"}` : `${rule.from_port}-${rule.to_port}`;
-  return protocol === "-1" || protocol === "all" ? "all traffic" : `${String(protocol ?? "?")} port ${ports}`;
+  const ports = rule.from_port === rule.to_port ? show(rule.from_port ?? "any") : `${show(rule.from_port)}-${show(rule.to_port)}`;
+  return protocol === "-1" || protocol === "all" ? "all traffic" : `${show(protocol ?? "?")} port ${ports}`;
 }
 
 /** Open CIDRs of a rule-like block in `cidrAttributes`. */

@@ -1,3 +1,4 @@
+import type { PrivateApiConfig } from "../config/schema";
 /**
  * The shapes the policy check works with: findings, what was allowed or could not be checked,
  * and the one view of a resource that every rule reads, whichever input it came from.
@@ -60,17 +61,8 @@ export interface CheckOptions {
   readonly now?: Date;
 }
 
-/** The parts of a project config that say which routes are open (`lib/config/schema.ts`, already validated). */
-export interface RoutesConfig {
-  /** The stack name: the first segment of every construct path. */
-  readonly name: string;
-  readonly api: { readonly type: "rest" | "http" };
-  readonly routes: readonly {
-    readonly path: string;
-    readonly methods: readonly string[];
-    readonly authorization?: unknown;
-  }[];
-}
+/** The validated project config a stack was synthesised from (lib/config/schema.ts). */
+export type RoutesConfig = PrivateApiConfig;
 
 /** Options of a check of a synthesised stack. */
 export interface SynthCheckOptions extends CheckOptions {

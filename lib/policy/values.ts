@@ -20,6 +20,11 @@ export function asBool(value: unknown): boolean | undefined {
 /** A value for a one-line message: strings quoted, long ones cut. */
 export function quote(value: unknown): string {
   if (value === undefined) return "not set";
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? typeof value;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A value as message text: strings as they are, anything else as JSON. */
+export function show(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? typeof value);
 }

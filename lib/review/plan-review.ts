@@ -16,6 +16,7 @@ import type { PlanJson, ResourceChange } from "../plan/plan-json";
 import { checkPlan } from "../policy/check";
 import { RULES_BY_TYPE } from "../policy/rules";
 import type { CheckOptions, CheckResult, Finding } from "../policy/types";
+import { show } from "../policy/values";
 
 /** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for lib/tooling and the tests' helpers. */
 export type { PlanJson as TerraformShowJson, ResourceChange };
@@ -155,7 +156,7 @@ function summarisePolicy(text: string): string | undefined {
   const raw = attr(isRecord(doc) ? doc : null, "Statement");
   const statements = Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : undefined;
   if (statements === undefined) return undefined;
-  const list = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(",") : isRecord(v) ? JSON.stringify(v) : String(v ?? "-"));
+  const list = (v: unknown): string => (Array.isArray(v) ? v.map(show).join(",") : show(v ?? "-"));
   return statements
     .filter(isRecord)
     .map((s) => {
@@ -163,7 +164,7 @@ function summarisePolicy(text: string): string | undefined {
       const what = s.Action !== undefined ? list(s.Action) : `not ${list(s.NotAction)}`;
       const where =
         s.Resource !== undefined ? ` on ${list(s.Resource)}` : s.NotResource !== undefined ? ` not on ${list(s.NotResource)}` : "";
-      return `${String(s.Effect ?? "?")} ${what}${where}${who}`;
+      return `${show(s.Effect ?? "?")} ${what}${where}${who}`;
     })
     .join("; ");
 }

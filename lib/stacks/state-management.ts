@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { arnPattern } from "../config/arn";
 import type { PrivateApiConfig } from "../config/schema";
 import { terraformLiteral } from "./terraform-literals";
 
@@ -31,18 +32,9 @@ export function attachBackend(stack: TerraformStack, cfg: PrivateApiConfig): voi
 
 /** Import id formats we can check, by resource type; other types take any non-empty id. */
 const IMPORT_ID_FORMATS: Record<string, [RegExp, string]> = {
-  aws_lb: [
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/(net|app)\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
-    "a load balancer ARN",
-  ],
-  aws_lb_listener: [
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(net|app)\/[A-Za-z0-9-]+\/[0-9a-f]+\/[0-9a-f]+$/,
-    "a listener ARN",
-  ],
-  aws_lb_target_group: [
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/,
-    "a target group ARN",
-  ],
+  aws_lb: [arnPattern("elasticloadbalancing", "loadbalancer/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+"), "a load balancer ARN"],
+  aws_lb_listener: [arnPattern("elasticloadbalancing", "listener/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+"), "a listener ARN"],
+  aws_lb_target_group: [arnPattern("elasticloadbalancing", "targetgroup/[A-Za-z0-9-]+/[0-9a-f]+"), "a target group ARN"],
   aws_vpc: [/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"],
   aws_subnet: [/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)"],
   aws_security_group: [/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)"],

@@ -9,7 +9,7 @@ import type { PrivateApiConfigInput } from "../../lib/config/schema";
 
 export function generatedConfig(routes: number): PrivateApiConfigInput {
   const pad = (i: number) => String(i + 1).padStart(3, "0");
-  const cfg = structuredClone(DEFAULT_CONFIG) as PrivateApiConfigInput;
+  const cfg = structuredClone<PrivateApiConfigInput>(DEFAULT_CONFIG);
   cfg.name = `bench-${routes}`;
   cfg.cluster = { ...cfg.cluster, minSize: 2, maxSize: 4, desiredCapacity: 2 };
   cfg.services = Array.from({ length: routes }, (_, i) => ({

@@ -13,7 +13,8 @@ import { join, relative, sep } from "node:path";
 import { emit } from "./result";
 
 interface Internals {
-  _load(request: string, parent: unknown, isMain: boolean): unknown;
+  // A function-valued property, not a method: it is saved, wrapped and called back with `load.call(this, ...)`.
+  _load: (this: unknown, request: string, parent: unknown, isMain: boolean) => unknown;
   _resolveFilename(request: string, parent: unknown, isMain: boolean): string;
   _cache: Record<string, unknown>;
 }

@@ -19,6 +19,7 @@ describe("environment checks at module load", () => {
     for (const name of VARIABLES) delete process.env[name];
     Object.assign(process.env, env);
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load inside isolateModules: the module reads its env at load
       require("../../../lambdas/alb-ingress-from-nlb/handler");
     });
   }

@@ -18,6 +18,7 @@ import type { CrudInvocationEvent, TerraformAction } from "../../../lambdas/alb-
 import { handler } from "../../../lambdas/alb-ingress-from-nlb/handler";
 import { NLB, ownedRule, PREFIX, SG } from "./fixtures";
 import { type InvocationLogEntry, runInvocation } from "../../../lambdas/alb-ingress-from-nlb/run";
+import { objectContaining, stringMatching } from "../../helpers/expect";
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: "eu-west-2" });
@@ -146,8 +147,8 @@ describe("create", () => {
     // THEN
     expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupIngressCommand, {
       IpPermissions: [
-        expect.objectContaining({ FromPort: 80, ToPort: 80, IpRanges: [expect.objectContaining({ CidrIp: "10.0.1.10/32" })] }),
-        expect.objectContaining({ FromPort: 443, ToPort: 443, IpRanges: [expect.objectContaining({ CidrIp: "10.0.1.10/32" })] }),
+        objectContaining({ FromPort: 80, ToPort: 80, IpRanges: [objectContaining({ CidrIp: "10.0.1.10/32" })] }),
+        objectContaining({ FromPort: 443, ToPort: 443, IpRanges: [objectContaining({ CidrIp: "10.0.1.10/32" })] }),
       ],
     });
     expect(result).toEqual({ ips: ["10.0.1.10"], ports: [80, 443], authorized: 2, revoked: 0 });
@@ -172,7 +173,7 @@ describe("create", () => {
     expect(ec2).toHaveReceivedNthSpecificCommandWith(2, DescribeSecurityGroupRulesCommand, { NextToken: "rules-page-2" });
     // ... so only the first IP is added, the rule on page two is kept and the stale one on page two goes
     expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupIngressCommand, {
-      IpPermissions: [expect.objectContaining({ IpRanges: [expect.objectContaining({ CidrIp: "10.0.1.10/32" })] })],
+      IpPermissions: [objectContaining({ IpRanges: [objectContaining({ CidrIp: "10.0.1.10/32" })] })],
     });
     expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, { GroupId: SG, SecurityGroupRuleIds: ["sgr-old"] });
     expect(result).toEqual({ ips: ["10.0.1.10", "10.0.2.20"], ports: [80], authorized: 1, revoked: 1 });
@@ -211,7 +212,7 @@ describe("create", () => {
     // THEN
     expect(ec2).toHaveReceivedCommandTimes(AuthorizeSecurityGroupIngressCommand, 3);
     expect(ec2).toHaveReceivedNthSpecificCommandWith(3, AuthorizeSecurityGroupIngressCommand, {
-      IpPermissions: [expect.objectContaining({ IpRanges: [expect.objectContaining({ CidrIp: "10.0.2.20/32" })] })],
+      IpPermissions: [objectContaining({ IpRanges: [objectContaining({ CidrIp: "10.0.2.20/32" })] })],
     });
     expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
     expect(result.authorized).toBe(1);
@@ -237,9 +238,7 @@ describe("update", () => {
       "RevokeSecurityGroupIngressCommand",
     ]);
     expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupIngressCommand, {
-      IpPermissions: [
-        expect.objectContaining({ IpRanges: [{ CidrIp: "10.0.3.30/32", Description: "alb-ingress-from-nlb: NLB 10.0.3.30" }] }),
-      ],
+      IpPermissions: [objectContaining({ IpRanges: [{ CidrIp: "10.0.3.30/32", Description: "alb-ingress-from-nlb: NLB 10.0.3.30" }] })],
     });
     expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, { GroupId: SG, SecurityGroupRuleIds: ["sgr-2"] });
     expect(result).toEqual({ ips: ["10.0.1.10", "10.0.3.30"], ports: [80], authorized: 1, revoked: 1 });
@@ -431,7 +430,7 @@ describe("errors", () => {
 
     // THEN
     await expect(result).rejects.toThrow(message);
-    expect(logged).toEqual([expect.objectContaining({ tfAction: "create", error: expect.stringMatching(message) })]);
+    expect(logged).toEqual([objectContaining({ tfAction: "create", error: stringMatching(message) })]);
   });
 
   test("a failed Authorize stops before any Revoke", async () => {
@@ -478,7 +477,7 @@ describe("errors", () => {
     // THEN
     await expect(result).rejects.toThrow(message);
     expect(ec2).not.toHaveReceivedAnyCommand();
-    expect(logged).toEqual([expect.objectContaining({ tfAction: null, error: expect.stringMatching(message) })]);
+    expect(logged).toEqual([objectContaining({ tfAction: null, error: stringMatching(message) })]);
   });
 });
 

@@ -137,6 +137,7 @@ export class AwsWorld {
     for (const ip of options.registered ?? []) this.targets.set(ip, { state: "healthy", port: TARGET_PORT });
     this.parameter = { value: options.parameter, version: options.parameter === undefined ? 0 : 1 };
     installStubs();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- not an alias: the stubs send every call to the world created last
     current = this;
   }
 
@@ -350,6 +351,7 @@ export function loadHandler(env: Record<string, string> = {}): Handler {
   process.env = { ...saved, ...ENV, AWS_REGION: "eu-west-2", ...env };
   try {
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy inside isolateModules, loaded with the env above
       handler = (require("../../../lambdas/nlb-target-sync/handler") as typeof import("../../../lambdas/nlb-target-sync/handler")).handler;
     });
   } finally {

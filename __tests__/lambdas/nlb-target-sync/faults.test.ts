@@ -530,7 +530,9 @@ async function check(c: Case, s: fc.Scheduler): Promise<void> {
   const handler = handlerFor(c.threshold);
   const registered = c.registered.flatMap((b) => BLOCKS[b]);
   const counted = c.parameter === "first format" ? c.firstFormat.filter((b) => c.registered.includes(b)).flatMap((b) => BLOCKS[b]) : [];
-  const base = Object.fromEntries(counted.map((ip) => [ip, Math.min(c.firstCount, c.threshold - 1)]).filter(([, n]) => (n as number) > 0));
+  const base = Object.fromEntries(
+    counted.map((ip): [string, number] => [ip, Math.min(c.firstCount, c.threshold - 1)]).filter(([, n]) => n > 0),
+  );
   const parameter = c.parameter === "none" ? undefined : JSON.stringify({ missing: c.parameter === "empty" ? {} : base });
   const world: World = new AwsWorld({ registered, parameter, quota: QUOTA, serverPageSize: 50 });
   world.foreignEnis = [{ ip: "10.9.0.1", status: "in-use", description: "ELB net/nlb/0123456789abcdef" }];

@@ -47,6 +47,7 @@ afterEach(() => {
 function loadFresh(): HandlerModule {
   let loaded: HandlerModule | undefined;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy inside isolateModules, as a new execution environment loads it
     loaded = require(HANDLER) as HandlerModule;
   });
   if (!loaded) throw new Error("handler module did not load");
@@ -85,6 +86,7 @@ describe("handler module", () => {
 describe("handler", () => {
   test("runs one sync per invocation with the clients it created once at load", async () => {
     // GIVEN (the module from the test's own registry, so that its SDK clients are the mocked ones)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded in the test, once beforeEach has set its env; an import would load it first
     const { handler } = require(HANDLER) as HandlerModule;
     const group = new FakeTargetGroup(elb);
     new FakeParameter(ssm, '{"missing":{}}');

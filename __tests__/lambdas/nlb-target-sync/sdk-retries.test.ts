@@ -45,7 +45,12 @@ class FakeAwsHttp {
     return this.attempts.filter((a) => a === operation).length;
   }
 
-  async handle(request: HttpRequestLike): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Readable } }> {
+  /** The SDK's HttpHandler entry point: whatever respond throws becomes a rejected promise, as from a real handler. */
+  handle(request: HttpRequestLike): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Readable } }> {
+    return new Promise((resolve) => resolve(this.respond(request)));
+  }
+
+  private respond(request: HttpRequestLike): { response: { statusCode: number; headers: Record<string, string>; body: Readable } } {
     const body = typeof request.body === "string" ? request.body : Buffer.from((request.body as Uint8Array | undefined) ?? []).toString();
     const target = request.headers["x-amz-target"];
     const form = new URLSearchParams(body);

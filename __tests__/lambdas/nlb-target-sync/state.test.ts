@@ -169,7 +169,10 @@ describe("parseState: upgrade, rollback and stale values", () => {
   });
 
   test("an IP listed twice keeps its lower count", () => {
-    const raw = JSON.stringify({ missing: { "10.0.0.10": 1 }, ipv4: JSON.parse(serialiseState({ missing: { "10.0.0.10": 2 } })).ipv4 });
+    const raw = JSON.stringify({
+      missing: { "10.0.0.10": 1 },
+      ipv4: (JSON.parse(serialiseState({ missing: { "10.0.0.10": 2 } })) as { ipv4: unknown }).ipv4,
+    });
     expect(parseState(raw).state).toEqual({ missing: { "10.0.0.10": 1 } });
   });
 });

@@ -23,6 +23,7 @@ import {
   TARGET_GROUP_ARN,
   targetHealth,
 } from "./helpers";
+import { anyOf, objectContaining, stringMatching } from "../../helpers/expect";
 
 const ec2 = mockClient(EC2Client);
 const elb = mockClient(ElasticLoadBalancingV2Client);
@@ -36,8 +37,8 @@ const clients: SyncClients = {
 
 const [A, B, C, D] = albIps(4);
 
-let log: jest.SpyInstance;
-let warn: jest.SpyInstance;
+let log: jest.SpyInstance<void, Parameters<typeof console.log>>;
+let warn: jest.SpyInstance<void, Parameters<typeof console.warn>>;
 
 beforeEach(() => {
   ec2.reset();
@@ -121,8 +122,8 @@ describe("syncTargets", () => {
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
     expect(parameter.value).toBe('{"missing":{"10.0.0.11":2}}');
-    expect(summary).toEqual(expect.objectContaining({ found: 0, safetyStop: true, registered: [], deregistered: [] }));
-    expect(logLine()).toEqual(expect.objectContaining({ safetyStop: true, found: 0, AlbIpsFound: 0 }));
+    expect(summary).toEqual(objectContaining({ found: 0, safetyStop: true, registered: [], deregistered: [] }));
+    expect(logLine()).toEqual(objectContaining({ safetyStop: true, found: 0, AlbIpsFound: 0 }));
   });
 
   test("anti-flap: an IP missing for three consecutive runs is deregistered on the third, with the counts carried in SSM", async () => {
@@ -139,15 +140,15 @@ describe("syncTargets", () => {
     }
     // THEN
     expect(runs).toEqual([
-      expect.objectContaining({
+      objectContaining({
         registered: [C],
         deregistered: [],
         pending: [B],
         state: { [B]: 1 },
         deregisterCalls: 0,
       }),
-      expect.objectContaining({ registered: [], deregistered: [], pending: [B], state: { [B]: 2 }, deregisterCalls: 0 }),
-      expect.objectContaining({ registered: [], deregistered: [B], pending: [], state: {}, deregisterCalls: 1 }),
+      objectContaining({ registered: [], deregistered: [], pending: [B], state: { [B]: 2 }, deregisterCalls: 0 }),
+      objectContaining({ registered: [], deregistered: [B], pending: [], state: {}, deregisterCalls: 1 }),
     ]);
     expect(elb).toHaveReceivedCommandWith(DeregisterTargetsCommand, { TargetGroupArn: TARGET_GROUP_ARN, Targets: [{ Id: B, Port: 80 }] });
     expect(group.active()).toEqual([A, C]);
@@ -262,7 +263,7 @@ describe("syncTargets", () => {
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
     // The run still logs what it did: nothing.
-    expect(logLine()).toEqual(expect.objectContaining({ registered: [], deregistered: [], TargetsRegistered: 0 }));
+    expect(logLine()).toEqual(objectContaining({ registered: [], deregistered: [], TargetsRegistered: 0 }));
   });
 
   test("a failure in a later RegisterTargets batch still stops all deregistration", async () => {
@@ -275,7 +276,7 @@ describe("syncTargets", () => {
     await expect(syncTargets(clients, CONFIG)).rejects.toThrow(/RegisterTargets failed/);
     expect(elb).toHaveReceivedCommandTimes(RegisterTargetsCommand, 2);
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
-    expect(logLine()).toEqual(expect.objectContaining({ TargetsRegistered: 100, TargetsDeregistered: 0 }));
+    expect(logLine()).toEqual(objectContaining({ TargetsRegistered: 100, TargetsDeregistered: 0 }));
   });
 
   test("AccessDenied on DescribeTargetHealth rejects, and nothing is registered or deregistered", async () => {
@@ -318,7 +319,7 @@ describe("syncTargets", () => {
     expect(group.active()).toEqual([A, B, C]);
     expect(elb).not.toHaveReceivedCommand(DeregisterTargetsCommand);
     expect(ssm).not.toHaveReceivedCommand(PutParameterCommand);
-    expect(logLine()).toEqual(expect.objectContaining({ registered: [C], deregistered: [], pending: [B] }));
+    expect(logLine()).toEqual(objectContaining({ registered: [C], deregistered: [], pending: [B] }));
   });
 
   test("a state parameter that does not exist yet is an empty state, and the run creates it", async () => {
@@ -346,11 +347,11 @@ describe("syncTargets", () => {
     expect(group.active()).toEqual([A, C]);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(JSON.parse(warn.mock.calls[0][0] as string)).toEqual(
-      expect.objectContaining({
+      objectContaining({
         action: "nlb-target-sync",
         level: "WARN",
         parameter: STATE_PARAMETER_NAME,
-        warning: expect.stringMatching(/not valid JSON/),
+        warning: stringMatching(/not valid JSON/),
       }),
     );
     expect(parameter.value).toBe('{"missing":{},"parameterVersion":2}');
@@ -372,7 +373,7 @@ describe("syncTargets", () => {
     }
     // THEN the first run stores what fits (SSM would refuse more), and says what it left out
     expect(parameter.value!.length).toBeLessThanOrEqual(4096);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/missing counts of \d+ IP\(s\) do not fit in the parameter's 4096 characters/));
+    expect(warn).toHaveBeenCalledWith(stringMatching(/missing counts of \d+ IP\(s\) do not fit in the parameter's 4096 characters/));
     // ... the IPs it kept go on the third run, the others later: never before three missing runs
     const gone = runs[2].deregistered.length;
     expect(gone).toBeGreaterThan(500);
@@ -459,7 +460,7 @@ describe("syncTargets", () => {
       TargetsDeregistered: 0,
       TargetsPending: 1,
       _aws: {
-        Timestamp: expect.any(Number),
+        Timestamp: anyOf(Number),
         CloudWatchMetrics: [
           {
             Namespace: "PrivateEcsApi/AlbBridge",

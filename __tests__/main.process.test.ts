@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configWithServices, defaultConfig } from "./helpers/fixtures";
+import type { TerraformJson } from "./helpers/synth";
 
 const root = join(__dirname, "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -29,7 +30,7 @@ test("with no arguments it synthesises the embedded default", () => {
   const run = runMain();
   // THEN
   expect(run.status).toBe(0);
-  const out = JSON.parse(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "cdk.tf.json"), "utf8"));
+  const out = JSON.parse(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "cdk.tf.json"), "utf8")) as TerraformJson;
   expect(Object.keys(out.resource.aws_lb_listener)).toHaveLength(2);
   // The topology diagram is written beside the stack.
   expect(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "diagram.md"), "utf8")).toMatch(/^```mermaid\nflowchart LR\n/);

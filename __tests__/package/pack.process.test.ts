@@ -209,7 +209,11 @@ const TSCONFIG = {
   files: ["main.ts", "types.ts"],
 };
 
-type Json = { resource: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, unknown>; terraform?: any };
+type Json = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, unknown>;
+  terraform?: { required_providers: { aws: { version: string } } };
+};
 
 interface Consumer {
   readonly app: string;
@@ -275,7 +279,6 @@ function buildConsumer(tmp: string): Consumer {
 const missing = missingFromCache();
 const describePacked = missing.length === 0 ? describe : isCi(process.env) ? describe : describe.skip;
 if (missing.length > 0) {
-  // eslint-disable-next-line no-console
   console.warn(
     `${isCi(process.env) ? "Failing" : "Skipping"} the package test: not in the npm cache: ${missing.join(", ")}. Run \`npm ci\` online to fill it.`,
   );
@@ -289,7 +292,6 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
     const started = Date.now();
     tmp = mkdtempSync(join(tmpdir(), "private-ecs-api-pack-"));
     consumer = buildConsumer(tmp);
-    // eslint-disable-next-line no-console
     console.log(`package test setup: ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.join("; ")})`);
   }, 600_000);
   // KEEP_PACK_TMP=1 keeps the temp dir (tarball and app) to look at.
@@ -356,7 +358,7 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
     const [link] = resources(json, "aws_api_gateway_vpc_link");
     expect(link.target_arns).toEqual([expect.stringMatching(/^\$\{aws_lb\.\w+\.arn\}$/)]);
     expect(json.output).toHaveProperty("invoke_url");
-    expect(json.terraform.required_providers.aws.version).toBe("5.100.0");
+    expect(json.terraform?.required_providers.aws.version).toBe("5.100.0");
   });
 
   test("the bridge's Lambda functions are bundled from the installed package, byte for byte as in this repo", () => {
@@ -388,6 +390,6 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
     expect(resources(json, "aws_lb")).toEqual([expect.objectContaining({ internal: true, load_balancer_type: "network" })]);
     expect(resources(json, "aws_api_gateway_rest_api")).toHaveLength(1);
     expect(resources(json, "aws_ecs_service")).toHaveLength(1);
-    expect(json.terraform.required_providers.aws.version).toBe("5.100.0");
+    expect(json.terraform?.required_providers.aws.version).toBe("5.100.0");
   });
 });

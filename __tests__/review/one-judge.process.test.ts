@@ -52,7 +52,8 @@ function checkByScript(p: PlanJson): { status: number | null; findings: Finding[
   const { CDKTF_OUTDIR: _ignored, ...env } = process.env;
   const run = spawnSync(tsx, [checkScript, "--plan", file, "--json"], { cwd: tmpdir(), env, encoding: "utf8" });
   expect(run.stderr).not.toMatch(/check failed/);
-  return { status: run.status, findings: JSON.parse(run.stdout).inputs[0].findings };
+  const report = JSON.parse(run.stdout) as { inputs: { findings: Finding[] }[] };
+  return { status: run.status, findings: report.inputs[0].findings };
 }
 
 // GIVEN the plan of the issue: an inline policy with s3:* on *, and ingress from 10.0.0.0/0 (a /0: every address)

@@ -70,7 +70,7 @@ describe("a stack with a public ALB", () => {
   test("--json gives the same finding as data", () => {
     const run = check([path, "--json"]);
     expect(run.status).toBe(1);
-    const out = JSON.parse(run.stdout);
+    const out = JSON.parse(run.stdout) as { findings: number; inputs: unknown[] };
     expect(out.findings).toBe(1);
     expect(out.inputs[0]).toMatchObject({
       source: path,

@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { configWithServices } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { stringContaining } from "../helpers/expect";
 
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -93,8 +94,8 @@ test("with CI set, a config that needs two NLBs but has no ledger stops the plan
 });
 
 test("an unknown option, or --state without --offline, is a usage error (exit 1)", () => {
-  expect(runPlan(["--frobnicate"])).toMatchObject({ status: 1, stderr: expect.stringContaining("Usage: npm run plan") });
-  expect(runPlan(["--state", "x.tfstate"])).toMatchObject({ status: 1, stderr: expect.stringContaining("--state needs --offline") });
+  expect(runPlan(["--frobnicate"])).toMatchObject({ status: 1, stderr: stringContaining("Usage: npm run plan") });
+  expect(runPlan(["--state", "x.tfstate"])).toMatchObject({ status: 1, stderr: stringContaining("--state needs --offline") });
 });
 
 test("without --offline the offline override is never written, and a leftover one is removed; terraform errors exit 1", () => {
