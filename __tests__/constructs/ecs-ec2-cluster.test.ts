@@ -330,7 +330,7 @@ describe("EcsEc2Cluster defaults", () => {
     expect(template).toMatchObject({
       instance_type: DEFAULT_INSTANCE_TYPE,
       image_id: `resolve:ssm:${DEFAULT_ECS_AMI_SSM_PARAMETER}`,
-      block_device_mappings: [expect.objectContaining({ ebs: expect.objectContaining({ volume_size: 30 }) })],
+      block_device_mappings: [{ ebs: { volume_size: 30 } }],
     });
     const [, asg] = single(json, "aws_autoscaling_group");
     expect(asg).toMatchObject({ min_size: 2, max_size: 4, desired_capacity: 2 });
