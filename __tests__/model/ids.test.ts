@@ -2,9 +2,14 @@
  * User-chosen names and fixed construct ids never collide. Both configs below passed every check
  * and then crashed synth with "There is already a Construct with name ...".
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { makeUniqueId } from "cdktf/lib/private/unique";
+import { parseConfig } from "../../lib/config/load";
+import { synthesize } from "../../lib/synth";
 import { FIXED_ID_WORDS, LOWER_CASE_FIXED_IDS, userIdPart } from "../../lib/model/ids";
-import { defaultConfig, HTTP_HEALTH_CHECK } from "../helpers/fixtures";
+import { defaultConfig, exampleConfig, HTTP_HEALTH_CHECK, ledgerOf } from "../helpers/fixtures";
 import { resourcesByPath, synthToTemp } from "../helpers/synth";
 
 const network = {
@@ -94,4 +99,14 @@ test('a deployed service named "alb-bridge" with no bridge keeps its rules: they
       },
     ]),
   );
+});
+
+test("the moves every HTTP API stack gets are plain moved blocks: synth does not need Terraform", () => {
+  // CDKTF's moveFromId makes synth run `terraform version` (and fail where Terraform is missing).
+  const config = parseConfig(exampleConfig("http-api"));
+  const outdir = mkdtempSync(join(tmpdir(), "moves-"));
+  const { stack } = synthesize(config, outdir, { nlbShards: ledgerOf("examples/http-api.json") });
+  expect(stack.hasResourceMove()).toBe(false);
+  const json = JSON.parse(readFileSync(join(outdir, "stacks", config.name, "cdk.tf.json"), "utf8")) as { moved?: unknown[] };
+  expect(json.moved).toHaveLength(2);
 });

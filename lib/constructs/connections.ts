@@ -4,6 +4,7 @@ import { TerraformStack, type TerraformResource } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { Construct } from "constructs";
 import type { GroupRef, SecurityGroupRule } from "../model/connections";
+import { MovedBlock } from "./moved-block";
 
 /** One rule: its construct id (part of the Terraform address), ports and description. */
 export interface PortRuleSpec {
@@ -71,7 +72,7 @@ function moved<T extends TerraformResource>(resource: T, holder: Construct, rule
   const stack = TerraformStack.of(holder);
   const scopes = holder.node.scopes;
   const components = [...scopes.slice(scopes.indexOf(stack) + 1).map((c) => c.node.id), rule.movedFromId];
-  resource.moveFromId(`${resource.terraformResourceType}.${makeUniqueId(components)}`);
+  new MovedBlock(resource, `${resource.terraformResourceType}.${makeUniqueId(components)}`);
   return resource;
 }
 

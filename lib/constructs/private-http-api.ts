@@ -20,6 +20,7 @@ import {
   DEFAULT_STAGE_NAME,
 } from "./defaults";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
+import { MovedBlock } from "./moved-block";
 import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, JwtAuthorizer, LambdaAuthorizer, ThrottleSettings } from "./types";
 import { VpcLinkV2 } from "./vpc-link-v2";
 
@@ -179,7 +180,7 @@ export class PrivateHttpApi extends Construct {
       if (legacy !== `Integration-${key}`) {
         const stack = TerraformStack.of(this);
         const path = [...this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id), legacy];
-        integration.moveFromId(`aws_apigatewayv2_integration.${makeUniqueId(path)}`);
+        new MovedBlock(integration, `aws_apigatewayv2_integration.${makeUniqueId(path)}`);
       }
       integrations.set(key, integration);
     }
