@@ -1,4 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * The run a call belongs to. One storage for every world: each enabled AsyncLocalStorage adds work
+ * to every promise the process creates afterwards, so one per world (hundreds in the property
+ * tests) made the fault tests several times slower.
+ */
+const RUN_CONTEXT = new AsyncLocalStorage<RunRecord>();
 import {
   DescribeNetworkInterfacesCommand,
   type DescribeNetworkInterfacesCommandInput,
@@ -130,7 +137,6 @@ export class AwsWorld {
   gate?: (label: string) => Promise<unknown>;
   step = 0;
   private seq = 0;
-  private readonly context = new AsyncLocalStorage<RunRecord>();
   private readonly kills = new Map<RunRecord, () => void>();
 
   constructor(readonly options: WorldOptions = {}) {
@@ -183,17 +189,15 @@ export class AwsWorld {
         resolve();
       }),
     );
-    const run = this.context
-      .run(record, () => handler(SCHEDULED_EVENT))
-      .then(
-        () => {
-          record.outcome = "completed";
-        },
-        (err: unknown) => {
-          record.outcome = "failed";
-          record.error = err;
-        },
-      );
+    const run = RUN_CONTEXT.run(record, () => handler(SCHEDULED_EVENT)).then(
+      () => {
+        record.outcome = "completed";
+      },
+      (err: unknown) => {
+        record.outcome = "failed";
+        record.error = err;
+      },
+    );
     return { record, done: Promise.race([run, kill]) };
   }
 
@@ -224,8 +228,8 @@ export class AwsWorld {
   }
 
   private async call<T>(operation: Operation, apply: (run: RunRecord, seq: number) => T): Promise<T> {
-    const run = this.context.getStore();
-    if (!run) throw new Error(`fake AWS: ${operation} outside a run`);
+    const run = RUN_CONTEXT.getStore();
+    if (!run || !this.runs.includes(run)) throw new Error(`fake AWS: ${operation} outside a run of this world`);
     const index = run.calls++;
     const occurrence = (run.occurrences.get(operation) ?? 0) + 1;
     run.occurrences.set(operation, occurrence);
