@@ -4,7 +4,7 @@ import { TerraformStack, type TerraformResource } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import type { Construct } from "constructs";
 import type { GroupRef, SecurityGroupRule } from "../model/connections";
-import { MovedBlock } from "./moved-block";
+import { MovedBlock } from "./state-blocks";
 
 /** One rule: its construct id (part of the Terraform address), ports and description. */
 export interface PortRuleSpec {

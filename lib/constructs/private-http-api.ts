@@ -20,7 +20,7 @@ import {
   DEFAULT_STAGE_NAME,
 } from "./defaults";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
-import { MovedBlock } from "./moved-block";
+import { MovedBlock } from "./state-blocks";
 import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, JwtAuthorizer, LambdaAuthorizer, ThrottleSettings } from "./types";
 import { VpcLinkV2 } from "./vpc-link-v2";
 

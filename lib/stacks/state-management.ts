@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../config/arn";
+import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
 import type { PrivateApiConfig } from "../config/schema";
 import { terraformLiteral } from "./terraform-literals";
 
@@ -116,7 +117,7 @@ function checkAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): { problem
 export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): void {
   const { problems, valid } = checkAdoptions(stack, cfg);
   // An import block's id is a template like any argument: keep the id literal.
-  for (const [resource, id] of valid) resource.importFrom(terraformLiteral(id));
+  for (const [resource, id] of valid) new ImportBlock(resource, terraformLiteral(id));
   if (problems.length > 0) stack.node.addValidation({ validate: () => problems });
 }
 
@@ -155,6 +156,9 @@ export function applyRenames(
     if (renamed === relative) continue;
     const current = resourceAt(stack, renamed);
     if (!current || current.terraformResourceType !== old.terraformResourceType) continue;
-    current.moveFromId(`${old.terraformResourceType}.${oldStack.getLogicalId(old)}`);
+    // A rename says where the resource really was: it replaces a move the stack planned for an id
+    // that changed under the user (Terraform allows one move into an address).
+    current.node.tryRemoveChild("MovedFrom");
+    new MovedBlock(current, `${old.terraformResourceType}.${oldStack.getLogicalId(old)}`);
   }
 }
