@@ -27,6 +27,7 @@ export * from "./constructs/private-rest-api";
 export * from "./constructs/rest-api-custom-domain";
 export * from "./constructs/rest-api-usage-plans";
 export * from "./constructs/rest-vpc-link";
+export * from "./constructs/state-blocks";
 export * from "./constructs/types";
 export * from "./constructs/vpc-link-v2";
 export * from "./stacks/private-api-stack";
