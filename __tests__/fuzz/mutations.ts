@@ -144,11 +144,23 @@ function show(value: unknown): string {
 /** Every path in a JSON value, parents before children (the root excluded). */
 export function pathsOf(value: unknown, prefix: JsonPath = []): JsonPath[] {
   const out: JsonPath[] = [];
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => out.push([...prefix, i], ...pathsOf(v, [...prefix, i])));
-  } else if (isObject(value)) {
-    for (const key of Object.keys(value)) out.push([...prefix, key], ...pathsOf(value[key], [...prefix, key]));
-  }
+  // One accumulator, not a spread per level: the 200-service example has thousands of paths.
+  const walk = (v: unknown, at: JsonPath): void => {
+    if (Array.isArray(v)) {
+      v.forEach((child, i) => {
+        const p = [...at, i];
+        out.push(p);
+        walk(child, p);
+      });
+    } else if (isObject(v)) {
+      for (const key of Object.keys(v)) {
+        const p = [...at, key];
+        out.push(p);
+        walk(v[key], p);
+      }
+    }
+  };
+  walk(value, prefix);
   return out;
 }
 
