@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
 import type { NlbShardLedger } from "./config/shards";
 import { PrivateApiStack } from "./stacks/private-api-stack";
+import { skipTokenStackTraces } from "./token-traces";
 import { checkTopology } from "./validate";
 
 /** A warning a construct attached to the tree (for example a route with authorization NONE). */
@@ -84,8 +85,8 @@ function withCdktfFormat<T>(format: SynthFormat, fn: () => T): T {
  * source maps on (each frame mapped). Unless source maps are on when synth starts (a developer
  * debugging with NODE_OPTIONS=--enable-source-maps), those traces are left empty while the stack
  * is built and synthesised: CDKTF's capture (into a plain `{ stack: "" }`, with the frame limit
- * raised to the maximum, so its cost grows with the depth of the caller's stack) is skipped, and
- * anything else captured in between is formatted as "". Errors are not affected: a `new Error`
+ * raised to the maximum, so its cost grows with the depth of the caller's stack) is skipped
+ * (`skipTokenStackTraces`), and anything else captured in between is formatted as "". Errors are not affected: a `new Error`
  * captures its frames natively, and V8 formats them when the trace is first read, after the
  * formatter is restored.
  */
@@ -93,24 +94,12 @@ function withoutTokenStackTraces<T>(fn: () => T): T {
   if (process.sourceMapsEnabled) return fn();
   // eslint-disable-next-line @typescript-eslint/unbound-method -- saved and put back, never called here
   const prepare = Error.prepareStackTrace;
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved and put back; the wrapper calls it unbound, as V8 allows
-  const capture = Error.captureStackTrace;
   Error.prepareStackTrace = () => "";
-  Error.captureStackTrace = (target: object, below?: Parameters<typeof capture>[1]) => {
-    if (isTokenTraceHolder(target)) return;
-    capture(target, below);
-  };
+  const restoreCapture = skipTokenStackTraces();
   try {
     return fn();
   } finally {
     Error.prepareStackTrace = prepare;
-    Error.captureStackTrace = capture;
+    restoreCapture();
   }
-}
-
-/** CDKTF's token trace holder (cdktf/lib/tokens/private/stack-trace.js): a plain object whose only key is an empty `stack`. */
-function isTokenTraceHolder(target: object): boolean {
-  if (Object.getPrototypeOf(target) !== Object.prototype) return false;
-  const keys = Object.keys(target);
-  return keys.length === 1 && keys[0] === "stack" && (target as { stack?: unknown }).stack === "";
 }
