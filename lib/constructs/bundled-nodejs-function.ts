@@ -75,23 +75,24 @@ export function lambdaBundleOptions(entry: string, outfile: string, bundleAwsSdk
 }
 
 /** A bundled handler: its directory's hash (as CDKTF hashes an ARCHIVE asset's directory), the bundle, and the zip of it. */
-interface Bundle {
+export interface LambdaBundle {
   readonly file: string;
   readonly archive: string;
   readonly hash: string;
 }
 
 /** Bundles built in this process, by entry and options: the sources do not change while a process synthesises. */
-const bundles = new Map<string, Bundle>();
+const bundles = new Map<string, LambdaBundle>();
 
 /** Fixed timestamp of the archive's entry (the zip format's earliest), so the same bundle gives the same zip. */
 const ZIP_TIME = new Date(1980, 0, 1);
 
 /**
  * Bundles `entry` into `index.js` and zips it (as `index.js` at the archive's root, readable by
- * all, as Lambda wants it), once per process and options.
+ * all, as Lambda wants it), once per process and options. Exported so that scripts/bench.ts
+ * measures exactly what synth builds.
  */
-function bundleOnce(entry: string, bundleAwsSdk: boolean): Bundle {
+export function bundleOnce(entry: string, bundleAwsSdk: boolean): LambdaBundle {
   const key = JSON.stringify([entry, bundleAwsSdk]);
   const known = bundles.get(key);
   if (known !== undefined && existsSync(known.file) && existsSync(known.archive)) return known;

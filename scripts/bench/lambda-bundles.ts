@@ -1,15 +1,12 @@
 /**
- * Bench driver: sizes of the Lambda bundles as synth builds them. Each `lambdas/<name>/handler.ts` is bundled with
- * `lambdaBundleOptions` (the options BundledNodejsFunction passes to esbuild; AWS SDK external) and packed as synth
- * packs it, as a cdktf TerraformAsset of type ARCHIVE (cdktf's zip, deflate level 9). Reports every file's bytes
- * before zipping and the archive's bytes.
- * Usage: node --import tsx scripts/bench/lambda-bundles.ts <work dir>
+ * Bench driver: sizes of the Lambda bundles as synth builds them. Each `lambdas/<name>/handler.ts` goes through
+ * `bundleOnce`, the function BundledNodejsFunction uses: esbuild with `lambdaBundleOptions` (AWS SDK external), then
+ * the zip synth ships (fflate, deflate level 9). Reports the bundle's bytes and the archive's bytes.
+ * Usage: node --import tsx scripts/bench/lambda-bundles.ts
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
-import { buildSync } from "esbuild";
-import { lambdaBundleOptions } from "../../lib/constructs/bundled-nodejs-function";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { bundleOnce } from "../../lib/constructs/bundled-nodejs-function";
 import { emit } from "./result";
 
 export interface LambdaBundleSize {
@@ -21,28 +18,18 @@ export interface LambdaBundleSize {
   readonly zippedBytes: number;
 }
 
-const work = process.argv[2];
-if (work === undefined) throw new Error("usage: lambda-bundles.ts <work dir>");
 const lambdasDir = join(__dirname, "..", "..", "lambdas");
 const names = readdirSync(lambdasDir)
   .filter((name) => existsSync(join(lambdasDir, name, "handler.ts")))
   .sort();
 
-mkdirSync(join(work, "out"), { recursive: true });
-const app = new App({ outdir: join(work, "out") });
-const stack = new TerraformStack(app, "bundles");
-const assets = names.map((name) => {
-  const dir = join(work, "bundles", name);
-  mkdirSync(dir, { recursive: true });
-  buildSync(lambdaBundleOptions(join(lambdasDir, name, "handler.ts"), join(dir, "index.js"), false));
-  const unzippedBytes = readdirSync(dir).reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
-  return { name, unzippedBytes, asset: new TerraformAsset(stack, name, { path: dir, type: AssetType.ARCHIVE }) };
+const sizes: LambdaBundleSize[] = names.map((name) => {
+  const bundle = bundleOnce(join(lambdasDir, name, "handler.ts"), false);
+  const dir = dirname(bundle.file);
+  return {
+    name,
+    unzippedBytes: readdirSync(dir).reduce((sum, file) => sum + statSync(join(dir, file)).size, 0),
+    zippedBytes: statSync(bundle.archive).size,
+  };
 });
-app.synth();
-
-const sizes: LambdaBundleSize[] = assets.map(({ name, unzippedBytes, asset }) => ({
-  name,
-  unzippedBytes,
-  zippedBytes: statSync(join(app.outdir, "stacks", "bundles", asset.path)).size,
-}));
 emit({ bundles: sizes });
