@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
 import type { NlbShardLedger } from "./config/shards";
+import type { Topology } from "./model/topology";
 import { PrivateApiStack } from "./stacks/private-api-stack";
 import { skipTokenStackTraces } from "./token-traces";
 import { checkTopology } from "./validate";
@@ -26,6 +27,11 @@ export interface SynthOptions {
   readonly format?: SynthFormat;
   /** The ledger recorded for the config (lib/entry/ledger-file.ts), if there is one. */
   readonly nlbShards?: NlbShardLedger;
+  /**
+   * The config's topology, planned on `nlbShards` and checked (the bootstrap's): not planned again.
+   * @default - planned and checked here
+   */
+  readonly topology?: Topology;
 }
 
 /**
@@ -38,7 +44,7 @@ export function synthesize(
   options: SynthOptions = {},
 ): { stack: PrivateApiStack; warnings: SynthWarning[] } {
   // Every validation phase has run before the app that is written exists (lib/validate.ts).
-  const topology = checkTopology(config, options.nlbShards);
+  const topology = options.topology ?? checkTopology(config, options.nlbShards);
   const format = options.format ?? "json";
   const stack = withCdktfFormat(format, () => {
     const app = new App({ outdir, hclOutput: format === "hcl" });

@@ -11,6 +11,7 @@ import { nlbPorts } from "../../lib/model/topology";
 import { assignNlbShards } from "../../lib/config/shards";
 import { bootstrap, DEFAULT_OUTDIR, type BootstrapOptions } from "../../lib/entry/bootstrap";
 import { ledgerPathFor, readLedger, renderLedger } from "../../lib/entry/ledger-file";
+import { synthesize } from "../../lib/synth";
 import { configErrorOf, configWithServices, defaultConfig, ROOT } from "../helpers/fixtures";
 
 function writeConfig(value: unknown): string {
@@ -207,5 +208,26 @@ describe("the CI ledger rule, in the mode of every entry point", () => {
 
   test("an up-to-date ledger passes in CI", () => {
     expect(bootstrap({ PRIVATE_API_CONFIG: join(ROOT, "examples", "200-services.json"), CI: "true" }).placement?.nlbs).toHaveLength(4);
+  });
+});
+
+describe("the topology is planned once, at the bootstrap", () => {
+  test("it is checked there (a topology-phase problem stops the bootstrap), and the stack builds that very topology", () => {
+    // GIVEN the 200-service example, whose placement comes from its ledger
+    const boot = bootstrap({ PRIVATE_API_CONFIG: join(ROOT, "examples", "200-services.json") });
+    expect(boot.topology.placement).toEqual(boot.ledgerUpdate?.next);
+    expect(boot.topology.nlbs.length).toBeGreaterThan(1);
+    // WHEN the entry point synthesises from it
+    const { stack } = synthesize(boot.config, mkdtempSync(join(tmpdir(), "boot-synth-")), {
+      nlbShards: boot.placement,
+      topology: boot.topology,
+    });
+    // THEN nothing was planned again
+    expect(stack.topology).toBe(boot.topology);
+    // AND a config whose topology breaks a quota is refused by the bootstrap itself
+    const dir = mkdtempSync(join(tmpdir(), "boot-quota-"));
+    const configPath = join(dir, "quota.json");
+    writeFileSync(configPath, JSON.stringify({ ...configWithServices(4), quotas: { targetGroups: 3 } }));
+    expect(configErrorOf(() => bootstrap({ PRIVATE_API_CONFIG: configPath }))).toMatch(/services: the stack needs 4 target groups/);
   });
 });

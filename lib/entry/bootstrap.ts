@@ -18,7 +18,8 @@
 import { ConfigError, configPathFromEnv, isCi, loadConfigFile, loadConfigFromEnv } from "../config/load";
 import type { PrivateApiConfig } from "../config/schema";
 import type { NlbShardLedger } from "../config/shards";
-import { planTopology } from "../model/topology";
+import type { Topology } from "../model/topology";
+import { checkTopology } from "../validate";
 import type { SynthFormat } from "../synth";
 import { ledgerProblemInCi, planLedgerUpdateWith, type LedgerUpdate } from "./ledger-file";
 
@@ -29,6 +30,8 @@ export const DEFAULT_OUTDIR = "cdktf.out";
 export interface Bootstrap {
   /** The validated config: the file (`configPath`) or the embedded default. */
   readonly config: PrivateApiConfig;
+  /** What the config builds, planned on `placement` and checked (validation's topology phase). */
+  readonly topology: Topology;
   /** The config file, when there is one (PRIVATE_API_CONFIG, or `options.configPath`). */
   readonly configPath?: string;
   /** The NLB shard ledger recorded next to the config file, if any: what the stack is built from. */
@@ -54,20 +57,26 @@ export interface BootstrapOptions {
 }
 
 /**
- * Reads `env` (only PRIVATE_API_CONFIG, CI, CDKTF_OUTDIR and SYNTH_HCL_OUTPUT), loads and validates
- * the config, reads its ledger and applies the CI ledger rule. Throws a ConfigError, naming the
- * field or the file, for a bad config, a malformed ledger, or (in CI) a missing or stale one.
+ * Reads `env` (only PRIVATE_API_CONFIG, CI, CDKTF_OUTDIR and SYNTH_HCL_OUTPUT), loads the config
+ * and runs every validation phase on it (lib/validate.ts), reads its ledger and applies the CI
+ * ledger rule. Throws a ConfigError, naming the field or the file, for a bad config, a malformed
+ * ledger, or (in CI) a missing or stale one.
  */
 export function bootstrap(env: NodeJS.ProcessEnv = process.env, options: BootstrapOptions = {}): Bootstrap {
   const configPath = options.configPath ?? configPathFromEnv(env);
   const config = options.configPath !== undefined ? loadConfigFile(options.configPath) : loadConfigFromEnv(env);
   const ci = isCi(env);
-  const ledgerUpdate =
-    configPath !== undefined ? Object.freeze(planLedgerUpdateWith(configPath, (previous) => placePorts(config, previous))) : undefined;
+  // Validation's topology phase, on the recorded placement: the one topology every entry point
+  // builds from, and the placement the ledger records.
+  let topology: Topology | undefined;
+  const plan = (previous: NlbShardLedger | undefined): NlbShardLedger => (topology = checkTopology(config, previous)).placement;
+  const ledgerUpdate = configPath !== undefined ? Object.freeze(planLedgerUpdateWith(configPath, plan)) : undefined;
+  if (ledgerUpdate === undefined) plan(undefined);
   const stale = ledgerUpdate && ci ? ledgerProblemInCi(ledgerUpdate) : undefined;
   if (stale) throw new ConfigError(stale);
   return Object.freeze({
     config,
+    topology: topology as Topology,
     ...(configPath !== undefined ? { configPath } : {}),
     placement: ledgerUpdate?.previous,
     ...(ledgerUpdate ? { ledgerUpdate } : {}),
@@ -77,12 +86,4 @@ export function bootstrap(env: NodeJS.ProcessEnv = process.env, options: Bootstr
     format: options.format ?? (env.SYNTH_HCL_OUTPUT === "true" ? "hcl" : "json"),
     ci,
   });
-}
-
-/**
- * The config's NLB listener ports placed on NLBs, keeping the recorded placement: the one place the
- * bootstrap asks: the topology model (lib/model/topology.ts) decides it.
- */
-function placePorts(config: PrivateApiConfig, previous: NlbShardLedger | undefined): NlbShardLedger {
-  return planTopology(config, previous).placement;
 }
