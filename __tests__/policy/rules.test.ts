@@ -3,6 +3,7 @@
  * both in a synthesised stack (cdk.tf.json) and in a plan (terraform show -json).
  */
 import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
+import { show } from "../../lib/policy/values";
 
 /** The day the runtime rule is judged on in these tests (nodejs20.x is past its date, nodejs22.x is not). */
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -377,4 +378,12 @@ describe("plans", () => {
       expect(checkPlan(plan("aws_security_group", { name: "sg" }, { ingress: true })).unchecked).toHaveLength(1);
     });
   });
+});
+
+test("messages show non-string values as JSON, never [object Object]", () => {
+  // An ingress rule whose ports a plan only knows as an object (or a list) once printed "[object Object]".
+  expect(show({ a: 1 })).toBe('{"a":1}');
+  expect(show([80, 443])).toBe("[80,443]");
+  expect(show("tcp")).toBe("tcp");
+  expect(show(undefined)).toBe("undefined");
 });
