@@ -47,6 +47,11 @@ export interface AlbBridgeProps {
    */
   readonly mode: "native" | "lambda";
   /**
+   * Name of the bridge's NLB target group.
+   * @default - `<name>-bridge`, shortened with a hash past 32 characters (lib/model/names.ts)
+   */
+  readonly targetGroupName?: string;
+  /**
    * `lambda` mode: how often the sync function runs (an EventBridge rate or cron expression).
    * @default "rate(1 minute)"
    */
@@ -103,15 +108,16 @@ export class AlbBridge extends Construct {
     const port = alb.listenerPort;
     const healthCheckProtocol = alb.https ? "HTTPS" : "HTTP";
 
+    const tgName = props.targetGroupName ?? bridgeTargetGroupName(props.name);
     this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: bridgeTargetGroupName(props.name),
+      name: tgName,
       port,
       protocol: "TCP",
       targetType: props.mode === "native" ? "alb" : "ip",
       vpcId: props.vpcId,
       // Any answer from the ALB means it is up: a path no rule matches gets the listener's 404.
       healthCheck: { enabled: true, protocol: healthCheckProtocol, port: "traffic-port", path: "/", matcher: "200-499", interval: 30 },
-      tags: { Name: bridgeTargetGroupName(props.name) },
+      tags: { Name: tgName },
     });
     this.listener = new LbListener(this, "Listener", {
       loadBalancerArn: nlb.loadBalancerArn,

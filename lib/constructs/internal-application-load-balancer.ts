@@ -5,7 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { userIdPart } from "../model/ids";
+import { targetPortRanges } from "../model/connections";
 import { DYNAMIC_PORT_RANGE } from "../model/limits";
 import { albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
@@ -24,6 +24,11 @@ export interface AlbServiceRoute {
   readonly hostPort: number;
   /** ALB path patterns (`/orders`, `/orders/*`) that go to this service. */
   readonly pathPatterns: readonly string[];
+  /**
+   * Name of the service's target group.
+   * @default - `<name>-alb-<service>`, shortened with a hash past 32 characters (lib/model/names.ts)
+   */
+  readonly targetGroupName?: string;
   /**
    * The target group's health check; a TCP protocol is checked as HTTP, since an ALB target group
    * checks over HTTP or HTTPS only.
@@ -46,6 +51,11 @@ export interface ExistingApplicationLoadBalancer {
 export interface InternalApplicationLoadBalancerProps {
   /** Prefix of the load balancer and target group names. */
   readonly name: string;
+  /**
+   * Name of a new ALB and its security group.
+   * @default - `<name>-alb`, shortened with a hash past 32 characters (lib/model/names.ts)
+   */
+  readonly loadBalancerName?: string;
   readonly vpcId: string;
   /** Private subnets, in at least two AZs (an ALB requirement). */
   readonly subnetIds: string[];
@@ -114,22 +124,23 @@ export class InternalApplicationLoadBalancer extends Construct {
       this.listenerArn = props.existing.listenerArn;
       this.listenerDependables = [];
     } else {
+      const lbName = props.loadBalancerName ?? albName(props.name);
       const sg = new SecurityGroup(this, "SecurityGroup", {
-        name: albName(props.name),
+        name: lbName,
         description: "Internal ALB: only the NLB bridge may connect (rules added by the bridge)",
         vpcId: props.vpcId,
-        tags: { Name: albName(props.name) },
+        tags: { Name: lbName },
       });
       this.securityGroupId = sg.id;
 
       const lb = new Lb(this, "Resource", {
-        name: albName(props.name),
+        name: lbName,
         loadBalancerType: "application",
         internal: true,
         subnets: props.subnetIds,
         securityGroups: [sg.id],
         dropInvalidHeaderFields: true,
-        tags: { Name: albName(props.name) },
+        tags: { Name: lbName },
       });
       this.loadBalancerArn = lb.arn;
       this.loadBalancerArnSuffix = lb.arnSuffix;
@@ -152,7 +163,7 @@ export class InternalApplicationLoadBalancer extends Construct {
     for (const svc of props.services) {
       const hc = healthCheckWithDefaults(svc.healthCheck);
       const targetGroup = new LbTargetGroup(this, `TargetGroup-${svc.service}`, {
-        name: albTargetGroupName(props.name, svc.service),
+        name: svc.targetGroupName ?? albTargetGroupName(props.name, svc.service),
         // With dynamic host ports ECS registers each task's own port; this one is only a default.
         port: svc.hostPort === 0 ? 80 : svc.hostPort,
         protocol: "HTTP",
@@ -169,7 +180,7 @@ export class InternalApplicationLoadBalancer extends Construct {
           healthyThreshold: hc.healthyThreshold,
           unhealthyThreshold: hc.unhealthyThreshold,
         },
-        tags: { Name: albTargetGroupName(props.name, svc.service), Service: svc.service },
+        tags: { Name: svc.targetGroupName ?? albTargetGroupName(props.name, svc.service), Service: svc.service },
       });
       const rules = svc.pathPatterns.map(
         (pattern) =>
@@ -212,18 +223,7 @@ export class InternalApplicationLoadBalancer extends Construct {
   }
 }
 
-/**
- * The instance ports the ALB's services listen on, as ranges: `id` is the rule's id part (a
- * service's, or `dynamic-ports` for ECS's dynamic range), `name` what its description shows.
- */
-export function targetPortRanges(services: readonly AlbServiceRoute[]): { id: string; name: string; from: number; to: number }[] {
-  const ranges = services
-    .filter((s) => s.hostPort !== 0)
-    .map((s) => ({ id: userIdPart(s.service), name: s.service, from: s.hostPort, to: s.hostPort }));
-  if (services.some((s) => s.hostPort === 0))
-    ranges.push({ id: "dynamic-ports", name: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
-  return ranges;
-}
+export { targetPortRanges };
 
 function allPatterns(services: readonly AlbServiceRoute[]): string[] {
   return services.flatMap((s) => s.pathPatterns);

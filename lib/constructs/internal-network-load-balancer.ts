@@ -16,6 +16,11 @@ export interface NlbPort {
   /** Listener port, and the instances' host port. */
   readonly port: number;
   /**
+   * Name of the port's target group.
+   * @default - `<name>-tg-<port>`, shortened with a hash past 32 characters (lib/model/names.ts)
+   */
+  readonly targetGroupName?: string;
+  /**
    * The target group's health check on the port.
    * @default - a TCP check, every 30 seconds, 3 checks to turn healthy or unhealthy
    */
@@ -104,8 +109,9 @@ export class InternalNetworkLoadBalancer extends Construct {
 
     for (const p of props.ports) {
       const hc = healthCheckWithDefaults(p.healthCheck);
+      const tgName = p.targetGroupName ?? targetGroupName(props.name, p.port);
       const targetGroup = new LbTargetGroup(this, `TargetGroup-${p.service}`, {
-        name: targetGroupName(props.name, p.port),
+        name: tgName,
         port: p.port,
         protocol: "TCP",
         targetType: "instance",
@@ -121,7 +127,7 @@ export class InternalNetworkLoadBalancer extends Construct {
           healthyThreshold: hc.healthyThreshold,
           unhealthyThreshold: hc.unhealthyThreshold,
         },
-        tags: { Name: targetGroupName(props.name, p.port), Service: p.service },
+        tags: { Name: tgName, Service: p.service },
         // The name carries the port, so a port change creates the new group before the listener
         // moves to it; the old one is deleted afterwards.
         lifecycle: { createBeforeDestroy: true },

@@ -19,6 +19,7 @@
  */
 import { coalescePortRules, type PortRule } from "../config/port-rules";
 import { userIdPart, USER_ID_MARK } from "./ids";
+import { DYNAMIC_PORT_RANGE } from "./limits";
 
 /** A security group of the stack. */
 export type GroupRef =
@@ -252,4 +253,19 @@ export function rulesPerGroup(rules: readonly SecurityGroupRule[]): { group: Gro
     counts.set(key, entry);
   }
   return [...counts.values()];
+}
+
+/**
+ * The instance ports the ALB's services listen on, as ranges: `id` is the rule's id part (a
+ * service's, or `dynamic-ports` for ECS's dynamic range), `name` what its description shows.
+ */
+export function targetPortRanges(
+  services: readonly { readonly service: string; readonly hostPort: number }[],
+): { id: string; name: string; from: number; to: number }[] {
+  const ranges = services
+    .filter((s) => s.hostPort !== 0)
+    .map((s) => ({ id: userIdPart(s.service), name: s.service, from: s.hostPort, to: s.hostPort }));
+  if (services.some((s) => s.hostPort === 0))
+    ranges.push({ id: "dynamic-ports", name: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
+  return ranges;
 }

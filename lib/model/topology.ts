@@ -8,10 +8,9 @@
 import { albPathPattern, parseRoutePath, pathId } from "../config/paths";
 import type { HealthCheckConfig, HttpMethod, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "../config/shards";
-import { apiConstructId, methodConstructId, userIdPart } from "./ids";
-import { DYNAMIC_PORT_RANGE } from "./limits";
+import { apiConstructId, methodConstructId } from "./ids";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
-import { planSecurityGroupRules, type SecurityGroupRule } from "./connections";
+import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
 
 /** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
 export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services" | "api">): "native" | "lambda" | "none" {
@@ -61,8 +60,6 @@ export interface NlbModel {
   readonly ports: readonly number[];
   /** The service listeners, in config order. */
   readonly servicePorts: readonly NlbServicePort[];
-  /** Whether the ALB bridge's listener is on this NLB. */
-  readonly hasBridge: boolean;
 }
 
 /** A service behind the ALB and the path patterns that reach it. */
@@ -80,14 +77,12 @@ export interface AlbServiceModel {
 /** The internal ALB, when a service has via "alb". */
 export interface AlbModel {
   /** An existing ALB and listener (only target groups and rules are created), or a new one. */
-  readonly existing?: NonNullable<NonNullable<PrivateApiConfig["alb"]>["existing"]>;
+  readonly existing: boolean;
   /** Whether the listener speaks HTTPS. */
   readonly https: boolean;
   readonly listenerPort: number;
   /** AWS name of a new ALB and its security group (unused for an existing one). */
   readonly name: string;
-  readonly certificateArn?: string;
-  readonly sslPolicy?: string;
   /** Name on the listener's certificate, which an HTTP API verifies. */
   readonly serverName?: string;
   readonly rulePriorityOffset: number;
@@ -128,7 +123,6 @@ export interface RouteModel {
 
 export interface ApiModel {
   readonly kind: "rest" | "http";
-  readonly stageName: string;
   readonly routes: readonly RouteModel[];
 }
 
@@ -177,7 +171,6 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
 
   // A REST API always has the first NLB; an HTTP API only for via "nlb" services.
   const hasNlb = rest || nlbServices.length > 0;
-  const bridged = albServices.length > 0 && mode !== "none";
   const nlbs: NlbModel[] = [];
   if (hasNlb) {
     ledger.nlbs.forEach((ports, index) => {
@@ -197,7 +190,6 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
             healthCheck: s.healthCheck,
             targetGroupName: targetGroupName(cfg.name, s.hostPort),
           })),
-        hasBridge: bridged && onThis.has(port),
       });
     });
   }
@@ -234,7 +226,7 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
     nlbs,
     alb,
     bridge,
-    api: { kind: cfg.api.type, stageName: cfg.api.stageName, routes },
+    api: { kind: cfg.api.type, routes },
     services,
   };
   return deepFreeze(structuredClone({ ...base, securityGroupRules: planSecurityGroupRules(base, cfg.quotas.securityGroupRules) }));
@@ -248,20 +240,15 @@ function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], p
     pathPatterns: albPatternsOf(cfg, s.name),
     targetGroupName: albTargetGroupName(cfg.name, s.name),
   }));
-  const ranges = services.filter((s) => s.hostPort !== 0).map((s) => ({ id: userIdPart(s.service), from: s.hostPort, to: s.hostPort }));
-  if (services.some((s) => s.hostPort === 0))
-    ranges.push({ id: "dynamic-ports", from: DYNAMIC_PORT_RANGE.from, to: DYNAMIC_PORT_RANGE.to });
   return {
-    existing: cfg.alb?.existing,
+    existing: cfg.alb?.existing !== undefined,
     https: albHttps(cfg),
     listenerPort: port,
     name: albName(cfg.name),
-    certificateArn: cfg.alb?.certificateArn,
-    sslPolicy: cfg.alb?.sslPolicy,
     serverName: cfg.alb?.serverName,
     rulePriorityOffset: cfg.alb?.existing?.rulePriorityOffset ?? 0,
     services,
-    targetPortRanges: ranges,
+    targetPortRanges: targetPortRanges(services),
   };
 }
 

@@ -109,7 +109,12 @@ export class PrivateApiStack extends TerraformStack {
           loadBalancerName: n.name,
           vpcId: this.network.vpcId,
           subnetIds: this.network.privateSubnetIds,
-          ports: n.servicePorts.map((p) => ({ service: p.service, port: p.port, healthCheck: healthCheckOf(p.service) })),
+          ports: n.servicePorts.map((p) => ({
+            service: p.service,
+            port: p.port,
+            targetGroupName: p.targetGroupName,
+            healthCheck: healthCheckOf(p.service),
+          })),
         }),
       );
     }
@@ -125,6 +130,7 @@ export class PrivateApiStack extends TerraformStack {
     if (albModel) {
       this.applicationLoadBalancer = new InternalApplicationLoadBalancer(this, "Alb", {
         name: cfg.name,
+        loadBalancerName: albModel.name,
         vpcId: this.network.vpcId,
         subnetIds: this.network.privateSubnetIds,
         listenerPort: albModel.listenerPort,
@@ -140,6 +146,7 @@ export class PrivateApiStack extends TerraformStack {
         services: albModel.services.map((s) => ({
           service: s.service,
           hostPort: s.hostPort,
+          targetGroupName: s.targetGroupName,
           healthCheck: healthCheckOf(s.service),
           pathPatterns: s.pathPatterns,
         })),
@@ -154,6 +161,7 @@ export class PrivateApiStack extends TerraformStack {
         nlb: nlbAt(topology.bridge.nlbIndex),
         alb,
         mode: topology.bridge.mode,
+        targetGroupName: topology.bridge.targetGroupName,
         ...(cfg.bridge?.mode === "lambda"
           ? { syncSchedule: cfg.bridge.syncSchedule, antiFlapRuns: cfg.bridge.antiFlapRuns, alarmTopicArn: cfg.bridge.alarmTopicArn }
           : {}),
