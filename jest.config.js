@@ -5,6 +5,8 @@
  *   throw, so a unit test that starts a process fails and says where it belongs.
  * - `terraform`: the test files named `*.process.test.ts`. They start child processes: terraform and
  *   its provider (most of them, hence the name), tsx, cdktf-cli or npm. `npm run test:terraform`.
+ * - `deploy`: the test files named `*.deploy.test.ts`. They apply stacks to moto, an AWS emulator
+ *   they start on 127.0.0.1, and destroy them (__tests__/deploy/README.md). `npm run test:deploy`.
  * A test file that needs both keeps its in-process tests in `name.test.ts` and moves the rest to
  * `name.process.test.ts`, next to it. `npm test` runs both projects.
  */
@@ -22,7 +24,7 @@ module.exports = {
       ...shared,
       displayName: "unit",
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "\\.process\\.test\\.ts$"],
+      testPathIgnorePatterns: ["/node_modules/", "\\.process\\.test\\.ts$", "\\.deploy\\.test\\.ts$"],
       // testTimeout is a global option, so this project sets its own, 60 s, in no-child-processes.ts.
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts", "<rootDir>/__tests__/no-child-processes.ts"],
     },
@@ -30,6 +32,12 @@ module.exports = {
       ...shared,
       displayName: "terraform",
       testMatch: ["**/*.process.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+    },
+    {
+      ...shared,
+      displayName: "deploy",
+      testMatch: ["**/*.deploy.test.ts"],
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
     },
   ],

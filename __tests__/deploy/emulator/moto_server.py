@@ -1,0 +1,202 @@
+"""
+moto's server, with the few changes the deploy tier needs (see ../../../../shared/EMULATOR_NOTES.md
+and __tests__/deploy/README.md). Each change makes moto answer as real AWS does where moto's answer
+would crash the provider, hang it or fail a destroy; none of them hides a mistake in the generated
+Terraform. Test-only: it never runs against AWS.
+
+Usage: python3 moto_server.py <port>   (binds 127.0.0.1 only)
+
+1. Retried calls are answered once. moto's development web server drops connections under load,
+   after it has already run the call; the AWS SDK then retries the call with the same
+   `amz-sdk-invocation-id`, and moto would run it twice ("Stage already exists", or a destroy that
+   finds its target group gone). A successful answer is kept per invocation id and given again to
+   a retry of that invocation. Error answers are not kept: a retry after an error runs again.
+2. ECS: moto returns `"networkConfiguration": {}` for bridge-mode services; real ECS leaves the
+   field out, and the provider panics on the empty object (nil pointer in
+   flattenNetworkConfiguration). Empty networkConfiguration objects are dropped from ECS answers.
+3. API Gateway v2 domain names: moto returns no domainNameStatus, apiGatewayDomainName or
+   hostedZoneId, and the provider waits for AVAILABLE forever. They are filled in as AWS does.
+4. API Gateway usage plans: moto keeps an API stage with its throttle settings and then cannot find
+   it when asked to remove `apiId:stage` (HTTP 500, which the provider retries for 15 minutes). The
+   stage is removed by API id and stage name, as AWS does.
+6. Accounts by access key: a call signed with a 12-digit access key id runs in that account (moto's
+   own `x-moto-account-id` header, set from the key), so that each stack of a root applies in an
+   account of its own, as the examples' ARNs intend. Other keys use moto's default account.
+5. Route 53: moto makes hosted zone ids of 22 random characters, where AWS's start with "Z" (and the
+   config refuses any other). The first character is made a "Z".
+"""
+
+import json
+import os
+import re
+import sys
+import threading
+from collections import OrderedDict
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from werkzeug.serving import WSGIRequestHandler, run_simple  # noqa: E402
+
+from moto.apigateway import models as apigateway_models  # noqa: E402
+from moto.route53 import models as route53_models  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+
+# --- 4. usage plan stages -------------------------------------------------------------------------
+_original_apply_patch = apigateway_models.UsagePlan.apply_patch_operations
+
+
+def _apply_patch_operations(self, patch_operations):
+    rest = []
+    for op in patch_operations:
+        if op.get("op") == "remove" and op.get("path") == "/apiStages":
+            api_id, stage = op["value"].split(":", 1)
+            self.api_stages = [s for s in self.api_stages if not (s.get("apiId") == api_id and s.get("stage") == stage)]
+        else:
+            rest.append(op)
+    _original_apply_patch(self, rest)
+
+
+apigateway_models.UsagePlan.apply_patch_operations = _apply_patch_operations
+
+
+# --- 5. hosted zone ids ---------------------------------------------------------------------------
+_original_zone_id = route53_models.HostedZoneIdentifier.generate
+
+
+def _zone_id(self, existing_ids=None, tags=None):
+    return "Z" + _original_zone_id(self, existing_ids=existing_ids, tags=tags)[1:]
+
+
+route53_models.HostedZoneIdentifier.generate = _zone_id
+
+
+# --- 2. and 3. answers patched as JSON -----------------------------------------------------------
+def _drop_empty_network_configuration(value):
+    if isinstance(value, dict):
+        return {
+            k: _drop_empty_network_configuration(v)
+            for k, v in value.items()
+            if not (k == "networkConfiguration" and v in ({}, None))
+        }
+    if isinstance(value, list):
+        return [_drop_empty_network_configuration(v) for v in value]
+    return value
+
+
+def _fill_domain_name_status(value):
+    if isinstance(value, dict):
+        if "domainName" in value and isinstance(value.get("domainNameConfigurations"), list):
+            for conf in value["domainNameConfigurations"]:
+                conf.setdefault("domainNameStatus", "AVAILABLE")
+                conf.setdefault("apiGatewayDomainName", "d-emulator0.execute-api.amazonaws.com")
+                conf.setdefault("hostedZoneId", "Z2FDTNDATAQYW2")
+        for v in value.values():
+            _fill_domain_name_status(v)
+    elif isinstance(value, list):
+        for v in value:
+            _fill_domain_name_status(v)
+    return value
+
+
+def _patch_body(environ, body):
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    path = environ.get("PATH_INFO", "")
+    try:
+        if target.startswith("AmazonEC2ContainerServiceV20141113."):
+            return json.dumps(_drop_empty_network_configuration(json.loads(body))).encode()
+        if path.startswith("/v2/domainnames"):
+            return json.dumps(_fill_domain_name_status(json.loads(body))).encode()
+    except ValueError:
+        pass
+    return body
+
+
+# --- 1. one answer per invocation ----------------------------------------------------------------
+ACCESS_KEY = re.compile(r"Credential=(\d{12})/")
+
+
+class AnswerOnce:
+    """WSGI middleware: runs each SDK invocation once, and patches the answers (2. and 3.)."""
+
+    KEEP = 20000
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.answers = OrderedDict()  # invocation id -> threading.Event, then (status, headers, body)
+
+    def __call__(self, environ, start_response):
+        key = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
+        if key:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = key.group(1)
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if not invocation:
+            status, headers, body = self.run(environ)
+            start_response(status, headers)
+            return [body]
+        while True:
+            with self.lock:
+                entry = self.answers.get(invocation)
+                if entry is None:
+                    running = threading.Event()
+                    self.answers[invocation] = running
+                    while len(self.answers) > self.KEEP:
+                        self.answers.popitem(last=False)
+                    break
+            if isinstance(entry, tuple):
+                status, headers, body = entry
+                start_response(status, headers)
+                return [body]
+            entry.wait(120)
+            with self.lock:
+                if self.answers.get(invocation) is entry:
+                    del self.answers[invocation]  # the first attempt failed or hung: run this one
+        try:
+            status, headers, body = self.run(environ)
+        except BaseException:
+            with self.lock:
+                self.answers.pop(invocation, None)
+            running.set()
+            raise
+        with self.lock:
+            if status.startswith("2"):
+                self.answers[invocation] = (status, headers, body)
+            else:
+                self.answers.pop(invocation, None)
+        running.set()
+        start_response(status, headers)
+        return [body]
+
+    def run(self, environ):
+        captured = {}
+
+        def start_response(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+
+        chunks = self.app(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        patched = _patch_body(environ, body)
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(patched))))
+        return captured["status"], headers, patched
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def main():
+    port = int(sys.argv[1])
+    os.environ["MOTO_PORT"] = str(port)
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple("127.0.0.1", port, AnswerOnce(app), threaded=True, request_handler=QuietHandler)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+/**
+ * Stacks applied to the emulator together: each config is synthesised (with the emulator's ids in
+ * place of the placeholders it names) into a directory of its own, which becomes a child module
+ * of one generated root. One `terraform apply` then starts the provider once for all of them, and
+ * the load balancers' waits (about 60 s each against moto) run side by side.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../lib/config/load";
+import type { PrivateApiConfig } from "../../lib/config/schema";
+import type { NlbShardLedger } from "../../lib/config/shards";
+import { synthesize } from "../../lib/synth";
+import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";
+import type { TerraformShowJson } from "../../lib/review/plan-review";
+import { writeEmulatorOverride, type Emulator } from "./emulator";
+
+/** Placeholder in a config (an id or ARN of something outside the stack) -> the emulator's own. */
+export type WorldMapping = Record<string, string>;
+
+/** Every string in `value` that is a key of `mapping`, replaced by its value (a deep copy). */
+export function substitute<T>(value: T, mapping: WorldMapping): T {
+  const swap = (v: unknown): unknown => {
+    if (typeof v === "string") return mapping[v] ?? v;
+    if (Array.isArray(v)) return v.map(swap);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+    return v;
+  };
+  return swap(value) as T;
+}
+
+/** One config made ready to apply: its outside world created, synthesised with the emulator's ids. */
+export interface EmulatedStack {
+  readonly key: string;
+  /** The module name in the root. */
+  readonly module: string;
+  /** The config as applied (placeholders replaced). */
+  readonly config: PrivateApiConfig;
+  /** The config input as applied, to derive upgrades from. */
+  readonly input: Record<string, unknown>;
+  readonly stackDir: string;
+  readonly world: WorldMapping;
+  readonly ledger?: NlbShardLedger;
+  /** The emulator account the stack applies in (its access key). */
+  readonly account: string;
+}
+
+/**
+ * An account for each config: the one its ARNs name (the examples are each meant for an account of
+ * their own), or a made-up one. Two stacks in one account and region would share account-wide
+ * settings (the API Gateway CloudWatch role), which the examples do not.
+ */
+export function accountsFor(inputs: readonly unknown[]): string[] {
+  const taken = new Set<string>();
+  return inputs.map((input, i) => {
+    const named = /arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(input))?.[1];
+    const account = named !== undefined && !taken.has(named) ? named : `2000000000${String(i).padStart(2, "0")}`;
+    taken.add(account);
+    return account;
+  });
+}
+
+/** Synthesises `input` into `stackDir`'s parent outdir and points its provider at the emulator. */
+export function synthForEmulator(
+  emulator: Emulator,
+  account: string,
+  input: Record<string, unknown>,
+  outdir: string,
+  ledger?: NlbShardLedger,
+): string {
+  const config = parseConfig(input);
+  synthesize(config, outdir, { nlbShards: ledger });
+  const stackDir = join(outdir, "stacks", config.name);
+  rmSync(join(stackDir, OFFLINE_OVERRIDE_FILE), { force: true });
+  writeEmulatorOverride(stackDir, config.region, emulator.endpoint, account);
+  return stackDir;
+}
+
+/**
+ * Creates each config's outside world in the emulator (emulator/world.py), replaces the
+ * placeholders in a copy of the config, and synthesises it for the emulator.
+ */
+export function prepareStacks(
+  emulator: Emulator,
+  configs: readonly { key: string; input: unknown; ledger?: NlbShardLedger }[],
+): EmulatedStack[] {
+  const accounts = accountsFor(configs.map((c) => c.input));
+  return configs.map(({ key, input, ledger }, i) => {
+    const account = accounts[i];
+    const world = emulator.world<WorldMapping>("create", { account, config: input });
+    const applied = substitute(input as Record<string, unknown>, world);
+    const outdir = mkdtempSync(join(tmpdir(), "deploy-out-"));
+    const stackDir = synthForEmulator(emulator, account, applied, outdir, ledger);
+    return {
+      key,
+      module: `stack${i}_${key.replace(/[^A-Za-z0-9_-]+/g, "_")}`,
+      config: parseConfig(applied),
+      input: applied,
+      stackDir,
+      world,
+      ledger,
+      account,
+    };
+  });
+}
+
+/** A terraform run's exit status and output. */
+export interface RunResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** The root module holding several emulated stacks, with its own local state. */
+export class DeployRoot {
+  readonly dir: string;
+
+  constructor(
+    private readonly tf: TerraformEnv,
+    readonly stacks: readonly EmulatedStack[],
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), "deploy-root-"));
+    const modules = Object.fromEntries(stacks.map((s) => [s.module, { source: s.stackDir, ...dummyVariables(s.stackDir) }]));
+    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
+    // A Lambda's `filename` (assets/<asset>/<hash>/archive.zip) is read relative to the working
+    // directory, which is this root, not the module: each stack's assets are linked in here. The
+    // same asset in two stacks has the same hash and the same content.
+    for (const stack of stacks) {
+      const assets = join(stack.stackDir, "assets");
+      if (!existsSync(assets)) continue;
+      mkdirSync(join(this.dir, "assets"), { recursive: true });
+      for (const asset of readdirSync(assets)) {
+        if (!existsSync(join(this.dir, "assets", asset))) symlinkSync(join(assets, asset), join(this.dir, "assets", asset));
+      }
+    }
+  }
+
+  /** Runs terraform in the root; `allowed` exit statuses do not throw (plan -detailed-exitcode exits 2 for changes). */
+  run(args: readonly string[], allowed: readonly number[] = [0]): RunResult {
+    const started = Date.now();
+    const result = spawnSync(this.tf.bin, args, {
+      cwd: this.dir,
+      env: this.tf.env,
+      encoding: "utf8",
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    const run = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
+    if (!allowed.includes(run.status)) {
+      throw new TerraformError(`terraform ${args.join(" ")} exited ${run.status} in ${this.dir}:\n${tail(run.stderr)}\n${tail(run.stdout)}`);
+    }
+    return run;
+  }
+
+  init(): RunResult {
+    return this.run(["init", "-input=false", "-no-color"]);
+  }
+
+  apply(extra: readonly string[] = []): RunResult {
+    return this.run(["apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...extra]);
+  }
+
+  /** `terraform plan -detailed-exitcode` saved to a file, and the saved plan as JSON. */
+  plan(extra: readonly string[] = []): { run: RunResult; plan: TerraformShowJson } {
+    const planFile = `plan-${Date.now()}.tfplan`;
+    const run = this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`, ...extra], [0, 2]);
+    const plan = JSON.parse(this.run(["show", "-json", planFile]).stdout) as TerraformShowJson;
+    return { run, plan };
+  }
+
+  destroy(): RunResult {
+    return this.run(["destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30"]);
+  }
+
+  /** The addresses in state, as `terraform state list` prints them. */
+  stateList(): string[] {
+    return this.run(["state", "list"]).stdout.split("\n").filter((l) => l.length > 0);
+  }
+
+  /** Replaces a stack's synthesised JSON (the module's source) with another synth of the same stack. */
+  resynth(emulator: Emulator, stack: EmulatedStack, input: Record<string, unknown>, ledger = stack.ledger): void {
+    const outdir = mkdtempSync(join(tmpdir(), "deploy-out-"));
+    const stackDir = synthForEmulator(emulator, stack.account, input, outdir, ledger);
+    writeFileSync(join(stack.stackDir, "cdk.tf.json"), readFileSync(join(stackDir, "cdk.tf.json")));
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function tail(text: string, lines = 80): string {
+  return text.split("\n").slice(-lines).join("\n");
+}
+
+/** A stack's own addresses in a root plan (without the `module.<name>.` prefix). */
+export function moduleChanges(plan: TerraformShowJson, stack: EmulatedStack): NonNullable<TerraformShowJson["resource_changes"]> {
+  const prefix = `module.${stack.module}.`;
+  return (plan.resource_changes ?? [])
+    .filter((c) => c.address.startsWith(prefix))
+    .map((c) => ({ ...c, address: c.address.slice(prefix.length) }));
+}
