@@ -160,7 +160,7 @@ export function explainChanges(
     const paths = changedPaths(c.change);
     const gaps = paths.map((p) => gapOf(c.type, p));
     if (actions === "update" && paths.length > 0 && gaps.every((g) => g !== undefined)) {
-      for (const g of gaps) seen.add(g!);
+      for (const g of gaps) seen.add(g);
       explained.push(c.address);
     } else {
       unexplained.push({ address: c.address, actions, paths: paths.filter((_, i) => gaps[i] === undefined) });

@@ -12,8 +12,8 @@ import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import type { NlbShardLedger } from "../../lib/config/shards";
 import { synthesize } from "../../lib/synth";
-import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";
-import type { TerraformShowJson } from "../../lib/review/plan-review";
+import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVarArgs, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";
+import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
 import { writeEmulatorOverride, type Emulator } from "./emulator";
 
 /** Placeholder in a config (an id or ARN of something outside the stack) -> the emulator's own. */
@@ -37,8 +37,8 @@ export interface EmulatedStack {
   readonly module: string;
   /** The config as applied (placeholders replaced). */
   readonly config: PrivateApiConfig;
-  /** The config input as applied, to derive upgrades from. */
-  readonly input: Record<string, unknown>;
+  /** The config input as applied, to derive upgrades from (updated when a test applies a change). */
+  input: Record<string, unknown>;
   readonly stackDir: string;
   readonly world: WorldMapping;
   readonly ledger?: NlbShardLedger;
@@ -113,28 +113,66 @@ export interface RunResult {
   readonly seconds: number;
 }
 
-/** The root module holding several emulated stacks, with its own local state. */
+/**
+ * A Terraform root in which emulated stacks are applied, with its own local state: several stacks
+ * as child modules of a generated root (together), or one stack's directory as the root itself
+ * (alone: import blocks are allowed only in a root module).
+ */
 export class DeployRoot {
-  readonly dir: string;
-
-  constructor(
+  private constructor(
     private readonly tf: TerraformEnv,
     readonly stacks: readonly EmulatedStack[],
-  ) {
-    this.dir = mkdtempSync(join(tmpdir(), "deploy-root-"));
+    readonly dir: string,
+    /** Address prefix of each stack's resources, by key. */
+    private readonly prefixes: ReadonlyMap<string, string>,
+  ) {}
+
+  /** The stacks as child modules of one generated root. */
+  static together(tf: TerraformEnv, stacks: readonly EmulatedStack[]): DeployRoot {
+    const dir = mkdtempSync(join(tmpdir(), "deploy-root-"));
     const modules = Object.fromEntries(stacks.map((s) => [s.module, { source: s.stackDir, ...dummyVariables(s.stackDir) }]));
-    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
     // A Lambda's `filename` (assets/<asset>/<hash>/archive.zip) is read relative to the working
     // directory, which is this root, not the module: each stack's assets are linked in here. The
     // same asset in two stacks has the same hash and the same content.
     for (const stack of stacks) {
       const assets = join(stack.stackDir, "assets");
       if (!existsSync(assets)) continue;
-      mkdirSync(join(this.dir, "assets"), { recursive: true });
+      mkdirSync(join(dir, "assets"), { recursive: true });
       for (const asset of readdirSync(assets)) {
-        if (!existsSync(join(this.dir, "assets", asset))) symlinkSync(join(assets, asset), join(this.dir, "assets", asset));
+        if (!existsSync(join(dir, "assets", asset))) symlinkSync(join(assets, asset), join(dir, "assets", asset));
       }
     }
+    return new DeployRoot(tf, stacks, dir, new Map(stacks.map((s) => [s.key, `module.${s.module}.`])));
+  }
+
+  /** One stack's own directory as the root, its backend replaced by a local state in a temp dir. */
+  static alone(tf: TerraformEnv, stack: EmulatedStack): DeployRoot {
+    const statePath = join(mkdtempSync(join(tmpdir(), "deploy-state-")), "terraform.tfstate");
+    writeFileSync(
+      join(stack.stackDir, "emulator_backend_override.tf.json"),
+      JSON.stringify({ terraform: { backend: { local: { path: statePath } } } }, null, 2),
+    );
+    return new DeployRoot(tf, [stack], stack.stackDir, new Map([[stack.key, ""]]));
+  }
+
+  /** A stack's own changes in a plan of this root, with its addresses as in the stack (no module prefix). */
+  changesOf(plan: TerraformShowJson, stack: EmulatedStack): ResourceChange[] {
+    const prefix = this.prefixes.get(stack.key) ?? "";
+    return (plan.resource_changes ?? [])
+      .filter((c) => c.address.startsWith(prefix))
+      .map((c) => ({ ...c, address: c.address.slice(prefix.length) }));
+  }
+
+  /** A stack's resource address (as in the stack) as Terraform names it in this root. */
+  addressOf(stack: EmulatedStack, address: string): string {
+    return `${this.prefixes.get(stack.key) ?? ""}${address}`;
+  }
+
+  /** Terraform's `-target` for a whole stack of this root (nothing for a stack alone in its root). */
+  targetOf(stack: EmulatedStack): string[] {
+    const prefix = this.prefixes.get(stack.key) ?? "";
+    return prefix === "" ? [] : [`-target=${prefix.slice(0, -1)}`];
   }
 
   /** Runs terraform in the root; `allowed` exit statuses do not throw (plan -detailed-exitcode exits 2 for changes). */
@@ -148,7 +186,9 @@ export class DeployRoot {
     });
     const run = { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
     if (!allowed.includes(run.status)) {
-      throw new TerraformError(`terraform ${args.join(" ")} exited ${run.status} in ${this.dir}:\n${tail(run.stderr)}\n${tail(run.stdout)}`);
+      throw new TerraformError(
+        `terraform ${args.join(" ")} exited ${run.status} in ${this.dir}:\n${tail(run.stderr)}\n${tail(run.stdout)}`,
+      );
     }
     return run;
   }
@@ -157,25 +197,35 @@ export class DeployRoot {
     return this.run(["init", "-input=false", "-no-color"]);
   }
 
+  /** A stack alone in its root is given its variables here; in a generated root, its module block has them. */
+  private variableArgs(): string[] {
+    return this.prefixes.get(this.stacks[0].key) === "" ? dummyVarArgs(this.dir) : [];
+  }
+
   apply(extra: readonly string[] = []): RunResult {
-    return this.run(["apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...extra]);
+    return this.run(["apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...this.variableArgs(), ...extra]);
   }
 
   /** `terraform plan -detailed-exitcode` saved to a file, and the saved plan as JSON. */
   plan(extra: readonly string[] = []): { run: RunResult; plan: TerraformShowJson } {
     const planFile = `plan-${Date.now()}.tfplan`;
-    const run = this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`, ...extra], [0, 2]);
+    const run = this.run(
+      ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${planFile}`, ...this.variableArgs(), ...extra],
+      [0, 2],
+    );
     const plan = JSON.parse(this.run(["show", "-json", planFile]).stdout) as TerraformShowJson;
     return { run, plan };
   }
 
   destroy(): RunResult {
-    return this.run(["destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30"]);
+    return this.run(["destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...this.variableArgs()]);
   }
 
   /** The addresses in state, as `terraform state list` prints them. */
   stateList(): string[] {
-    return this.run(["state", "list"]).stdout.split("\n").filter((l) => l.length > 0);
+    return this.run(["state", "list"])
+      .stdout.split("\n")
+      .filter((l) => l.length > 0);
   }
 
   /** Replaces a stack's synthesised JSON (the module's source) with another synth of the same stack. */
@@ -189,12 +239,4 @@ export class DeployRoot {
 
 function tail(text: string, lines = 80): string {
   return text.split("\n").slice(-lines).join("\n");
-}
-
-/** A stack's own addresses in a root plan (without the `module.<name>.` prefix). */
-export function moduleChanges(plan: TerraformShowJson, stack: EmulatedStack): NonNullable<TerraformShowJson["resource_changes"]> {
-  const prefix = `module.${stack.module}.`;
-  return (plan.resource_changes ?? [])
-    .filter((c) => c.address.startsWith(prefix))
-    .map((c) => ({ ...c, address: c.address.slice(prefix.length) }));
 }

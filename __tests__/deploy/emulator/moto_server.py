@@ -19,11 +19,15 @@ Usage: python3 moto_server.py <port>   (binds 127.0.0.1 only)
 4. API Gateway usage plans: moto keeps an API stage with its throttle settings and then cannot find
    it when asked to remove `apiId:stage` (HTTP 500, which the provider retries for 15 minutes). The
    stage is removed by API id and stage name, as AWS does.
+5. Route 53: moto makes hosted zone ids of 22 random characters, where AWS's start with "Z" (and the
+   config refuses any other). The first character is made a "Z".
 6. Accounts by access key: a call signed with a 12-digit access key id runs in that account (moto's
    own `x-moto-account-id` header, set from the key), so that each stack of a root applies in an
    account of its own, as the examples' ARNs intend. Other keys use moto's default account.
-5. Route 53: moto makes hosted zone ids of 22 random characters, where AWS's start with "Z" (and the
-   config refuses any other). The first character is made a "Z".
+7. API Gateway integrations: moto neither keeps an integration's connectionId (the VPC link) nor
+   has UpdateIntegration, so every plan after apply would update each integration, and the update
+   would hang. connectionId is kept and returned, and UpdateIntegration replaces the fields
+   Terraform patches; any other patch is refused with a message naming it.
 """
 
 import json
@@ -38,6 +42,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 from werkzeug.serving import WSGIRequestHandler, run_simple  # noqa: E402
 
 from moto.apigateway import models as apigateway_models  # noqa: E402
+from moto.apigateway.responses import APIGatewayResponse  # noqa: E402
 from moto.route53 import models as route53_models  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
@@ -57,6 +62,61 @@ def _apply_patch_operations(self, patch_operations):
 
 
 apigateway_models.UsagePlan.apply_patch_operations = _apply_patch_operations
+
+
+# --- 7. integrations: connectionId, and UpdateIntegration -----------------------------------------
+_original_integration_json = apigateway_models.Integration.to_json
+
+
+def _integration_json(self):
+    answer = _original_integration_json(self)
+    if getattr(self, "connection_id", None):
+        answer["connectionId"] = self.connection_id
+    return answer
+
+
+apigateway_models.Integration.to_json = _integration_json
+_original_put_integration = APIGatewayResponse.put_integration
+
+
+def _integration_of(response):
+    parts = response.path.split("/")
+    return response.backend.get_integration(parts[2], parts[4], parts[6])
+
+
+def _put_integration(self):
+    status, headers, _ = _original_put_integration(self)
+    integration = _integration_of(self)
+    integration.connection_id = self._get_param("connectionId")
+    return status, headers, json.dumps(integration.to_json())
+
+
+# Patch paths of UpdateIntegration -> the attribute of moto's Integration they replace.
+INTEGRATION_FIELDS = {
+    "/connectionId": "connection_id",
+    "/connectionType": "connection_type",
+    "/uri": "uri",
+    "/httpMethod": "http_method",
+    "/timeoutInMillis": "timeout_in_millis",
+    "/passthroughBehavior": "passthrough_behaviour",
+    "/contentHandling": "content_handling",
+    "/credentials": "credentials",
+}
+
+
+def _update_integration(self):
+    integration = _integration_of(self)
+    for op in self._get_param("patchOperations") or []:
+        field = INTEGRATION_FIELDS.get(op.get("path"))
+        if op.get("op") != "replace" or field is None:
+            message = f"the emulator cannot {op.get('op')} {op.get('path')} of an integration (moto_server.py, 7.)"
+            return 400, {}, json.dumps({"__type": "BadRequestException", "message": message})
+        setattr(integration, field, op.get("value"))
+    return 200, {}, json.dumps(integration.to_json())
+
+
+APIGatewayResponse.put_integration = _put_integration
+APIGatewayResponse.update_integration = _update_integration
 
 
 # --- 5. hosted zone ids ---------------------------------------------------------------------------

@@ -110,14 +110,29 @@ def create(endpoint, account, config):
 
     for adopt in config.get("adopt", []):
         if adopt["resource"] == "Nlb":
+            # With a security group of its own: an NLB made without one can never be given one
+            # (the stack's would then force a replacement).
+            group = ec2.create_security_group(GroupName="world-nlb", Description="emulator world: the NLB to adopt", VpcId=vpc_id)
             nlb = elbv2.create_load_balancer(
-                Name=adopt["id"].split("/")[-2][:32], Subnets=subnet_ids, Scheme="internal", Type="network"
+                Name=adopt["id"].split("/")[-2][:32],
+                Subnets=subnet_ids,
+                SecurityGroups=[group["GroupId"]],
+                Scheme="internal",
+                Type="network",
             )["LoadBalancers"][0]
             mapping[adopt["id"]] = nlb["LoadBalancerArn"]
     for adopt in config.get("adopt", []):
         if adopt["resource"] == "Api/VpcLink":
             nlbs = [mapping[a["id"]] for a in config["adopt"] if a["resource"] == "Nlb"]
-            link = client("apigateway").create_vpc_link(name=f"{config['name']}-vpc-link", targetArns=nlbs)
+            # As the stack would make it (lib/constructs/rest-vpc-link.ts): moto can neither rename a
+            # VPC link (no UpdateVpcLink) nor tag one (its TagResource knows only stages), so any
+            # difference would fail the apply in the emulator, though not in AWS.
+            link = client("apigateway").create_vpc_link(
+                name=config["name"],
+                description=f"API Gateway to the internal NLB of {config['name']}",
+                targetArns=nlbs,
+                tags=config.get("tags", {}),
+            )
             mapping[adopt["id"]] = link["id"]
 
     domains = [d for d in walk_strings(config) if re.fullmatch(r"[a-z0-9.-]+\.[a-z]+", d) and "." in d and not d.endswith(".com/")]
@@ -175,17 +190,43 @@ def pages(call, key, **kwargs):
         yield from getattr(client, op)(**kwargs).get(key, [])
 
 
+def described(client, op, arg, key, ids, **kwargs):
+    """The items of a describe call for `ids` (in tens, the most ECS takes), without those INACTIVE."""
+    items = []
+    for i in range(0, len(ids), 10):
+        items += getattr(client, op)(**{arg: ids[i : i + 10]}, **kwargs)[key]
+    return [item for item in items if item.get("status") != "INACTIVE"]
+
+
 def inventory(endpoint, account, regions):
     result = {}
     for region in regions:
         client = clients(endpoint, region, account)
         ec2, elbv2, ecs = client("ec2"), client("elbv2"), client("ecs")
+        # moto keeps the primary interface of a terminated instance (AWS deletes it with the
+        # instance), lists deleted clusters and services as INACTIVE (as AWS does for a while), and
+        # makes the AWS-managed key alias/aws/ebs at the first instance launch: none of them is the
+        # stack's.
+        terminated = {
+            i["InstanceId"]
+            for r in pages((ec2, "describe_instances"), "Reservations")
+            for i in r["Instances"]
+            if i["State"]["Name"] == "terminated"
+        }
+        aws_managed_keys = {
+            a["TargetKeyId"] for a in pages((client("kms"), "list_aliases"), "Aliases") if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
+        }
+        clusters = [c["clusterArn"] for c in described(ecs, "describe_clusters", "clusters", "clusters", list(pages((ecs, "list_clusters"), "clusterArns")))]
         found = {
             "vpcs": [v["VpcId"] for v in pages((ec2, "describe_vpcs"), "Vpcs") if not v.get("IsDefault")],
             "subnets": [s["SubnetId"] for s in pages((ec2, "describe_subnets"), "Subnets") if not s.get("DefaultForAz")],
             "security groups": [g["GroupId"] for g in pages((ec2, "describe_security_groups"), "SecurityGroups") if g["GroupName"] != "default"],
             "security group rules": [r["SecurityGroupRuleId"] for r in pages((ec2, "describe_security_group_rules"), "SecurityGroupRules")],
-            "network interfaces": [n["NetworkInterfaceId"] for n in pages((ec2, "describe_network_interfaces"), "NetworkInterfaces")],
+            "network interfaces": [
+                n["NetworkInterfaceId"]
+                for n in pages((ec2, "describe_network_interfaces"), "NetworkInterfaces")
+                if n.get("Attachment", {}).get("InstanceId") not in terminated
+            ],
             "instances": [
                 i["InstanceId"]
                 for r in pages((ec2, "describe_instances"), "Reservations")
@@ -213,8 +254,12 @@ def inventory(endpoint, account, regions):
             "parameters": [
                 p["Name"] for p in pages((client("ssm"), "describe_parameters"), "Parameters") if not p["Name"].startswith("/aws/service/")
             ],
-            "clusters": [c for c in pages((ecs, "list_clusters"), "clusterArns")],
-            "services": [s for c in pages((ecs, "list_clusters"), "clusterArns") for s in pages((ecs, "list_services"), "serviceArns", cluster=c)],
+            "clusters": clusters,
+            "services": [
+                s["serviceArn"]
+                for c in clusters
+                for s in described(ecs, "describe_services", "services", "services", list(pages((ecs, "list_services"), "serviceArns", cluster=c)), cluster=c)
+            ],
             "task definitions": [t for t in pages((ecs, "list_task_definitions"), "taskDefinitionArns", status="ACTIVE")],
             "autoscaling groups": [g["AutoScalingGroupName"] for g in pages((client("autoscaling"), "describe_auto_scaling_groups"), "AutoScalingGroups")],
             "launch configurations": [
@@ -227,8 +272,10 @@ def inventory(endpoint, account, regions):
             "topics": [t["TopicArn"] for t in pages((client("sns"), "list_topics"), "Topics")],
             "certificates": [c["CertificateArn"] for c in pages((client("acm"), "list_certificates"), "CertificateSummaryList")],
             "kms keys": [
-                k["KeyId"] for k in pages((client("kms"), "list_keys"), "Keys")
-                if client("kms").describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"
+                k["KeyId"]
+                for k in pages((client("kms"), "list_keys"), "Keys")
+                if (meta := client("kms").describe_key(KeyId=k["KeyId"])["KeyMetadata"])["KeyState"] != "PendingDeletion"
+                and k["KeyId"] not in aws_managed_keys
             ],
         }
         if region == regions[0]:  # global services, listed once
