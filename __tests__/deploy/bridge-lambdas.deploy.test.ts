@@ -442,8 +442,13 @@ describeWithEmulator("bridge Lambdas on the applied alb-bridge-lambda example", 
       // GIVEN the test's own interfaces, instances and hand-made rules removed
       const instanceIds = fixture.instanceIds();
       await fixture.cleanup();
-      if (handMade.length > 0) {
-        await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: ingressEnv.SECURITY_GROUP_ID, SecurityGroupRuleIds: handMade }));
+      // (Those still there: a faulty handler may have revoked one, which the tests above report.)
+      const present = new Set((await groupRules()).map((r) => r.SecurityGroupRuleId));
+      const handMadeLeft = handMade.filter((id) => present.has(id));
+      if (handMadeLeft.length > 0) {
+        await ec2.send(
+          new RevokeSecurityGroupIngressCommand({ GroupId: ingressEnv.SECURITY_GROUP_ID, SecurityGroupRuleIds: handMadeLeft }),
+        );
       }
 
       // WHEN the root is destroyed
