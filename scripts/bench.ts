@@ -9,7 +9,8 @@
  *  4. in-process synth of generated configs of 10, 50, 200 and 500 routes (time, peak memory, growth per route),
  *  5. once each (deterministic): the Lambda bundles' sizes, and nlb-target-sync's AWS API calls per run,
  *  6. once each, unless --no-terraform: terraform init / validate / plan of the generated stacks against resource count,
- *  7. end-to-end `npx cdktf synth` into a temp dir, and 8. with --with-tests, the whole `npm test`.
+ *  7. end-to-end `npx cdktf synth` into a temp dir, and 8. with --with-tests, `npm run test:unit`, `npm run test:deploy`
+ *     (the stacks applied to moto) and the whole `npm test`.
  * Samples are interleaved after one discarded warm-up round. Writes BENCHMARKS.md and prints it.
  *
  * Every figure comes from a driver under scripts/bench/ that prints one `BENCH_RESULT {json}` line. To add one:
@@ -31,11 +32,12 @@ const DRIVERS = join(__dirname, "bench");
 const TARGET_SYNTH_MS = 1000;
 /** The issue's target for the in-process default synth, for the "ways to cut it" table. */
 const TARGET_FAST_SYNTH_MS = 500;
-const TARGET_TEST_MS = 180_000;
+/** The whole `npm test`, the deploy tier included (issue 12). */
+const TARGET_TEST_MS = 360_000;
+/** `npm run test:deploy`, the stacks applied to the emulator (issue 12). */
+const TARGET_DEPLOY_TEST_MS = 240_000;
 /** `npm run test:unit`, the edit loop (issue 11). */
 const TARGET_UNIT_TEST_MS = 30_000;
-/** `npm test` on a fresh clone before issue 11 (its own measurement); this run must not be slower. */
-const BEFORE_ISSUE_11_TEST_MS = 164_000;
 /** Default in-process synth before issue 11 (median, BENCHMARKS.md of 2026-11-22); this run must not be slower. */
 const BEFORE_ISSUE_11_SYNTH_MS = 410;
 /** Generated configs (scripts/bench/generated-config.ts), by number of routes. */
@@ -366,9 +368,12 @@ function main(): void {
 
     let test: { ms: number; status: number } | undefined;
     let unitTest: { ms: number; status: number } | undefined;
+    let deployTest: { ms: number; status: number } | undefined;
     if (opts.withTests) {
       log("npm run test:unit");
       unitTest = run("npm", ["run", "test:unit"], { ...childEnv(), CI: "1" });
+      log("npm run test:deploy");
+      deployTest = run("npm", ["run", "test:deploy"], { ...childEnv(), CI: "1" });
       log("npm test");
       test = run("npm", ["test"], { ...childEnv(), CI: "1" });
     }
@@ -440,10 +445,19 @@ function main(): void {
             "`npm test` (tsc + eslint + prettier + jest)",
             { median: test.ms, min: test.ms },
             "",
-            "<= 3 min",
+            "<= 6 min",
             test.status === 0 ? check(test.ms, TARGET_TEST_MS) : `FAILED (exit ${test.status})`,
           )
-        : row("`npm test`", undefined, "", "<= 3 min", "not run (use --with-tests)"),
+        : row("`npm test`", undefined, "", "<= 6 min", "not run (use --with-tests)"),
+      deployTest
+        ? row(
+            "`npm run test:deploy` (Jest deploy project: every example applied to moto, re-planned, upgraded, destroyed)",
+            { median: deployTest.ms, min: deployTest.ms },
+            "",
+            "<= 4 min",
+            deployTest.status === 0 ? check(deployTest.ms, TARGET_DEPLOY_TEST_MS) : `FAILED (exit ${deployTest.status})`,
+          )
+        : row("`npm run test:deploy`", undefined, "", "<= 4 min", "not run (use --with-tests)"),
       unitTest
         ? row(
             "`npm run test:unit` (Jest unit project: no Terraform, no child processes)",
@@ -642,9 +656,12 @@ function main(): void {
       unitTest
         ? `| \`npm run test:unit\` <= 30 s (issue 11) | ${secs(unitTest.ms)} | ${unitTest.status === 0 ? check(unitTest.ms, TARGET_UNIT_TEST_MS) : "FAILED"} |`
         : "| `npm run test:unit` <= 30 s (issue 11) | not run (use --with-tests) | — |",
+      deployTest
+        ? `| \`npm run test:deploy\` <= 4 min on 2 cores (issue 12) | ${secs(deployTest.ms)} | ${deployTest.status === 0 ? check(deployTest.ms, TARGET_DEPLOY_TEST_MS) : "FAILED"} |`
+        : "| `npm run test:deploy` <= 4 min (issue 12) | not run (use --with-tests) | — |",
       test
-        ? `| \`npm test\` no slower than before issue 11 (164 s on a fresh clone) | ${secs(test.ms)} | ${test.status === 0 ? check(test.ms, BEFORE_ISSUE_11_TEST_MS) : "FAILED"} |`
-        : "| `npm test` no slower than before issue 11 (164 s) | not run (use --with-tests) | — |",
+        ? `| \`npm test\` <= 6 min, the deploy tier included (issue 12) | ${secs(test.ms)} | ${test.status === 0 ? check(test.ms, TARGET_TEST_MS) : "FAILED"} |`
+        : "| `npm test` <= 6 min (issue 12) | not run (use --with-tests) | — |",
       `| A sync run makes a constant number of calls plus pages, whatever the ENI count | steady state: ${verdicts[0]?.replace(/^- [^:]+: /, "") ?? "—"}; runs that change IPs add one call per 100 changed targets (see below) | ${verdicts.every((v) => v.includes(": yes")) ? "OK" : "steady state OK; changing runs not constant"} |`,
       "",
       "## Generated configs",

@@ -3,7 +3,7 @@
  * the real handlers run in a child process against the emulator, and the network interfaces moto
  * does not make for load balancers, made by the test instead. Nothing here runs against AWS.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import {
   AttachNetworkInterfaceCommand,
@@ -220,47 +220,4 @@ export class InterfaceFixture {
     this.instances.set(subnetId, instanceId);
     return instanceId;
   }
-}
-
-/** What moto says of the things it still lists after destroy (see bridge-lambdas.deploy.test.ts). */
-export interface MotoLeftovers {
-  /** KMS key id -> description. */
-  readonly kmsKeys: Record<string, string>;
-  /** ECS cluster ARN -> status. */
-  readonly clusters: Record<string, string>;
-  /** ECS service ARN -> status. */
-  readonly services: Record<string, string>;
-}
-
-const LEFTOVERS_PY = `
-import json, sys
-import boto3
-r = json.load(sys.stdin)
-def client(name):
-    return boto3.client(name, region_name=r["region"], endpoint_url=r["endpoint"], aws_access_key_id=r["account"], aws_secret_access_key="emulator")
-kms, ecs = client("kms"), client("ecs")
-out = {"kmsKeys": {}, "clusters": {}, "services": {}}
-for key in r["kmsKeys"]:
-    out["kmsKeys"][key] = kms.describe_key(KeyId=key)["KeyMetadata"].get("Description", "")
-for cluster in ecs.describe_clusters(clusters=r["clusters"])["clusters"] if r["clusters"] else []:
-    out["clusters"][cluster["clusterArn"]] = cluster["status"]
-for arn in r["services"]:
-    cluster = arn.split(":service/")[1].split("/")[0]
-    for service in ecs.describe_services(cluster=cluster, services=[arn])["services"]:
-        out["services"][service["serviceArn"]] = service["status"]
-json.dump(out, sys.stdout)
-`;
-
-/**
- * Describes KMS keys and ECS clusters and services in the emulator, with boto3 (the python that
- * runs moto has it; the project has no KMS or ECS client).
- */
-export function describeLeftovers(
-  python: string,
-  target: HandlerTarget,
-  ids: { kmsKeys: readonly string[]; clusters: readonly string[]; services: readonly string[] },
-): MotoLeftovers {
-  const run = spawnSync(python, ["-c", LEFTOVERS_PY], { input: JSON.stringify({ ...target, ...ids }), encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`describing moto's leftovers failed:\n${run.stderr}`);
-  return JSON.parse(run.stdout) as MotoLeftovers;
 }

@@ -45,20 +45,25 @@ export function describeWithEmulator(name: string, body: (tools: EmulatorTools) 
   const tf = locateTerraform();
   const moto = locateMoto();
   const problem = typeof tf === "string" ? tf : typeof moto === "string" ? moto : undefined;
-  if (problem === undefined) {
+  const verdict = emulatorVerdict(problem, process.env);
+  if (verdict === "run") {
     describe(name, () => body({ tf: tf as TerraformEnv, python: (moto as { python: string }).python }));
-    return;
-  }
-  if (isCi(process.env)) {
+  } else if (verdict === "fail") {
     describe(name, () => {
       test("terraform, the provider mirror and moto are available", () => {
         throw new Error(`CI=true, and ${problem}`);
       });
     });
-    return;
+  } else {
+    console.warn(`Skipping "${name}": ${problem}`);
+    describe.skip(name, () => body({} as EmulatorTools));
   }
-  console.warn(`Skipping "${name}": ${problem}`);
-  describe.skip(name, () => body({} as EmulatorTools));
+}
+
+/** What the tier does, given what is missing (if anything): run, fail (under CI=true) or skip. */
+export function emulatorVerdict(problem: string | undefined, env: NodeJS.ProcessEnv): "run" | "fail" | "skip" {
+  if (problem === undefined) return "run";
+  return isCi(env) ? "fail" : "skip";
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel's choice; released before moto binds it). */

@@ -217,8 +217,9 @@ export class DeployRoot {
     return { run, plan };
   }
 
+  /** Destroys everything in the root, from the state as it is (the tests plan, and so refresh, before). */
   destroy(): RunResult {
-    return this.run(["destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...this.variableArgs()]);
+    return this.run(["destroy", "-refresh=false", "-input=false", "-no-color", "-auto-approve", "-parallelism=30", ...this.variableArgs()]);
   }
 
   /** The addresses in state, as `terraform state list` prints them. */

@@ -204,7 +204,8 @@ def inventory(endpoint, account, regions):
         client = clients(endpoint, region, account)
         ec2, elbv2, ecs = client("ec2"), client("elbv2"), client("ecs")
         # moto keeps the primary interface of a terminated instance (AWS deletes it with the
-        # instance), lists deleted clusters and services as INACTIVE (as AWS does for a while), and
+        # instance), lists deleted clusters and services as INACTIVE and deleted VPC endpoints as
+        # deleted (as AWS does for a while), and
         # makes the AWS-managed key alias/aws/ebs at the first instance launch: none of them is the
         # stack's.
         terminated = {
@@ -238,7 +239,9 @@ def inventory(endpoint, account, regions):
             "internet gateways": [g["InternetGatewayId"] for g in pages((ec2, "describe_internet_gateways"), "InternetGateways")],
             "nat gateways": [g["NatGatewayId"] for g in pages((ec2, "describe_nat_gateways"), "NatGateways") if g["State"] != "deleted"],
             "elastic ips": [a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]],
-            "vpc endpoints": [e["VpcEndpointId"] for e in pages((ec2, "describe_vpc_endpoints"), "VpcEndpoints")],
+            "vpc endpoints": [
+                e["VpcEndpointId"] for e in pages((ec2, "describe_vpc_endpoints"), "VpcEndpoints") if e["State"].lower() != "deleted"
+            ],
             "load balancers": [lb["LoadBalancerArn"] for lb in pages((elbv2, "describe_load_balancers"), "LoadBalancers")],
             "target groups": [t["TargetGroupArn"] for t in pages((elbv2, "describe_target_groups"), "TargetGroups")],
             "rest apis": [a["id"] for a in pages((client("apigateway"), "get_rest_apis"), "items")],
