@@ -77,8 +77,11 @@ describe("explainChanges", () => {
     expect(explainChanges([noop])).toEqual({ unexplained: [], explained: [] });
   });
 
-  test("unusedGaps lists every entry not seen", () => {
-    expect(unusedGaps(new Set(EMULATOR_GAPS.slice(1)))).toEqual([`${EMULATOR_GAPS[0].type}.${EMULATOR_GAPS[0].attribute}`]);
+  test("unusedGaps lists every entry not seen, of the types applied", () => {
+    const [first] = EMULATOR_GAPS;
+    expect(unusedGaps(new Set(EMULATOR_GAPS.slice(1)))).toEqual([`${first.type}.${first.attribute}`]);
+    expect(unusedGaps(new Set(EMULATOR_GAPS.slice(1)), new Set([first.type]))).toEqual([`${first.type}.${first.attribute}`]);
+    expect(unusedGaps(new Set(), new Set(["aws_s3_bucket"]))).toEqual([]);
   });
 
   test("every entry says why", () => {
