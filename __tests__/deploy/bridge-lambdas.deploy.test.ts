@@ -29,6 +29,7 @@ import {
   type TestInterface,
 } from "./bridge-lambdas-world";
 import { describeWithEmulator, Emulator } from "./emulator";
+import { explainChanges, unusedGaps, type EmulatorGap } from "./emulator-gaps";
 import { DeployRoot, type EmulatedStack, prepareStacks } from "./root";
 
 const EXAMPLE = "examples/alb-bridge-lambda.json";
@@ -174,6 +175,17 @@ describeWithEmulator("bridge Lambdas on the applied alb-bridge-lambda example", 
   const sorted = (ips: readonly string[]) => [...ips].sort();
 
   // --- what was applied ----------------------------------------------------------------------------
+
+  test("the applied example plans again with nothing but the emulator's known gaps (it is applied here, not with the others)", () => {
+    // WHEN the applied stack is planned again (refreshed from the emulator)
+    const { plan } = root.plan();
+    // THEN every change is an in-place update the allow-list explains, and every entry for a type applied here shows up
+    const seen = new Set<EmulatorGap>();
+    const { unexplained } = explainChanges(root.changesOf(plan, stack), seen);
+    expect(unexplained.map((c) => `${c.actions} ${c.address} (${c.paths.join(", ")})`)).toEqual([]);
+    const types = new Set(resources.map((r) => r.type));
+    expect(unusedGaps(seen, types)).toEqual([]);
+  });
 
   test("the functions' deployed environment names the stack's own target group, ALB, parameter and security group", () => {
     // GIVEN the stack as applied (Terraform's state)
