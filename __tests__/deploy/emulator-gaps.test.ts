@@ -78,10 +78,18 @@ describe("explainChanges", () => {
   });
 
   test("unusedGaps lists every entry not seen, of the types applied", () => {
-    const [first] = EMULATOR_GAPS;
-    expect(unusedGaps(new Set(EMULATOR_GAPS.slice(1)))).toEqual([`${first.type}.${first.attribute}`]);
-    expect(unusedGaps(new Set(EMULATOR_GAPS.slice(1)), new Set([first.type]))).toEqual([`${first.type}.${first.attribute}`]);
-    expect(unusedGaps(new Set(), new Set(["aws_s3_bucket"]))).toEqual([]);
+    const first = EMULATOR_GAPS.find((g) => !g.onlyWhereSet)!;
+    const others = new Set(EMULATOR_GAPS.filter((g) => g !== first));
+    expect(unusedGaps(others)).toEqual([`${first.type}.${first.attribute}`]);
+    expect(unusedGaps(others, [{ type: first.type, attrs: {} }])).toEqual([`${first.type}.${first.attribute}`]);
+    expect(unusedGaps(new Set(), [{ type: "aws_s3_bucket", attrs: {} }])).toEqual([]);
+  });
+
+  test("an onlyWhereSet entry is expected only of resources that set the attribute", () => {
+    const gap = EMULATOR_GAPS.find((g) => g.onlyWhereSet)!;
+    const name = `${gap.type}.${gap.attribute}`;
+    expect(unusedGaps(new Set(), [{ type: gap.type, attrs: { [gap.attribute]: [] } }])).not.toContain(name);
+    expect(unusedGaps(new Set(), [{ type: gap.type, attrs: { [gap.attribute]: [{ type: "distinctInstance" }] } }])).toContain(name);
   });
 
   test("every entry says why", () => {
