@@ -41,6 +41,9 @@ module.exports = {
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
     },
   ],
+  // The deploy tier's files first (__tests__/sequencer.js): without a timing cache Jest would start
+  // them last.
+  testSequencer: "<rootDir>/__tests__/sequencer.js",
   // Reporters are global, so the summary line is printed once per run, whichever projects ran.
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
   // For the terraform project: a plan of every example in one Terraform run takes a while.
