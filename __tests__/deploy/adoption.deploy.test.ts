@@ -5,14 +5,12 @@
  * module, so the stack's own directory is the root here.
  */
 import { ledgerOf, exampleConfig } from "../helpers/fixtures";
-import { describeWithEmulator, Emulator } from "./emulator";
+import { describeWithEmulator, Emulator, type Inventory } from "./emulator";
 import { explainChanges } from "./emulator-gaps";
 import { DeployRoot, prepareStacks, type EmulatedStack } from "./root";
 
 const EXAMPLE = "examples/adopt-existing.json";
 const LONG = 600_000;
-
-type Inventory = Record<string, Record<string, string[]>>;
 
 describeWithEmulator("adopting an existing NLB and VPC link", ({ tf, python }) => {
   let emulator: Emulator;
@@ -20,7 +18,7 @@ describeWithEmulator("adopting an existing NLB and VPC link", ({ tf, python }) =
   let root: DeployRoot;
   let before: Inventory;
   let applied = false;
-  const inventory = () => emulator.world<Inventory>("inventory", { account: stack.account, regions: [stack.config.region] });
+  const inventory = () => emulator.inventory(stack.account, [stack.config.region]);
   /** The adopted resources' ids in the emulator, from the world mapping of the example's `adopt` ids. */
   const adopted = () => stack.config.adopt.map((a) => a.id);
 

@@ -9,8 +9,6 @@
  * test's. The tests run in order and build on each other: each starts from where the one before left
  * the target group, the parameter and the group's rules, as consecutive runs of the functions would.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { EC2Client, AuthorizeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DescribeSecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from "@aws-sdk/client-ec2";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -30,15 +28,13 @@ import {
   type StateResource,
   type TestInterface,
 } from "./bridge-lambdas-world";
-import { describeWithEmulator, Emulator } from "./emulator";
+import { describeWithEmulator, Emulator, type Inventory } from "./emulator";
 import { appliedResourcesOf, explainChanges, unusedGaps, type EmulatorGap } from "./emulator-gaps";
-import { DeployRoot, type EmulatedStack, prepareStacks } from "./root";
+import { DeployRoot, type EmulatedStack, prepareStacks, stackJsonOf } from "./root";
 
 const EXAMPLE = "examples/alb-bridge-lambda.json";
 const HOOK_TIMEOUT = 600_000;
 const TEST_TIMEOUT = 120_000;
-
-type Inventory = Record<string, Record<string, string[]>>;
 
 /** An EventBridge scheduled event, as the sync's schedule sends it (the handler ignores it). */
 const SCHEDULED_EVENT = {
@@ -78,7 +74,7 @@ describeWithEmulator("bridge Lambdas on the applied alb-bridge-lambda example", 
   let nlb: StateResource;
   let subnets: string[];
 
-  const inventory = (): Inventory => emulator.world<Inventory>("inventory", { account: stack.account, regions: [stack.config.region] });
+  const inventory = (): Inventory => emulator.inventory(stack.account, [stack.config.region]);
 
   beforeAll(async () => {
     emulator = await Emulator.start(python);
@@ -185,8 +181,7 @@ describeWithEmulator("bridge Lambdas on the applied alb-bridge-lambda example", 
     const seen = new Set<EmulatorGap>();
     const { unexplained } = explainChanges(root.changesOf(plan, stack), seen);
     expect(unexplained.map((c) => `${c.actions} ${c.address} (${c.paths.join(", ")})`)).toEqual([]);
-    const synthesised = JSON.parse(readFileSync(join(stack.stackDir, "cdk.tf.json"), "utf8")) as Parameters<typeof appliedResourcesOf>[0];
-    expect(unusedGaps(seen, appliedResourcesOf(synthesised))).toEqual([]);
+    expect(unusedGaps(seen, appliedResourcesOf(stackJsonOf(stack)))).toEqual([]);
   });
 
   test("the functions' deployed environment names the stack's own target group, ALB, parameter and security group", () => {

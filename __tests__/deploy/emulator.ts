@@ -78,6 +78,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** What world.py's inventory lists: region -> kind ("vpcs", "load balancers", ...) -> ids. */
+export type Inventory = Record<string, Record<string, string[]>>;
+
 /** A running moto server, owned by the test file that started it. */
 export class Emulator {
   private constructor(
@@ -146,6 +149,11 @@ export class Emulator {
     });
     if (run.status !== 0) throw new Error(`world.py ${command} failed:\n${run.stderr}`);
     return JSON.parse(run.stdout) as T;
+  }
+
+  /** Everything of one account in `regions` that a stack creates (world.py inventory). */
+  inventory(account: string, regions: readonly string[]): Inventory {
+    return this.world<Inventory>("inventory", { account, regions });
   }
 
   /** Stops moto by its own PID and waits for it to exit. */

@@ -12,6 +12,7 @@ import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import type { NlbShardLedger } from "../../lib/config/shards";
 import { synthesize } from "../../lib/synth";
+import type { TerraformJson } from "../helpers/synth";
 import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVarArgs, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";
 import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
 import { writeEmulatorOverride, type Emulator } from "./emulator";
@@ -44,6 +45,11 @@ export interface EmulatedStack {
   readonly ledger?: NlbShardLedger;
   /** The emulator account the stack applies in (its access key). */
   readonly account: string;
+}
+
+/** The stack's Terraform JSON as its module holds it now (the applied synth, or a resynth of it). */
+export function stackJsonOf(stack: EmulatedStack): TerraformJson {
+  return JSON.parse(readFileSync(join(stack.stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
 }
 
 /**

@@ -12,9 +12,9 @@ import { allConfigs, ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type TerraformJson } from "../helpers/synth";
 import { changesFor, diff, redeploy, type Input } from "../upgrade/changes";
 import type { TerraformEnv } from "../../lib/tooling/terraform";
-import { describeWithEmulator, Emulator } from "./emulator";
+import { describeWithEmulator, Emulator, type Inventory } from "./emulator";
 import { appliedResourcesOf, explainChanges, unusedGaps, type EmulatorGap, type UnexplainedChange } from "./emulator-gaps";
-import { DeployRoot, prepareStacks, type EmulatedStack } from "./root";
+import { DeployRoot, prepareStacks, stackJsonOf, type EmulatedStack } from "./root";
 
 /** Examples this tier does not apply with the others, with the reason. */
 export const NOT_APPLIED_TOGETHER: Readonly<Record<string, string>> = {
@@ -29,9 +29,7 @@ const PROTECTED = new Set([...Object.keys(DOWNTIME_TYPES), "aws_ecs_service"]);
 
 const LONG = 900_000;
 
-type Inventory = Record<string, Record<string, string[]>>;
-
-/** `JSON` of the synthesised stack, as the upgrades compare them. */
+/** The Terraform JSON of a changed config, as the upgrades compare it with the applied one. */
 function stackJson(input: unknown, ledger: EmulatedStack["ledger"]): TerraformJson {
   return synthToTemp(input, { nlbShards: ledger }).json;
 }
@@ -81,8 +79,7 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
   let applied = false;
   const seen = new Set<EmulatorGap>();
 
-  const inventories = () =>
-    new Map(stacks.map((s) => [s.key, emulator.world<Inventory>("inventory", { account: s.account, regions: [s.config.region] })]));
+  const inventories = () => new Map(stacks.map((s) => [s.key, emulator.inventory(s.account, [s.config.region])]));
   const requireApplied = () => {
     if (!applied) throw new Error("the examples were not applied (see the first failing test)");
   };
@@ -107,7 +104,7 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
     "apply creates every resource of every example",
     () => {
       // GIVEN every example, synthesised with the emulator's ids for the world it refers to
-      const expected = stacks.reduce((n, s) => n + resourceCount(stackJson(s.input, s.ledger)), 0);
+      const expected = stacks.reduce((n, s) => n + resourceCount(stackJsonOf(s)), 0);
       // WHEN
       const run = root.apply();
       applied = true;
@@ -140,7 +137,7 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
       expect(
         unusedGaps(
           seen,
-          stacks.flatMap((s) => appliedResourcesOf(stackJson(s.input, s.ledger))),
+          stacks.flatMap((s) => appliedResourcesOf(stackJsonOf(s))),
         ),
       ).toEqual([]);
     });
@@ -191,7 +188,7 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
           // WHEN it is planned against the applied state
           const planned = planChanged(changed);
           // THEN the plan is the synth diff, and nothing protected is replaced
-          const unexplained = expectOnly(planned, stackJson(base(), stack().ledger), stackJson(changed, stack().ledger));
+          const unexplained = expectOnly(planned, stackJsonOf(stack()), stackJson(changed, stack().ledger));
           expect(unexplained.length).toBeGreaterThan(0);
         },
         LONG,
@@ -230,12 +227,12 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
           const s = stack();
           const changed = structuredClone(base());
           changes.find((c) => c.name === "adding a route")!.change(changed);
-          const expected = diff(stackJson(base(), s.ledger), stackJson(changed, s.ledger));
+          const changedJson = stackJson(changed, s.ledger);
+          const expected = diff(stackJsonOf(s), changedJson);
           root.resynth(emulator, s, changed);
           // WHEN exactly what the change adds and changes is applied, with the API's stage, which
           // follows the new deployment (-target takes their dependencies too). The emulator's gaps
           // elsewhere are left alone: applying them would only have moto forget them again.
-          const changedJson = stackJson(changed, s.ledger);
           const targets = [...expected.added, ...expected.changed, ...stagesOf(changedJson)].map((a) => `-target=${root.addressOf(s, a)}`);
           const run = root.apply(targets);
           // THEN the route's resources are in the state, nothing was destroyed but the deployment it replaces

@@ -135,14 +135,13 @@ def create(endpoint, account, config):
             )
             mapping[adopt["id"]] = link["id"]
 
-    domains = [d for d in walk_strings(config) if re.fullmatch(r"[a-z0-9.-]+\.[a-z]+", d) and "." in d and not d.endswith(".com/")]
+    custom_domain = config.get("api", {}).get("customDomain", {}).get("domainName", "emulator.example.com")
     role_arn = None
     for value in sorted(set(walk_strings(config))):
         if value in mapping:
             continue
         if value.startswith("arn:aws:acm:"):
-            domain = next((d for d in domains if d.count(".") >= 1 and not d.startswith("amazon")), "emulator.example.com")
-            mapping[value] = client("acm").request_certificate(DomainName=domain)["CertificateArn"]
+            mapping[value] = client("acm").request_certificate(DomainName=custom_domain)["CertificateArn"]
         elif m := re.fullmatch(r"arn:aws:lambda:[^:]+:\d+:function:([^:/]+)", value):
             if role_arn is None:
                 role_arn = client("iam").create_role(
