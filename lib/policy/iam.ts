@@ -55,25 +55,37 @@ export function reviewPolicyDocument(document: unknown): PolicyReport {
     if (!isRecord(statement)) return;
     if (statement.Effect === "Deny") return;
     const label = typeof statement.Sid === "string" && statement.Sid !== "" ? `statement "${statement.Sid}"` : `statement ${i + 1}`;
-    if (statement.NotAction !== undefined) problems.push(`${label} uses NotAction: it allows every action but the ones listed`);
-    if (statement.NotResource !== undefined) problems.push(`${label} uses NotResource: it allows every resource but the ones listed`);
-    const onEverything = listOf(statement.Resource).some((r) => r === "*");
-    const mutatingOnEverything: string[] = [];
-    for (const action of listOf(statement.Action)) {
-      if (typeof action !== "string") continue;
-      if (action.includes("${")) {
-        unreadable.push(`${label}: the action ${quote(action)} is an expression`);
-        continue;
-      }
-      const wildcard = wildcardProblem(action);
-      if (wildcard !== undefined) problems.push(`${label} ${wildcard}`);
-      else if (onEverything && !isReadOnly(action)) mutatingOnEverything.push(action);
-    }
-    if (mutatingOnEverything.length > 0)
-      problems.push(
-        `${label} allows ${mutatingOnEverything.join(", ")} on Resource "*" (only ${READ_ONLY_VERBS.join("/")} actions may be)`,
-      );
+    const report = reviewStatement(statement);
+    problems.push(...report.problems.map((p) => `${label} ${p}`));
+    unreadable.push(...report.unreadable.map((u) => `${label}: ${u}`));
   });
+  return { problems, unreadable };
+}
+
+/**
+ * Judges one Allow statement. Each problem is a phrase that follows the statement's name
+ * (`uses NotAction: ...`, `allows every s3 action ("s3:*")`), so the config check of task role
+ * statements (lib/config/semantics.ts) reports exactly what this rule would.
+ */
+export function reviewStatement(statement: Readonly<Record<string, unknown>>): PolicyReport {
+  const problems: string[] = [];
+  const unreadable: string[] = [];
+  if (statement.NotAction !== undefined) problems.push("uses NotAction: it allows every action but the ones listed");
+  if (statement.NotResource !== undefined) problems.push("uses NotResource: it allows every resource but the ones listed");
+  const onEverything = listOf(statement.Resource).some((r) => r === "*");
+  const mutatingOnEverything: string[] = [];
+  for (const action of listOf(statement.Action)) {
+    if (typeof action !== "string") continue;
+    if (action.includes("${")) {
+      unreadable.push(`the action ${quote(action)} is an expression`);
+      continue;
+    }
+    const wildcard = wildcardProblem(action);
+    if (wildcard !== undefined) problems.push(wildcard);
+    else if (onEverything && !isReadOnly(action)) mutatingOnEverything.push(action);
+  }
+  if (mutatingOnEverything.length > 0)
+    problems.push(`allows ${mutatingOnEverything.join(", ")} on Resource "*" (only ${READ_ONLY_VERBS.join("/")} actions may be)`);
   return { problems, unreadable };
 }
 
