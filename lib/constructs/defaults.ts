@@ -34,6 +34,13 @@ export const DEFAULT_CONTAINER_MEMORY_MIB = 512;
 export const DEFAULT_DESIRED_COUNT = 1;
 /** Retention of the service's log group, days. */
 export const DEFAULT_SERVICE_LOG_RETENTION_DAYS = 30;
+/** A container health check, field by field, when only its command is given (ECS's own defaults). */
+export const DEFAULT_CONTAINER_HEALTH_CHECK = {
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  retries: 3,
+  startPeriodSeconds: 0,
+} as const;
 
 // ---- Target group health checks (HealthCheck in ./types.ts; the NLB and the ALB) ----
 

@@ -129,3 +129,54 @@ export interface CustomDomainOptions {
    */
   readonly basePath?: string;
 }
+
+/**
+ * Docker's health check of a container, run by the ECS agent on the instance (not the target
+ * group's health check, which the load balancer runs).
+ */
+export interface ContainerHealthCheck {
+  /** `["CMD", "executable", "arg", ...]` or `["CMD-SHELL", "command line"]`. */
+  readonly command: readonly string[];
+  /**
+   * Seconds between checks, 5 to 300.
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds a check may take before it counts as failed, 2 to 60.
+   * @default 5
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Failed checks in a row before the container is unhealthy, 1 to 10.
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after start during which failed checks do not count, 0 to 300.
+   * @default 0
+   */
+  readonly startPeriodSeconds?: number;
+}
+
+/** One Allow statement of a task role's inline policy. */
+export interface TaskRoleStatement {
+  /** IAM actions, such as `s3:GetObject`. */
+  readonly actions: readonly string[];
+  /** ARNs the actions are allowed on (`*` only for read-only actions). */
+  readonly resources: readonly string[];
+}
+
+/** What the application in a task may do in AWS: the task role's permissions. */
+export interface TaskRolePermissions {
+  /**
+   * Managed IAM policies attached to the task role.
+   * @default - none
+   */
+  readonly managedPolicyArns?: readonly string[];
+  /**
+   * Allow statements of the task role's inline policy.
+   * @default - none: no inline policy
+   */
+  readonly statements?: readonly TaskRoleStatement[];
+}

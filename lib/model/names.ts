@@ -58,6 +58,10 @@ export const autoscalingGroupName = (name: string): string => fitName(`${name}-e
 export const launchTemplatePrefix = (name: string): string => fitName(`${name}-ecs-`, L.launchTemplatePrefix);
 export const serviceLogGroupName = (name: string, service: string): string => fitName(`/ecs/${name}/${service}`, L.logGroup);
 export const taskFamilyName = (name: string, service: string): string => fitName(`${name}-${service}`, L.taskFamily);
+/** The role the ECS agent uses for a service's tasks: image pull, logs, secrets. */
+export const executionRoleName = (name: string, service: string): string => fitName(`${name}-${service}-execution`, L.iamRole);
+/** The role the application in a service's tasks uses. */
+export const taskRoleName = (name: string, service: string): string => fitName(`${name}-${service}-task`, L.iamRole);
 export const apiGatewayCloudWatchRoleName = (name: string): string => fitName(`${name}-apigw-cloudwatch`, L.iamRole);
 export const httpVpcLinkSecurityGroupName = (name: string): string => fitName(`${name}-http-vpc-link`, L.securityGroup);
 export const endpointSecurityGroupName = (name: string): string => fitName(`${name}-vpc-endpoints`, L.securityGroup);
