@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { arnPattern } from "./arn";
+import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "./arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
@@ -11,6 +11,7 @@ import {
   DEFAULT_CLUSTER_DESIRED_CAPACITY,
   DEFAULT_CLUSTER_MAX_SIZE,
   DEFAULT_CLUSTER_MIN_SIZE,
+  DEFAULT_CONTAINER_HEALTH_CHECK,
   DEFAULT_CONTAINER_CPU,
   DEFAULT_CONTAINER_MEMORY_MIB,
   DEFAULT_DESIRED_COUNT,
@@ -34,8 +35,10 @@ import {
   HTTP_METHODS,
   type Authorization,
   type Authorizer,
+  type ContainerHealthCheck,
   type CustomDomainOptions,
   type HealthCheck,
+  type TaskRolePermissions,
   type ThrottleSettings,
 } from "../constructs/types";
 
@@ -133,6 +136,64 @@ const healthCheck = z
   })
   .describe("The NLB target group's health check for this service's host port");
 
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envVarName = z.string().regex(ENV_VAR_NAME, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" });
+
+const SECRET_ARN_EXAMPLES =
+  "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-AbCdEf (optionally with :<json-key>:<version-stage>:<version-id>, such as ...:secret:db-AbCdEf:password::) or arn:aws:ssm:eu-west-2:123456789012:parameter/prod/db-password";
+const secretArn = z
+  .string()
+  .regex(new RegExp(`${SECRETS_MANAGER_SECRET_ARN.source}|${SSM_PARAMETER_ARN.source}`), {
+    message: `must be a whole Secrets Manager secret ARN, with the 6 characters after the name, or an SSM parameter ARN, such as ${SECRET_ARN_EXAMPLES}`,
+  })
+  .describe("A whole Secrets Manager secret ARN (optionally with :<json-key>:<version-stage>:<version-id>) or an SSM parameter ARN");
+
+/** A free-text argument list (command, entry point, health check): any strings, at least one. */
+const argumentList = z.array(z.string().max(4096)).min(1);
+
+const containerHealthCheck = z
+  .strictObject({
+    command: argumentList
+      .refine((c) => c.length >= 2 && (c[0] === "CMD" || c[0] === "CMD-SHELL"), {
+        message:
+          'must start with "CMD" (then the executable and its arguments) or "CMD-SHELL" (then a command line), such as ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]',
+      })
+      .describe('["CMD", "executable", "arg", ...] or ["CMD-SHELL", "command line"]'),
+    intervalSeconds: z.number().int().min(5).max(300).default(DEFAULT_CONTAINER_HEALTH_CHECK.intervalSeconds),
+    timeoutSeconds: z.number().int().min(2).max(60).default(DEFAULT_CONTAINER_HEALTH_CHECK.timeoutSeconds),
+    retries: z.number().int().min(1).max(10).default(DEFAULT_CONTAINER_HEALTH_CHECK.retries),
+    startPeriodSeconds: z.number().int().min(0).max(300).default(DEFAULT_CONTAINER_HEALTH_CHECK.startPeriodSeconds),
+  })
+  .describe("Docker's health check inside the container, run by the ECS agent (not the load balancer's healthCheck)");
+
+const taskRole = z
+  .strictObject({
+    managedPolicyArns: z
+      .array(
+        z
+          .string()
+          .regex(IAM_POLICY_ARN, { message: "must be a managed IAM policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }),
+      )
+      .optional()
+      .describe("Managed IAM policies attached to the task role"),
+    statements: z
+      .array(
+        z.strictObject({
+          actions: z
+            .array(z.string().regex(/^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/, { message: "must be an IAM action such as s3:GetObject" }))
+            .min(1),
+          resources: z
+            .array(z.string().regex(/^(\*|arn:aws[a-z-]*:[a-z0-9-]+:\S*)$/, { message: "must be an ARN, or * for read-only actions" }))
+            .min(1),
+        }),
+      )
+      .optional()
+      .describe(
+        'Allow statements of the task role\'s inline policy, held to the iam-least-privilege rule of npm run check (no wildcard actions, no write actions on "*")',
+      ),
+  })
+  .describe("What the application in the container may do in AWS. Without it the task role has no permissions at all.");
+
 const service = z.strictObject({
   name: nameField("service name").max(32),
   image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
@@ -166,6 +227,34 @@ const service = z.strictObject({
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
     .describe("Retention of the service's CloudWatch log group, days"),
+  secrets: z
+    .record(envVarName, secretArn)
+    .default({})
+    .describe(
+      "Environment variables whose values ECS reads from Secrets Manager or SSM Parameter Store when a task starts: only the ARNs are in the config, the state and the plan.",
+    ),
+  secretsKmsKeyArn: z
+    .string()
+    .regex(KMS_KEY_ARN, {
+      message: "must be a KMS key ARN such as arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    })
+    .optional()
+    .describe(
+      "The customer-managed KMS key the secrets are encrypted with; the only key the execution role may decrypt with. Not needed for AWS-managed keys.",
+    ),
+  taskRole: taskRole.optional(),
+  command: argumentList.optional().describe("The container's command (Docker CMD), overriding the image's"),
+  entryPoint: argumentList.optional().describe("The container's entry point (Docker ENTRYPOINT), overriding the image's"),
+  containerHealthCheck: containerHealthCheck.optional(),
+  stopTimeout: z.number().int().min(2).max(120).optional().describe("Seconds the container gets to stop after SIGTERM before it is killed"),
+  readonlyRootFilesystem: z.boolean().optional().describe("Mount the container's root file system read-only"),
+  memoryReservation: z
+    .number()
+    .int()
+    .min(6)
+    .max(120000)
+    .optional()
+    .describe("Soft memory limit of the container, MiB: what is reserved on the instance; less than memory"),
 });
 
 const routeAuthorization = z
@@ -507,6 +596,8 @@ type AssignableTo<T extends U, U> = T;
 
 export type ServiceConfig = PrivateApiConfig["services"][number];
 export type HealthCheckConfig = AssignableTo<ServiceConfig["healthCheck"], HealthCheck>;
+export type ContainerHealthCheckConfig = AssignableTo<NonNullable<ServiceConfig["containerHealthCheck"]>, ContainerHealthCheck>;
+export type TaskRoleConfig = AssignableTo<NonNullable<ServiceConfig["taskRole"]>, TaskRolePermissions>;
 export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];

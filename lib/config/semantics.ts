@@ -3,6 +3,8 @@ import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { albPathPattern, parseRoutePath, type PathSegment } from "./paths";
 import type { PrivateApiConfig } from "./schema";
 import { MAX_RULES_PER_ALB } from "../model/limits";
+import { managedPolicyAttachmentId } from "../model/task-permissions";
+import { reviewStatement } from "../policy/iam";
 import { bridgeMode, bridgePort } from "../model/topology";
 
 /** Host ports the ECS container agent reserves on every container instance. */
@@ -24,6 +26,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkNetwork(cfg, ctx);
   checkCluster(cfg, ctx);
   checkServices(cfg, ctx);
+  checkContainers(cfg, ctx);
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
   checkApi(cfg, ctx);
@@ -167,6 +170,55 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
         `path "${hc.path}" is only used by HTTP and HTTPS health checks; set protocol or remove path`,
       );
     }
+  });
+}
+
+/** Secrets, the task role and container settings of each service. */
+function checkContainers(cfg: PrivateApiConfig, ctx: Ctx): void {
+  cfg.services.forEach((svc, i) => {
+    const at = (...path: Path): Path => ["services", i, ...path];
+    for (const name of Object.keys(svc.secrets)) {
+      if (Object.hasOwn(svc.environment, name)) {
+        fail(
+          ctx,
+          at("secrets", name),
+          `${name} is in both services[${i}].environment and services[${i}].secrets; a variable takes its value from one of them`,
+        );
+      }
+    }
+    if (svc.secretsKmsKeyArn !== undefined && Object.keys(svc.secrets).length === 0) {
+      fail(
+        ctx,
+        at("secretsKmsKeyArn"),
+        `${svc.secretsKmsKeyArn} would only be used to decrypt secrets, and service "${svc.name}" has none; remove it or add secrets`,
+      );
+    }
+    if (svc.memoryReservation !== undefined && svc.memoryReservation >= svc.memory) {
+      fail(
+        ctx,
+        at("memoryReservation"),
+        `memoryReservation ${svc.memoryReservation} MiB must be less than memory ${svc.memory} MiB, the hard limit (ECS requires memory > memoryReservation)`,
+      );
+    }
+    const attachments = new Map<string, number>();
+    (svc.taskRole?.managedPolicyArns ?? []).forEach((arn, j) => {
+      const id = managedPolicyAttachmentId(arn);
+      const first = attachments.get(id);
+      if (first !== undefined) {
+        fail(
+          ctx,
+          at("taskRole", "managedPolicyArns", j),
+          `${arn} names the same policy as services[${i}].taskRole.managedPolicyArns[${first}] (${svc.taskRole?.managedPolicyArns?.[first]}); list it once`,
+        );
+      } else attachments.set(id, j);
+    });
+    // The same judge as the iam-least-privilege rule of npm run check (lib/policy/iam.ts).
+    (svc.taskRole?.statements ?? []).forEach((statement, j) => {
+      const report = reviewStatement({ Effect: "Allow", Action: statement.actions, Resource: statement.resources });
+      for (const problem of [...report.problems, ...report.unreadable]) {
+        fail(ctx, at("taskRole", "statements", j), `the statement ${problem} (the iam-least-privilege rule of npm run check)`);
+      }
+    });
   });
 }
 
