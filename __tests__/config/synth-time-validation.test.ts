@@ -77,3 +77,22 @@ describe("config strings are literals in the Terraform JSON, never templates", (
     expect(text).not.toMatch(/(?<!\$)\$\{(DB_HOST|v|team|var\.team|aws_vpc\.x|aws_ecs_service\.x)/);
   });
 });
+
+describe("container free text is a literal too", () => {
+  test("command, entry point and health check command with ${...} reach the task definition as written", () => {
+    // GIVEN
+    const cfg = defaultConfig();
+    cfg.services[0].command = ["sh", "-c", "exec serve --db ${DB_HOST}"];
+    cfg.services[0].entryPoint = ["/entry", "%{x}"];
+    cfg.services[0].containerHealthCheck = { command: ["CMD-SHELL", "curl -f http://localhost:${PORT}/health || exit 1"] };
+    // WHEN
+    const { json } = synthToTemp(cfg);
+    // THEN the JSON holds them escaped, so Terraform hands AWS exactly what the config says
+    const definitions = Object.values(json.resource.aws_ecs_task_definition).map((t) => String(t.container_definitions));
+    const orders = definitions.find((d) => d.includes('"name":"orders"')) ?? "";
+    expect(orders).toContain('"command":["sh","-c","exec serve --db $${DB_HOST}"]');
+    expect(orders).toContain('"entryPoint":["/entry","%%{x}"]');
+    expect(orders).toContain('"command":["CMD-SHELL","curl -f http://localhost:$${PORT}/health || exit 1"]');
+    expect(orders).not.toMatch(/(?<!\$)\$\{(DB_HOST|PORT)/);
+  });
+});

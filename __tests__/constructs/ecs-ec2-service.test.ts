@@ -6,6 +6,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { deploymentLimits, EcsEc2Service, type EcsEc2ServiceProps } from "../../lib/constructs/ecs-ec2-service";
+import { readPolicyDocument } from "../../lib/policy/iam";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
 const CLUSTER_ARN = "arn:aws:ecs:eu-west-2:123456789012:cluster/team-api";
@@ -76,6 +77,21 @@ interface ContainerDefinition {
   readonly portMappings: readonly { containerPort: number; hostPort: number; protocol: string }[];
   readonly environment: readonly { name: string; value: string }[];
   readonly logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+
+/** The resource of a type whose construct id (the last part of its path) is `id`, as [logical id, attributes]. */
+function resourceAt(json: TerraformJson, type: string, id: string): [string, Record<string, unknown>] {
+  const found = resourcesOf(json, type).filter(([logicalId]) => new RegExp(`_${id}_[0-9A-F]{8}$`).test(logicalId));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+const policyAt = (json: TerraformJson, id: string) => resourceAt(json, "aws_iam_role_policy", id);
+
+/** A policy or trust policy attribute, read the way the policy check reads it. */
+function documentOf(value: unknown): { Statement: Record<string, unknown>[] } {
+  const read = readPolicyDocument(value);
+  if (!read.ok) throw new Error(read.reason);
+  return read.document as { Statement: Record<string, unknown>[] };
 }
 
 function containersOf(json: TerraformJson): ContainerDefinition[] {
@@ -160,7 +176,8 @@ describe("EcsEc2Service task definition", () => {
     });
     expect(logGroup.name).toBe(container.logConfiguration.options["awslogs-group"]);
     const [, taskDefinition] = single(json, "aws_ecs_task_definition");
-    expect(taskDefinition.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupId}`]);
+    const [executionPolicyId] = policyAt(json, "ExecutionRolePolicy");
+    expect(taskDefinition.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupId}`, `aws_iam_role_policy.${executionPolicyId}`]);
   });
 });
 
@@ -225,5 +242,260 @@ describe("deploymentLimits", () => {
     [4, 2, 100, 200],
   ])("desiredCount %i with %i spare instance(s) rolls at %i%%-%i%%", (count, spare, min, max) => {
     expect(deploymentLimits(count, spare)).toEqual({ minimumHealthyPercent: min, maximumPercent: max });
+  });
+});
+
+const SECRET_ARN = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:orders/db-AbCdEf";
+const PARAMETER_ARN = "arn:aws:ssm:eu-west-2:123456789012:parameter/orders/api-key";
+const KMS_KEY_ARN = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+describe("EcsEc2Service execution role", () => {
+  test("every service has one, and the task definition names it", () => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    const [roleId, role] = resourceAt(json, "aws_iam_role", "ExecutionRole");
+    expect(role.name).toBe("team-api-orders-execution");
+    const [, taskDefinition] = single(json, "aws_ecs_task_definition");
+    expect(taskDefinition.execution_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
+    const [, policy] = policyAt(json, "ExecutionRolePolicy");
+    expect(policy.role).toBe(`\${aws_iam_role.${roleId}.name}`);
+  });
+
+  test("allows exactly the logs, the ECR pull, the secret, the parameter and the KMS key", () => {
+    // GIVEN a secret read whole, one read by its JSON key, a parameter and a customer-managed key
+    const svc = service({
+      secrets: { DB_PASSWORD: `${SECRET_ARN}:password::`, DB_URL: SECRET_ARN, API_KEY: PARAMETER_ARN },
+      secretsKmsKeyArn: KMS_KEY_ARN,
+    });
+    // WHEN
+    const json = synthJson(svc);
+    // THEN
+    const [logGroupId] = single(json, "aws_cloudwatch_log_group");
+    expect(documentOf(policyAt(json, "ExecutionRolePolicy")[1].policy).Statement).toEqual([
+      {
+        Sid: "OwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
+      },
+      { Sid: "EcrAuthorization", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Sid: "EcrPull",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: "arn:aws:ecr:eu-west-2:123456789012:repository/orders",
+      },
+      // The JSON key is ECS's business: IAM authorises the secret itself, once.
+      { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET_ARN] },
+      { Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [PARAMETER_ARN] },
+      { Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KMS_KEY_ARN] },
+    ]);
+  });
+
+  test("without secrets it may write its logs and pull its image, and nothing else", () => {
+    // WHEN
+    const statements = documentOf(policyAt(synthJson(service()), "ExecutionRolePolicy")[1].policy).Statement;
+    // THEN
+    expect(statements.map((s) => s.Sid)).toEqual(["OwnLogs", "EcrAuthorization", "EcrPull"]);
+  });
+
+  test.each(["public.ecr.aws/nginx/nginx:1.27", "nginx:1.27", "ghcr.io/acme/orders:1.0.0"])(
+    "an image from %s gets no ECR statement",
+    (image) => {
+      // WHEN
+      const statements = documentOf(policyAt(synthJson(service({ image })), "ExecutionRolePolicy")[1].policy).Statement;
+      // THEN
+      expect(statements.map((s) => s.Sid)).toEqual(["OwnLogs"]);
+    },
+  );
+
+  test("an ECR image by digest, in a nested repository of another account, is pulled from that repository", () => {
+    // GIVEN
+    const image = `210987654321.dkr.ecr.eu-west-1.amazonaws.com/platform/base/orders@sha256:${"a".repeat(64)}`;
+    // WHEN
+    const statements = documentOf(policyAt(synthJson(service({ image })), "ExecutionRolePolicy")[1].policy).Statement;
+    // THEN
+    expect(statements.find((s) => s.Sid === "EcrPull")?.Resource).toBe(
+      "arn:aws:ecr:eu-west-1:210987654321:repository/platform/base/orders",
+    );
+  });
+
+  test("a secret that is not a whole ARN is refused, naming the prop and the value", () => {
+    expect(() => synthService(service({ secrets: { DB_PASSWORD: "orders/db" } }))).toThrow(
+      /secrets\.DB_PASSWORD must be a whole Secrets Manager secret ARN or an SSM parameter ARN \(got "orders\/db"\)/,
+    );
+  });
+});
+
+describe("EcsEc2Service roles' trust", () => {
+  test.each(["ExecutionRole", "TaskRole"])("the %s trusts ECS tasks of the log group's account in the region only", (id) => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    const [logGroupId] = single(json, "aws_cloudwatch_log_group");
+    const account = `\${element(split(":", aws_cloudwatch_log_group.${logGroupId}.arn), 4)}`;
+    expect(documentOf(resourceAt(json, "aws_iam_role", id)[1].assume_role_policy).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:aws:ecs:eu-west-2:${account}:*` },
+        },
+      },
+    ]);
+  });
+
+  test("needs no data source for the account, so a plan makes no AWS call", () => {
+    expect(synthJson(service()).data).toBeUndefined();
+  });
+});
+
+describe("EcsEc2Service task role", () => {
+  test("by default has no permissions at all: no policy, no attachment", () => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    const [roleId, role] = resourceAt(json, "aws_iam_role", "TaskRole");
+    expect(role.name).toBe("team-api-orders-task");
+    expect(single(json, "aws_ecs_task_definition")[1].task_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
+    expect(resourcesOf(json, "aws_iam_role_policy").map(([, p]) => p.role)).not.toContain(`\${aws_iam_role.${roleId}.name}`);
+    expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual([]);
+  });
+
+  test("inline statements become one policy on the task role", () => {
+    // GIVEN
+    const statements = [
+      { actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-2:123456789012:orders"] },
+      { actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::orders-archive/*"] },
+    ];
+    // WHEN
+    const json = synthJson(service({ taskRole: { statements } }));
+    // THEN
+    const [roleId] = resourceAt(json, "aws_iam_role", "TaskRole");
+    const [, policy] = policyAt(json, "TaskRolePolicy");
+    expect(policy.role).toBe(`\${aws_iam_role.${roleId}.name}`);
+    expect(documentOf(policy.policy).Statement).toEqual([
+      { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:aws:sqs:eu-west-2:123456789012:orders"] },
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::orders-archive/*"] },
+    ]);
+  });
+
+  test("managed policies are attached one by one, at ids that do not move when the list is reordered", () => {
+    // GIVEN
+    const arns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::123456789012:policy/teams/orders-reader"];
+    const attachments = (list: string[]) =>
+      Object.fromEntries(
+        resourcesOf(synthJson(service({ taskRole: { managedPolicyArns: list } })), "aws_iam_role_policy_attachment").map(([id, a]) => [
+          id,
+          a.policy_arn,
+        ]),
+      );
+    // WHEN
+    const forward = attachments(arns);
+    const reversed = attachments([...arns].reverse());
+    // THEN
+    expect(Object.values(forward).sort()).toEqual([...arns].sort());
+    expect(reversed).toEqual(forward);
+    expect(Object.keys(forward).sort()).toEqual([
+      expect.stringMatching(/^Service_ManagedPolicy-123456789012-orders-reader_[0-9A-F]{8}$/),
+      expect.stringMatching(/^Service_ManagedPolicy-aws-AmazonS3ReadOnlyAccess_[0-9A-F]{8}$/),
+    ]);
+  });
+});
+
+describe("EcsEc2Service secrets", () => {
+  test("become the container's secrets, sorted by name, with the ARN as given", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service({ secrets: { Z_TOKEN: PARAMETER_ARN, A_PASSWORD: `${SECRET_ARN}:password::` } })));
+    // THEN
+    expect((container as unknown as { secrets: unknown }).secrets).toEqual([
+      { name: "A_PASSWORD", valueFrom: `${SECRET_ARN}:password::` },
+      { name: "Z_TOKEN", valueFrom: PARAMETER_ARN },
+    ]);
+  });
+
+  test("reordering them does not change the container definitions", () => {
+    // GIVEN
+    const a = service({ secrets: { B: PARAMETER_ARN, A: SECRET_ARN } });
+    const b = service({ secrets: { A: SECRET_ARN, B: PARAMETER_ARN } });
+    // THEN
+    expect(single(synthJson(a), "aws_ecs_task_definition")[1].container_definitions).toBe(
+      single(synthJson(b), "aws_ecs_task_definition")[1].container_definitions,
+    );
+  });
+});
+
+describe("EcsEc2Service container settings", () => {
+  test("left out, the container definition has exactly the fields it always had", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service()));
+    // THEN
+    expect(Object.keys(container)).toEqual([
+      "name",
+      "image",
+      "essential",
+      "cpu",
+      "memory",
+      "portMappings",
+      "environment",
+      "logConfiguration",
+    ]);
+  });
+
+  test("command, entry point, health check, stop timeout, read-only root and memory reservation are written as ECS names them", () => {
+    // GIVEN
+    const svc = service({
+      command: ["serve", "--port", "8080"],
+      entryPoint: ["/usr/bin/tini", "--"],
+      containerHealthCheck: {
+        command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+        retries: 5,
+        startPeriodSeconds: 20,
+      },
+      stopTimeout: 60,
+      readonlyRootFilesystem: true,
+      memoryReservationMiB: 768,
+    });
+    // WHEN
+    const [container] = containersOf(synthJson(svc));
+    // THEN
+    expect(container).toEqual(
+      expect.objectContaining({
+        command: ["serve", "--port", "8080"],
+        entryPoint: ["/usr/bin/tini", "--"],
+        healthCheck: {
+          command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+          interval: 30,
+          timeout: 5,
+          retries: 5,
+          startPeriod: 20,
+        },
+        stopTimeout: 60,
+        readonlyRootFilesystem: true,
+        memory: 1024,
+        memoryReservation: 768,
+      }),
+    );
+  });
+
+  test("a health check's start period of 0, ECS's default, is left out", () => {
+    // WHEN
+    const [container] = containersOf(synthJson(service({ containerHealthCheck: { command: ["CMD", "/bin/check"] } })));
+    // THEN
+    expect((container as unknown as { healthCheck: unknown }).healthCheck).toEqual({
+      command: ["CMD", "/bin/check"],
+      interval: 30,
+      timeout: 5,
+      retries: 3,
+    });
+  });
+
+  test("a memory reservation not below the hard limit is refused", () => {
+    expect(() => synthService(service({ memoryReservationMiB: 1024 }))).toThrow(
+      /memoryReservationMiB 1024 must be less than the hard limit 1024/,
+    );
   });
 });

@@ -76,6 +76,9 @@ describe("renames", () => {
       "aws_cloudwatch_log_group",
       "aws_ecs_service",
       "aws_ecs_task_definition",
+      "aws_iam_role",
+      "aws_iam_role",
+      "aws_iam_role_policy",
       "aws_lb_listener",
       "aws_lb_target_group",
       "aws_vpc_security_group_egress_rule",
@@ -85,6 +88,31 @@ describe("renames", () => {
       expect(m.from).toMatch(/cart/);
       expect(m.to).toMatch(/basket/);
     }
+  });
+
+  test("the service's roles, their policies and attachments move with it", () => {
+    // GIVEN cart with a task role of both kinds, renamed to basket
+    const cfg = exampleConfig("two-services");
+    cfg.services[0].name = "basket";
+    cfg.services[0].taskRole = {
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+      statements: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:123456789012:carts"] }],
+    };
+    for (const r of cfg.routes) if (r.service === "cart") r.service = "basket";
+    cfg.renames = { services: { cart: "basket" } };
+    // WHEN
+    const moved = state(cfg).moved ?? [];
+    // THEN each of them moves from its address under Service-cart to the one under Service-basket
+    const iam = moved.filter((m) => m.to.startsWith("aws_iam_"));
+    expect(iam.map((m) => m.to.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "aws_iam_role.Service-basket_ExecutionRole",
+      "aws_iam_role.Service-basket_TaskRole",
+      "aws_iam_role_policy.Service-basket_ExecutionRolePolicy",
+      "aws_iam_role_policy.Service-basket_TaskRolePolicy",
+      "aws_iam_role_policy_attachment.Service-basket_ManagedPolicy-aws-AmazonS3ReadOnlyAccess",
+    ]);
+    for (const m of iam)
+      expect(m.from.replace(/_[0-9A-F]{8}$/, "")).toBe(m.to.replace(/_[0-9A-F]{8}$/, "").replace("Service-basket", "Service-cart"));
   });
 
   test.each([

@@ -1,13 +1,36 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import type { ITerraformDependable } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { serviceLogGroupName, taskFamilyName } from "../model/names";
-import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS } from "./defaults";
+import { executionRoleName, serviceLogGroupName, taskFamilyName, taskRoleName } from "../model/names";
+import {
+  ecsTasksTrustPolicy,
+  executionRoleStatements,
+  managedPolicyAttachmentId,
+  secretSourceOf,
+  taskRoleStatements,
+} from "../model/task-permissions";
+import {
+  DEFAULT_CONTAINER_CPU,
+  DEFAULT_CONTAINER_HEALTH_CHECK,
+  DEFAULT_CONTAINER_MEMORY_MIB,
+  DEFAULT_DESIRED_COUNT,
+  DEFAULT_SERVICE_LOG_RETENTION_DAYS,
+} from "./defaults";
+import type { ContainerHealthCheck, TaskRolePermissions } from "./types";
 
-export { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS };
+export {
+  DEFAULT_CONTAINER_CPU,
+  DEFAULT_CONTAINER_HEALTH_CHECK,
+  DEFAULT_CONTAINER_MEMORY_MIB,
+  DEFAULT_DESIRED_COUNT,
+  DEFAULT_SERVICE_LOG_RETENTION_DAYS,
+};
 
 export interface EcsEc2ServiceProps {
   /** Prefix of the task family and log group. */
@@ -20,15 +43,20 @@ export interface EcsEc2ServiceProps {
   /** Container image, for example an ECR repository URI with a tag. */
   readonly image: string;
   /**
-   * CPU units reserved for the container.
+   * CPU units reserved for the container on the instance (1024 units are one vCPU).
    * @default 256
    */
   readonly cpu?: number;
   /**
-   * Hard memory limit of the container, MiB.
+   * Hard memory limit of the container, MiB: the container is killed above it.
    * @default 512
    */
   readonly memoryLimitMiB?: number;
+  /**
+   * Soft memory limit, MiB: what the container reserves on the instance. Less than `memoryLimitMiB`.
+   * @default - none: the hard limit is reserved
+   */
+  readonly memoryReservationMiB?: number;
   /** Port the container listens on. */
   readonly containerPort: number;
   /** Port on the instance: a fixed one (then one task per instance), or 0 for a port ECS picks. */
@@ -43,6 +71,49 @@ export interface EcsEc2ServiceProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables whose values ECS reads when a task starts: name -> a whole Secrets
+   * Manager secret ARN (optionally with `:<json-key>:<version-stage>:<version-id>`) or an SSM
+   * parameter ARN. The execution role may read exactly these.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * The KMS key the secrets are encrypted with, when it is a customer-managed one: the only key the
+   * execution role may decrypt with.
+   * @default - no kms:Decrypt permission (AWS-managed keys need none)
+   */
+  readonly secretsKmsKeyArn?: string;
+  /**
+   * What the application may do in AWS.
+   * @default - a task role with no permissions at all
+   */
+  readonly taskRole?: TaskRolePermissions;
+  /**
+   * The container's command (Docker CMD).
+   * @default - the image's
+   */
+  readonly command?: readonly string[];
+  /**
+   * The container's entry point (Docker ENTRYPOINT).
+   * @default - the image's
+   */
+  readonly entryPoint?: readonly string[];
+  /**
+   * Docker's health check inside the container.
+   * @default - none (the image's HEALTHCHECK, if any, is not used by ECS)
+   */
+  readonly containerHealthCheck?: ContainerHealthCheck;
+  /**
+   * Seconds the container gets to stop after SIGTERM before it is killed (2 to 120).
+   * @default - the ECS agent's (30 seconds)
+   */
+  readonly stopTimeout?: number;
+  /**
+   * Mount the container's root file system read-only.
+   * @default - writable
+   */
+  readonly readonlyRootFilesystem?: boolean;
   /**
    * Retention of the service's log group, days.
    * @default 30
@@ -73,35 +144,102 @@ export function deploymentLimits(desiredCount: number, spareInstances: number): 
   return { minimumHealthyPercent: desiredCount <= 1 ? 0 : 50, maximumPercent: 100 };
 }
 
+/** The container health check as the task definition writes it (ECS's field names), defaults filled in. */
+function healthCheckDefinition(hc: ContainerHealthCheck): Record<string, unknown> {
+  const startPeriod = hc.startPeriodSeconds ?? DEFAULT_CONTAINER_HEALTH_CHECK.startPeriodSeconds;
+  return {
+    command: [...hc.command],
+    interval: hc.intervalSeconds ?? DEFAULT_CONTAINER_HEALTH_CHECK.intervalSeconds,
+    timeout: hc.timeoutSeconds ?? DEFAULT_CONTAINER_HEALTH_CHECK.timeoutSeconds,
+    retries: hc.retries ?? DEFAULT_CONTAINER_HEALTH_CHECK.retries,
+    // 0 is ECS's default; left out so the definition reads back as written.
+    ...(startPeriod > 0 ? { startPeriod } : {}),
+  };
+}
+
 /**
  * One ECS service on EC2: a task definition in bridge mode that maps `hostPort` (fixed, or 0 for a
  * port ECS picks) to `containerPort`, a log group with a retention period, and a service registered
  * in its target group. With a fixed host port at most one task of the service fits on an instance,
  * so such services spread one per instance and their deployment limits depend on spare instances
  * (see `deploymentLimits`); dynamic ports roll at 100-200 %.
+ *
+ * The service has two roles of its own, both trusted only by ECS tasks of the account: an
+ * execution role, with which the ECS agent pulls the image (from ECR), writes the logs and reads
+ * exactly the `secrets` named; and a task role for the application, with no permissions unless
+ * `taskRole` gives some.
  */
 export class EcsEc2Service extends Construct {
   /** ARN of the task definition revision. */
   public readonly taskDefinitionArn: string;
   /** Name of the ECS service. */
   public readonly serviceName: string;
+  /** ARN of the task execution role (the ECS agent's). */
+  public readonly executionRoleArn: string;
+  /** ARN of the task role (the application's). */
+  public readonly taskRoleArn: string;
 
   constructor(scope: Construct, id: string, props: EcsEc2ServiceProps) {
     super(scope, id);
     const serviceName = props.serviceName;
     const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
     const environment = props.environment ?? {};
+    const secrets = props.secrets ?? {};
+    const memory = props.memoryLimitMiB ?? DEFAULT_CONTAINER_MEMORY_MIB;
+    checkProps(this.node.path, props, memory);
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: serviceLogGroupName(props.name, serviceName),
       retentionInDays: props.logRetentionDays ?? DEFAULT_SERVICE_LOG_RETENTION_DAYS,
     });
+
+    // Both roles trust ECS tasks of this account only. The account comes from an ARN the stack
+    // has anyway (the log group's: arn:partition:logs:region:ACCOUNT:log-group:name), so a plan
+    // needs no AWS call, as a data source would.
+    const account = Token.asString(Fn.element(Fn.split(":", logGroup.arn), 4));
+    const trustPolicy = Fn.jsonencode(ecsTasksTrustPolicy(props.region, account));
+    const executionRole = new IamRole(this, "ExecutionRole", {
+      name: executionRoleName(props.name, serviceName),
+      description: `ECS agent for ${serviceName}: pull the image, write the logs, read the secrets`,
+      assumeRolePolicy: trustPolicy,
+    });
+    const executionPolicy = new IamRolePolicy(this, "ExecutionRolePolicy", {
+      role: executionRole.name,
+      name: executionRoleName(props.name, serviceName),
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: executionRoleStatements({
+          logGroupArn: logGroup.arn,
+          image: props.image,
+          secrets,
+          secretsKmsKeyArn: props.secretsKmsKeyArn,
+        }),
+      }),
+    });
+    const taskRole = new IamRole(this, "TaskRole", {
+      name: taskRoleName(props.name, serviceName),
+      description: `The application in the tasks of ${serviceName}`,
+      assumeRolePolicy: trustPolicy,
+    });
+    const taskStatements = taskRoleStatements(props.taskRole?.statements);
+    if (taskStatements.length > 0) {
+      new IamRolePolicy(this, "TaskRolePolicy", {
+        role: taskRole.name,
+        name: taskRoleName(props.name, serviceName),
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: taskStatements }),
+      });
+    }
+    for (const policyArn of props.taskRole?.managedPolicyArns ?? []) {
+      new IamRolePolicyAttachment(this, managedPolicyAttachmentId(policyArn), { role: taskRole.name, policyArn });
+    }
+    this.executionRoleArn = executionRole.arn;
+    this.taskRoleArn = taskRole.arn;
 
     const container = {
       name: serviceName,
       image: props.image,
       essential: true,
       cpu: props.cpu ?? DEFAULT_CONTAINER_CPU,
-      memory: props.memoryLimitMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
+      memory,
       portMappings: [{ containerPort: props.containerPort, hostPort: props.hostPort, protocol: "tcp" }],
       // Sorted so that reordering keys in the config does not create a new task definition revision.
       environment: Object.keys(environment)
@@ -115,13 +253,30 @@ export class EcsEc2Service extends Construct {
           "awslogs-stream-prefix": serviceName,
         },
       },
+      // Each setting only when given, so a service without them keeps its container definition.
+      ...(Object.keys(secrets).length > 0
+        ? {
+            secrets: Object.keys(secrets)
+              .sort()
+              .map((key) => ({ name: key, valueFrom: secrets[key] })),
+          }
+        : {}),
+      ...(props.memoryReservationMiB !== undefined ? { memoryReservation: props.memoryReservationMiB } : {}),
+      ...(props.entryPoint ? { entryPoint: [...props.entryPoint] } : {}),
+      ...(props.command ? { command: [...props.command] } : {}),
+      ...(props.containerHealthCheck ? { healthCheck: healthCheckDefinition(props.containerHealthCheck) } : {}),
+      ...(props.stopTimeout !== undefined ? { stopTimeout: props.stopTimeout } : {}),
+      ...(props.readonlyRootFilesystem !== undefined ? { readonlyRootFilesystem: props.readonlyRootFilesystem } : {}),
     };
     const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
       family: taskFamilyName(props.name, serviceName),
       networkMode: "bridge",
       requiresCompatibilities: ["EC2"],
       containerDefinitions: JSON.stringify([container]),
-      dependsOn: [logGroup],
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      // The agent needs the execution role's permissions as soon as a task of this revision starts.
+      dependsOn: [logGroup, executionPolicy],
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
@@ -146,5 +301,19 @@ export class EcsEc2Service extends Construct {
       dependsOn: [...props.targetGroupAttachedBy],
     });
     this.serviceName = service.name;
+  }
+}
+
+/** Eager checks of what the construct cannot build from, with the prop and the value. */
+function checkProps(path: string, props: EcsEc2ServiceProps, memory: number): void {
+  for (const [name, valueFrom] of Object.entries(props.secrets ?? {})) {
+    if (!secretSourceOf(valueFrom)) {
+      throw new Error(
+        `EcsEc2Service ${path}: secrets.${name} must be a whole Secrets Manager secret ARN or an SSM parameter ARN (got ${JSON.stringify(valueFrom)})`,
+      );
+    }
+  }
+  if (props.memoryReservationMiB !== undefined && props.memoryReservationMiB >= memory) {
+    throw new Error(`EcsEc2Service ${path}: memoryReservationMiB ${props.memoryReservationMiB} must be less than the hard limit ${memory}`);
   }
 }
