@@ -12,8 +12,12 @@ import type { TerraformJson } from "../helpers/synth";
 export type Input = PrivateApiConfigInput;
 type Service = Input["services"][number];
 export type Owner = (address: string, attrs: Record<string, unknown>) => boolean;
-/** `owner`: the resources the change may add or remove; `mayChange`: existing ones it may alter (default: the same). */
-export type Change = { name: string; change: (cfg: Input) => void; owner: Owner; mayChange?: Owner };
+/**
+ * `owner`: the resources the change may add or remove; `mayChange`: existing ones it may alter
+ * (default: the same); `redeploys`: whether it changes the API, so that its deployment is replaced
+ * (default true; a change inside a container leaves the API and its deployment alone).
+ */
+export type Change = { name: string; change: (cfg: Input) => void; owner: Owner; mayChange?: Owner; redeploys?: boolean };
 
 /**
  * address -> attributes, without CDKTF's `//` metadata (construct paths, part of the address anyway)
@@ -123,6 +127,24 @@ export function changesFor(base: Input): Change[] {
       mayChange: (address, attrs) => /probe/.test(address) || /probe/.test(JSON.stringify(attrs)),
     },
   ];
+  // A secret changes what the container reads and what its execution role may read: those two
+  // resources of that one service, nothing else (no role, no service, no other task definition).
+  const secretOwner = (address: string) =>
+    address.startsWith(`aws_ecs_task_definition.Service-${nlbService.name}_TaskDefinition_`) ||
+    address.startsWith(`aws_iam_role_policy.Service-${nlbService.name}_ExecutionRolePolicy_`);
+  changes.push({
+    name: "adding a secret to a service",
+    change: (cfg) => {
+      const svc = cfg.services.find((s) => s.name === nlbService.name) as Service;
+      svc.secrets = {
+        ...svc.secrets,
+        UPGRADE_PROBE_SECRET: `arn:aws:secretsmanager:${base.region}:123456789012:secret:upgrade-probe-AbCdEf`,
+      };
+    },
+    owner: () => false,
+    mayChange: secretOwner,
+    redeploys: false,
+  });
   if (routes.length > 1) {
     const last = routes[routes.length - 1];
     changes.push({

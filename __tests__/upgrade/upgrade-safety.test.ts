@@ -9,7 +9,15 @@ import { ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack, type TerraformJson } from "../helpers/synth";
 import { albRulePriorityOnly, changesFor, diff, examples, mergedPortRule, redeploy, type Input, type Owner } from "./changes";
 
-const cases: { example: string; change: string; before: SynthesisedStack; after: SynthesisedStack; owner: Owner; mayChange: Owner }[] = [];
+const cases: {
+  example: string;
+  change: string;
+  before: SynthesisedStack;
+  after: SynthesisedStack;
+  owner: Owner;
+  mayChange: Owner;
+  redeploys: boolean;
+}[] = [];
 for (const [name, input] of examples) {
   const before = synthToTemp(input, { nlbShards: ledgerOf(name) });
   for (const c of changesFor(input as Input)) {
@@ -22,6 +30,7 @@ for (const [name, input] of examples) {
       after: synthToTemp(cfg, { nlbShards: ledgerOf(name) }),
       owner: c.owner,
       mayChange: c.mayChange ?? c.owner,
+      redeploys: c.redeploys ?? true,
     });
   }
 }
@@ -64,6 +73,7 @@ describe.each(cases.map((c) => [`${c.example}: ${c.change}`, c] as const))("%s",
 
   test("a route change replaces the deployment, so the stage is redeployed, and never the API", () => {
     const deployments = Object.keys(c.before.json.resource.aws_api_gateway_deployment ?? {});
+    if (!c.redeploys) return expect([...d.added, ...d.removed, ...d.changed].filter(redeploy)).toEqual([]);
     if (deployments.length === 0) return; // HTTP API: auto-deployed stage
     expect(d.changed.filter(redeploy).length + d.added.filter(redeploy).length).toBeGreaterThan(0);
     expect(d.removed.filter((a) => a.startsWith("aws_api_gateway_rest_api."))).toEqual([]);
@@ -73,3 +83,16 @@ describe.each(cases.map((c) => [`${c.example}: ${c.change}`, c] as const))("%s",
 test("every example but adopt-existing is covered by at least two kinds of change", () => {
   for (const [name] of examples) expect(cases.filter((c) => c.example === name).length).toBeGreaterThanOrEqual(2);
 });
+
+test.each(cases.filter((c) => c.change === "adding a secret to a service").map((c) => [c.example, c] as const))(
+  "%s: adding a secret changes exactly that service's task definition and execution role policy, and adds nothing",
+  (_name, c) => {
+    const d = diff(c.before.json, c.after.json);
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.changed.map((a) => a.replace(/_[0-9A-F]{8}$/, "").replace(/Service-[a-z0-9-]+_/, "Service-<name>_")).sort()).toEqual([
+      "aws_ecs_task_definition.Service-<name>_TaskDefinition",
+      "aws_iam_role_policy.Service-<name>_ExecutionRolePolicy",
+    ]);
+  },
+);
