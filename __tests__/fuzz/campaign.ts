@@ -18,7 +18,7 @@
 import fc from "fast-check";
 import { bridgeMode } from "../../lib/model/topology";
 import type { PrivateApiConfig } from "../../lib/config/schema";
-import { allConfigs, ledgerOf } from "../helpers/fixtures";
+import { allConfigs, defaultConfig, ledgerOf } from "../helpers/fixtures";
 import { applyMutation, mutationArb, pathsOf, showPath, type Json, type Mutation } from "./mutations";
 import { parseOrExplain, synthOrExplain, type ParseOutcome } from "./oracle";
 import { TOP_LEVEL_FIELDS } from "./schema-walk";
@@ -36,7 +36,41 @@ const SYNTH_PERCENT = 25;
 /** Valid synthesised configs planned with Terraform, in one run. */
 export const TERRAFORM_SAMPLE = 5;
 
-const BASES: readonly [string, Json][] = allConfigs().map(([name, input]) => [name, JSON.parse(JSON.stringify(input)) as Json]);
+/**
+ * The embedded default with every container field of a service set (secrets of both kinds, a KMS
+ * key, a task role of both kinds, command, entry point, health check, stop timeout, read-only root,
+ * memory reservation), so that mutations reach them and their cross-field rules; no example has
+ * them all.
+ */
+function withContainerFields(): Json {
+  const cfg = defaultConfig();
+  cfg.services[0] = {
+    ...cfg.services[0],
+    memory: 1024,
+    memoryReservation: 512,
+    environment: { LOG_LEVEL: "info" },
+    secrets: {
+      DB_PASSWORD: "arn:aws:secretsmanager:eu-west-2:123456789012:secret:orders/db-AbCdEf:password::",
+      API_KEY: "arn:aws:ssm:eu-west-2:123456789012:parameter/orders/api-key",
+    },
+    secretsKmsKeyArn: "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    taskRole: {
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+      statements: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-2:123456789012:orders"] }],
+    },
+    command: ["serve", "--port", "8080"],
+    entryPoint: ["/usr/bin/tini", "--"],
+    containerHealthCheck: { command: ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], startPeriodSeconds: 10 },
+    stopTimeout: 60,
+    readonlyRootFilesystem: true,
+  };
+  return JSON.parse(JSON.stringify(cfg)) as Json;
+}
+
+const BASES: readonly [string, Json][] = [
+  ...allConfigs().map(([name, input]): [string, Json] => [name, JSON.parse(JSON.stringify(input)) as Json]),
+  ["embedded default with every container field", withContainerFields()],
+];
 /** Regions of the default and the examples: real ones, so an offline plan can configure the provider. */
 export const KNOWN_REGIONS = new Set(BASES.map(([, b]) => (b as { region: string }).region));
 
@@ -184,6 +218,7 @@ export function signature(c: PrivateApiConfig): string {
     c.cluster.existing ? "existing-cluster" : c.cluster.capacity.type,
     c.alb?.existing ? "existing-alb" : "",
     Object.keys(c.renames.services).length > 0 ? "renames" : "",
+    c.services.some((s) => Object.keys(s.secrets).length > 0 || s.taskRole !== undefined) ? "secrets-or-task-role" : "",
     templated ? "template-text" : "",
   ].join("/");
 }
