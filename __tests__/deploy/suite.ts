@@ -31,7 +31,7 @@ export function examplesAppliedTogether(): string[] {
     .filter((name) => !(name in NOT_APPLIED_TOGETHER) && name !== UPGRADED);
 }
 /** Types whose replacement the upgrade-safety rules forbid: the review's downtime types, and the ECS service. */
-const PROTECTED = new Set([...Object.keys(DOWNTIME_TYPES), "aws_ecs_service"]);
+export const PROTECTED: ReadonlySet<string> = new Set([...Object.keys(DOWNTIME_TYPES), "aws_ecs_service"]);
 
 const LONG = 900_000;
 
