@@ -3,11 +3,6 @@
  * NOT_APPLIED_TOGETHER, and UPGRADED, which upgrades.deploy.test.ts applies beside this file) are
  * applied to moto in one root, planned again and destroyed (suite.ts).
  */
-import { allConfigs } from "../helpers/fixtures";
-import { deploySuite, NOT_APPLIED_TOGETHER, UPGRADED } from "./suite";
+import { deploySuite, examplesAppliedTogether } from "./suite";
 
-const names = allConfigs()
-  .map(([name]) => name)
-  .filter((name) => !(name in NOT_APPLIED_TOGETHER) && name !== UPGRADED);
-
-deploySuite("every example applied to the emulator", names, { upgrades: false });
+deploySuite("every example applied to the emulator", examplesAppliedTogether(), { upgrades: false });

@@ -24,8 +24,14 @@ export const NOT_APPLIED_TOGETHER: Readonly<Record<string, string>> = {
 };
 /** The example the upgrades are planned on: two NLB services, four routes, a route with authorization NONE. */
 export const UPGRADED = "examples/two-services.json";
+/** The configs examples.deploy.test.ts applies together in one root: all but NOT_APPLIED_TOGETHER and UPGRADED. */
+export function examplesAppliedTogether(): string[] {
+  return allConfigs()
+    .map(([name]) => name)
+    .filter((name) => !(name in NOT_APPLIED_TOGETHER) && name !== UPGRADED);
+}
 /** Types whose replacement the upgrade-safety rules forbid: the review's downtime types, and the ECS service. */
-const PROTECTED = new Set([...Object.keys(DOWNTIME_TYPES), "aws_ecs_service"]);
+export const PROTECTED: ReadonlySet<string> = new Set([...Object.keys(DOWNTIME_TYPES), "aws_ecs_service"]);
 
 const LONG = 900_000;
 
