@@ -12,8 +12,11 @@ import type { TerraformJson } from "../helpers/synth";
 export type Input = PrivateApiConfigInput;
 type Service = Input["services"][number];
 export type Owner = (address: string, attrs: Record<string, unknown>) => boolean;
-/** `owner`: the resources the change may add or remove; `mayChange`: existing ones it may alter (default: the same). */
-export type Change = { name: string; change: (cfg: Input) => void; owner: Owner; mayChange?: Owner };
+/**
+ * `owner`: the resources the change may add or remove; `mayChange`: existing ones it may alter
+ * (default: the same); `routes`: whether it changes the API's routes (default true), and so redeploys.
+ */
+export type Change = { name: string; change: (cfg: Input) => void; owner: Owner; mayChange?: Owner; routes?: boolean };
 
 /**
  * address -> attributes, without CDKTF's `//` metadata (construct paths, part of the address anyway)
@@ -164,8 +167,9 @@ export function changesFor(base: Input): Change[] {
       // Of what exists, only the service's ECS service (one more load_balancer block) and its task
       // definition (one more port mapping).
       mayChange: (address) =>
-        address.startsWith(`aws_ecs_service.Service-${nlbService.name}_Resource_`) ||
+        new RegExp(`^aws_ecs_service\\.Service-${nlbService.name}_[0-9A-F]+$`).test(address) ||
         address.startsWith(`aws_ecs_task_definition.Service-${nlbService.name}_TaskDefinition_`),
+      routes: false,
     },
   ];
   if (routes.length > 1) {

@@ -197,7 +197,10 @@ const service = z
   // For editors: the same rule as checkPortForm, which gives the message.
   .meta({ oneOf: [{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }] });
 
-/** A service has one port (containerPort, hostPort, healthCheck) or several (ports): exactly one of the two forms. */
+/**
+ * A service has one port (containerPort, hostPort, healthCheck) or several (ports): exactly one of
+ * the two forms. Its issues stop the cross-field rules (`continue: false`), which read the ports.
+ */
 function checkPortForm(
   svc: { containerPort?: number; hostPort?: number; healthCheck?: unknown; ports?: unknown[] },
   ctx: z.RefinementCtx,
@@ -209,6 +212,7 @@ function checkPortForm(
         code: "custom",
         path: ["ports"],
         message: `a service has either containerPort and hostPort (one port) or ports (several), not both: move ${single.join(", ")} into a ports entry`,
+        continue: false,
       });
     }
     return;
@@ -222,6 +226,7 @@ function checkPortForm(
         single.length > 0
           ? `${field} is required with ${single.join(" and ")} (or give ports instead)`
           : "give the service's port: containerPort and hostPort, or ports for several",
+      continue: false,
     });
     if (single.length === 0) return;
   }
