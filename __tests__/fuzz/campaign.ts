@@ -184,6 +184,7 @@ export function signature(c: PrivateApiConfig): string {
     c.cluster.existing ? "existing-cluster" : c.cluster.capacity.type,
     c.alb?.existing ? "existing-alb" : "",
     Object.keys(c.renames.services).length > 0 ? "renames" : "",
+    c.services.some((s) => s.ports !== undefined && s.ports.length > 1) ? "ports" : "",
     templated ? "template-text" : "",
   ].join("/");
 }
