@@ -39,7 +39,7 @@ describe("converting a one-port service to ports with the same port moves nothin
   // GIVEN the default (REST), the HTTP API example (its NLB service and one behind the ALB) and
   // the native bridge example, each with every service in the ports form
   const cases: [string, () => Input, string | undefined][] = [
-    ["the embedded default", () => defaultConfig() as Input, undefined],
+    ["the embedded default", () => defaultConfig(), undefined],
     ["examples/http-api.json", () => exampleConfig("http-api"), "examples/http-api.json"],
     ["examples/alb-bridge-native.json", () => exampleConfig("alb-bridge-native"), "examples/alb-bridge-native.json"],
   ];
