@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
 import { arnPattern } from "./arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -133,8 +134,8 @@ const healthCheck = z
   })
   .describe("The NLB target group's health check for this service's host port");
 
-/** The most target groups ECS attaches to one service (a load balancer block each). */
-export const MAX_PORTS_PER_SERVICE = 5;
+/** A port per target group, and ECS attaches at most 5 to a service. */
+const MAX_PORTS_PER_SERVICE = MAX_TARGET_GROUPS_PER_ECS_SERVICE;
 
 const hostPortField = (description: string) => z.number().int().min(0).max(65535).describe(description);
 

@@ -4,13 +4,11 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
 import { serviceLogGroupName, taskFamilyName } from "../model/names";
 import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS } from "./defaults";
 
 export { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT, DEFAULT_SERVICE_LOG_RETENTION_DAYS };
-
-/** The most target groups ECS attaches to one service. */
-export const MAX_TARGET_GROUPS_PER_SERVICE = 5;
 
 /** A further container port of a service, registered in a target group of its own. */
 export interface EcsEc2ServicePort {
@@ -119,9 +117,9 @@ export class EcsEc2Service extends Construct {
     });
 
     const additionalPorts = props.additionalPorts ?? [];
-    if (additionalPorts.length + 1 > MAX_TARGET_GROUPS_PER_SERVICE) {
+    if (additionalPorts.length + 1 > MAX_TARGET_GROUPS_PER_ECS_SERVICE) {
       throw new Error(
-        `EcsEc2Service "${serviceName}": ${additionalPorts.length + 1} ports, but ECS attaches at most ${MAX_TARGET_GROUPS_PER_SERVICE} target groups to a service`,
+        `EcsEc2Service "${serviceName}": ${additionalPorts.length + 1} ports, but ECS attaches at most ${MAX_TARGET_GROUPS_PER_ECS_SERVICE} target groups to a service`,
       );
     }
     const ports = [
