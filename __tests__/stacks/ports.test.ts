@@ -5,6 +5,7 @@
  * `ports` moves nothing.
  */
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
+import { checkSynth } from "../../lib/policy";
 import { defaultConfig, exampleConfig, HTTP_HEALTH_CHECK, ledgerOf } from "../helpers/fixtures";
 import { resourcesByPath, resourcesOf, synthToTemp, type TerraformJson } from "../helpers/synth";
 
@@ -56,7 +57,13 @@ describe("converting a one-port service to ports with the same port moves nothin
 });
 
 describe("a REST API service with two NLB ports", () => {
-  const { json } = synthToTemp(ordersWithAdmin());
+  const { json, config } = synthToTemp(ordersWithAdmin());
+
+  test("passes the policy check (npm run check)", () => {
+    const result = checkSynth(json, { config });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+  });
 
   test("each port has its own listener and target group; the first keeps the service's ids and names", () => {
     const first = at(json, "aws_lb_listener", "Nlb/Listener-orders");
@@ -121,7 +128,11 @@ describe("a REST API service with two NLB ports", () => {
 describe("an HTTP API service with two NLB ports", () => {
   const input = ordersWithAdmin();
   input.api = { type: "http" };
-  const { json } = synthToTemp(input);
+  const { json, config } = synthToTemp(input);
+
+  test("passes the policy check (npm run check)", () => {
+    expect(checkSynth(json, { config }).findings).toEqual([]);
+  });
 
   test("one integration per port: the first keeps the service's, the named one gets its own", () => {
     const integration = (path: string) => at(json, "aws_apigatewayv2_integration", path);
@@ -161,7 +172,10 @@ describe("a service behind the ALB with a further port", () => {
   }
 
   test("REST: the first port stays on the ALB; the further port gets an NLB listener, and its route goes there, not to the bridge", () => {
-    const { json } = synthToTemp(withAdmin("alb-bridge-native", "search"), { nlbShards: ledgerOf("examples/alb-bridge-native.json") });
+    const { json, config } = synthToTemp(withAdmin("alb-bridge-native", "search"), {
+      nlbShards: ledgerOf("examples/alb-bridge-native.json"),
+    });
+    expect(checkSynth(json, { config }).findings).toEqual([]);
     expect(at(json, "aws_lb_target_group", "Alb/TargetGroup-search").attrs).toMatchObject({ protocol: "HTTP" });
     expect(at(json, "aws_lb_listener", "Nlb/Listener-search-Port-admin").attrs).toMatchObject({ port: 10100 });
     const uris = resourcesOf(json, "aws_api_gateway_integration").map(([, i]) => String(i.uri));
