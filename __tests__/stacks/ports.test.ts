@@ -7,25 +7,10 @@
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
 import { checkSynth } from "../../lib/policy";
 import { defaultConfig, exampleConfig, HTTP_HEALTH_CHECK, ledgerOf } from "../helpers/fixtures";
+import { albServiceWithAdmin, asPorts, ordersWithAdmin } from "../helpers/ports";
 import { resourcesByPath, resourcesOf, synthToTemp, type TerraformJson } from "../helpers/synth";
 
 type Input = PrivateApiConfigInput;
-type Service = Input["services"][number];
-type Port = NonNullable<Service["ports"]>[number];
-
-/** A one-port service in the ports form, its one port named `name`: nothing else changes. */
-function asPorts(svc: Service, name = "http", more: Port[] = []): Service {
-  const { containerPort, hostPort, healthCheck, ...rest } = svc;
-  return { ...rest, ports: [{ name, containerPort: containerPort as number, hostPort: hostPort as number, healthCheck }, ...more] };
-}
-
-/** The default config, "orders" on two ports as seed 003 has them: 8080 -> 10000 and 7777 -> 10002 ("admin"), with a route to each. */
-function ordersWithAdmin(): Input {
-  const cfg = defaultConfig() as Input;
-  cfg.services[0] = asPorts(cfg.services[0], "http", [{ name: "admin", containerPort: 7777, hostPort: 10002 }]);
-  cfg.routes.push({ path: "/admin/{proxy+}", methods: ["ANY"], service: "orders", port: "admin" });
-  return cfg;
-}
 
 const ref = (type: string, id: string, attr: string): string => `\${${type}.${id}.${attr}}`;
 
@@ -162,17 +147,8 @@ describe("an HTTP API service with two NLB ports", () => {
 });
 
 describe("a service behind the ALB with a further port", () => {
-  /** `name` of the example, behind the ALB on a dynamic port, with 7777 -> 10100 ("admin") on the NLB and a route to it. */
-  function withAdmin(example: "alb-bridge-native" | "http-api", name: string): Input {
-    const cfg = exampleConfig(example);
-    const i = cfg.services.findIndex((s) => s.name === name);
-    cfg.services[i] = asPorts(cfg.services[i], "http", [{ name: "admin", containerPort: 7777, hostPort: 10100 }]);
-    cfg.routes.push({ path: "/admin", methods: ["GET"], service: name, port: "admin" });
-    return cfg;
-  }
-
   test("REST: the first port stays on the ALB; the further port gets an NLB listener, and its route goes there, not to the bridge", () => {
-    const { json, config } = synthToTemp(withAdmin("alb-bridge-native", "search"), {
+    const { json, config } = synthToTemp(albServiceWithAdmin("alb-bridge-native", "search"), {
       nlbShards: ledgerOf("examples/alb-bridge-native.json"),
     });
     expect(checkSynth(json, { config }).findings).toEqual([]);
@@ -198,7 +174,7 @@ describe("a service behind the ALB with a further port", () => {
   });
 
   test("HTTP API: the further port gets an NLB integration; the ALB integration stays as it was", () => {
-    const { json } = synthToTemp(withAdmin("http-api", "feed"), { nlbShards: ledgerOf("examples/http-api.json") });
+    const { json } = synthToTemp(albServiceWithAdmin("http-api", "feed"), { nlbShards: ledgerOf("examples/http-api.json") });
     const integration = at(json, "aws_apigatewayv2_integration", "HttpApi/Integration-feed-Port-admin");
     expect(integration.attrs.integration_uri).toBe(
       ref("aws_lb_listener", at(json, "aws_lb_listener", "Nlb/Listener-feed-Port-admin").id, "arn"),
