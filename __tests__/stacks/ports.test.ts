@@ -234,3 +234,26 @@ describe("ids of further ports never collide with another service's", () => {
     expect((json.moved ?? []).filter((m) => m.to.includes("Port-admin"))).toEqual([]);
   });
 });
+
+test("renaming a service with several ports moves every port's resources, further ports' too", () => {
+  // GIVEN "orders" with its admin port, renamed to "billing"
+  const cfg = ordersWithAdmin();
+  cfg.services[0].name = "billing";
+  for (const r of cfg.routes) if (r.service === "orders") r.service = "billing";
+  cfg.renames = { services: { orders: "billing" } };
+  // WHEN
+  const { json } = synthToTemp(cfg);
+  const before = synthToTemp(ordersWithAdmin()).json;
+  // THEN each resource of the old name moves to the new one: the admin listener, target group, rules too
+  const moves = new Map((json.moved ?? []).map((m) => [m.from, m.to]));
+  const addressOf = (stack: TerraformJson, type: string, path: string) => `${type}.${at(stack, type, path).id}`;
+  for (const [type, from, to] of [
+    ["aws_lb_listener", "Nlb/Listener-orders-Port-admin", "Nlb/Listener-billing-Port-admin"],
+    ["aws_lb_target_group", "Nlb/TargetGroup-orders-Port-admin", "Nlb/TargetGroup-billing-Port-admin"],
+    ["aws_vpc_security_group_ingress_rule", "Cluster/HostPort-orders-Port-admin", "Cluster/HostPort-billing-Port-admin"],
+    ["aws_lb_listener", "Nlb/Listener-orders", "Nlb/Listener-billing"],
+    ["aws_ecs_service", "Service-orders/Resource", "Service-billing/Resource"],
+  ]) {
+    expect(moves.get(addressOf(before, type, from))).toBe(addressOf(json, type, to));
+  }
+});
