@@ -137,8 +137,6 @@ const healthCheck = z
 /** A port per target group, and ECS attaches at most 5 to a service. */
 const MAX_PORTS_PER_SERVICE = MAX_TARGET_GROUPS_PER_ECS_SERVICE;
 
-const hostPortField = (description: string) => z.number().int().min(0).max(65535).describe(description);
-
 const servicePort = z.strictObject({
   name: nameField("port name")
     .max(16)
@@ -146,54 +144,66 @@ const servicePort = z.strictObject({
       'Names the port in routes (routes[].port) and in its resources\' construct ids; unique within the service, such as "http" or "admin"',
     ),
   containerPort: port,
-  hostPort: hostPortField(
-    'Port on the instance, also the port\'s NLB listener port. 0 (a dynamic port) only for the first port of a service with via "alb"; every other port is a fixed port served by the NLB.',
-  ),
+  hostPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .describe(
+      'Port on the instance, also the port\'s NLB listener port. 0 (a dynamic port) only for the first port of a service with via "alb"; every other port is a fixed port served by the NLB.',
+    ),
   healthCheck: healthCheck.prefault({}),
 });
 
-const service = z
-  .strictObject({
-    name: nameField("service name").max(32),
-    image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
-    cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
-    memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
-    containerPort: port.optional().describe("The service's one port (with hostPort); for several, give ports instead"),
-    hostPort: hostPortField(
+const serviceShape = z.strictObject({
+  name: nameField("service name").max(32),
+  image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
+  cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
+  memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
+  containerPort: port.optional().describe("The service's one port (with hostPort); for several, give ports instead"),
+  hostPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
       'Port on the instance. For via "nlb": a fixed port, also the NLB listener port. For via "alb": 0 lets ECS pick a dynamic port.',
-    ).optional(),
-    ports: z
-      .array(servicePort)
-      .min(1)
-      .max(MAX_PORTS_PER_SERVICE, {
-        message: `a service has at most ${MAX_PORTS_PER_SERVICE} ports: ECS attaches at most ${MAX_PORTS_PER_SERVICE} target groups to a service`,
-      })
-      .optional()
-      .describe(
-        `Several ports instead of containerPort, hostPort and healthCheck, each with its own target group (at most ${MAX_PORTS_PER_SERVICE}, the most ECS attaches to a service). The first is the service's main port: routes go to it unless they name another, and with via "alb" it is the ALB's; every further port gets its own NLB listener.`,
-      ),
-    via: z
-      .enum(["nlb", "alb"])
-      .default("nlb")
-      .describe(
-        '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge (with ports, for the first port; the others get NLB listeners).',
-      ),
-    desiredCount: z.number().int().min(0).max(1000).default(DEFAULT_DESIRED_COUNT),
-    environment: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" }),
-        z.string(),
-      )
-      .default({})
-      .describe("Plain environment variables. They end up in Terraform state and the task definition: no secrets here."),
-    healthCheck: healthCheck
-      .optional()
-      .describe("The target group's health check of the service's one port (with ports, each port has its own)"),
-    logRetentionDays: z
-      .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-      .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
-      .describe("Retention of the service's CloudWatch log group, days"),
-  })
+    ),
+  ports: z
+    .array(servicePort)
+    .min(1)
+    .max(MAX_PORTS_PER_SERVICE, {
+      message: `a service has at most ${MAX_PORTS_PER_SERVICE} ports: ECS attaches at most ${MAX_PORTS_PER_SERVICE} target groups to a service`,
+    })
+    .optional()
+    .describe(
+      `Several ports instead of containerPort, hostPort and healthCheck, each with its own target group (at most ${MAX_PORTS_PER_SERVICE}, the most ECS attaches to a service). The first is the service's main port: routes go to it unless they name another, and with via "alb" it is the ALB's; every further port gets its own NLB listener.`,
+    ),
+  via: z
+    .enum(["nlb", "alb"])
+    .default("nlb")
+    .describe(
+      '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge (with ports, for the first port; the others get NLB listeners).',
+    ),
+  desiredCount: z.number().int().min(0).max(1000).default(DEFAULT_DESIRED_COUNT),
+  environment: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" }),
+      z.string(),
+    )
+    .default({})
+    .describe("Plain environment variables. They end up in Terraform state and the task definition: no secrets here."),
+  healthCheck: healthCheck
+    .optional()
+    .describe("The target group's health check of the service's one port (with ports, each port has its own)"),
+  logRetentionDays: z
+    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+    .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
+    .describe("Retention of the service's CloudWatch log group, days"),
+});
+
+const service = serviceShape
   .superRefine(checkPortForm)
   // For editors: the same rule as checkPortForm, which gives the message.
   .meta({ oneOf: [{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }] });
