@@ -95,10 +95,11 @@ export function deploymentLimits(desiredCount: number, spareInstances: number): 
 
 /**
  * One ECS service on EC2: a task definition in bridge mode that maps `hostPort` (fixed, or 0 for a
- * port ECS picks) to `containerPort` (and each of `additionalPorts`), a log group with a retention
- * period, and a service registered in its target group (one per port). With a fixed host port at most one task of the service fits on an instance,
- * so such services spread one per instance and their deployment limits depend on spare instances
- * (see `deploymentLimits`); dynamic ports roll at 100-200 %.
+ * port ECS picks) to `containerPort`, and each of `additionalPorts` likewise, a log group with a
+ * retention period, and a service registered in its target group (one per port). With a fixed
+ * host port at most one task of the service fits on an instance, so such services spread one per
+ * instance and their deployment limits depend on spare instances (see `deploymentLimits`);
+ * dynamic ports roll at 100-200 %.
  */
 export class EcsEc2Service extends Construct {
   /** ARN of the task definition revision. */
