@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
 import type { PrivateApiConfig } from "../lib/config/schema";
-import { bridgeMode, bridgePort, nlbPorts } from "../lib/model/topology";
+import { portsOf } from "../lib/config/ports";
+import { bridgeMode, bridgePort, nlbPorts, nlbServicePorts } from "../lib/model/topology";
 import { escapeLabel, MERMAID_ID, readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
 import { assignNlbShards, nlbIndexOf } from "../lib/config/shards";
 import { anyOf } from "./helpers/expect";
@@ -87,22 +88,24 @@ describe.each(all)("%s", (_name, config) => {
     expect(mermaid).toMatch(config.api.type === "rest" ? /VPC Links? \(REST\)/ : /VPC Link v2 \(HTTP API\)/);
   });
 
-  test("shows every service with its host and container port, one NLB edge per listener, from the NLB the ledger puts it on", () => {
+  test("shows every service with its host and container ports, one NLB edge per listener, from the NLB the ledger puts it on", () => {
     const nlbEdges = edges.filter((e) => /^nlb(_\d+)?$/.test(e.from));
     const ledger = assignNlbShards(nlbPorts(config));
     const nlbNode = (port: number) => (nlbIndexOf(ledger, port) === 0 ? "nlb" : `nlb_${nlbIndexOf(ledger, port) + 1}`);
-    for (const svc of config.services.filter((s) => s.via === "nlb")) {
-      expect(nlbEdges).toContainEqual({ from: nlbNode(svc.hostPort), to: anyOf(String), label: `TCP ${svc.hostPort}` });
+    const nlbServed = nlbServicePorts(config);
+    for (const { port } of nlbServed) {
+      expect(nlbEdges).toContainEqual({ from: nlbNode(port.hostPort), to: anyOf(String), label: `TCP ${port.hostPort}` });
+      expect(nlbEdges.filter((e) => e.label === `TCP ${port.hostPort}`)).toHaveLength(1);
     }
     for (const svc of config.services) {
-      const host = svc.hostPort === 0 ? "dynamic" : String(svc.hostPort);
-      expect(mermaid).toContain(`ECS service ${svc.name}<br/>hostPort ${host} -> ${svc.containerPort}`);
-      if (svc.via === "nlb") expect(nlbEdges.filter((e) => e.label === `TCP ${svc.hostPort}`)).toHaveLength(1);
+      const [first] = portsOf(svc);
+      const host = first.hostPort === 0 ? "dynamic" : String(first.hostPort);
+      expect(mermaid).toContain(`ECS service ${svc.name}<br/>hostPort ${host} -> ${first.containerPort}`);
     }
     const albServices = config.services.filter((s) => s.via === "alb");
     const bridged = albServices.length > 0 && bridgeMode(config) !== "none";
-    expect(nlbEdges).toHaveLength(config.services.length - albServices.length + (bridged ? 1 : 0));
-    const hasNlb = config.api.type === "rest" || albServices.length < config.services.length;
+    expect(nlbEdges).toHaveLength(nlbServed.length + (bridged ? 1 : 0));
+    const hasNlb = config.api.type === "rest" || nlbServed.length > 0;
     expect(definitions.includes("nlb")).toBe(hasNlb);
     if (bridged)
       expect(nlbEdges).toContainEqual({

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderJsonSchema } from "../lib/config/json-schema";
+import { nlbServicePorts } from "../lib/model/topology";
 import { synthToTemp } from "./helpers/synth";
 
 const root = join(__dirname, "..");
@@ -53,6 +54,6 @@ test("every JSON config in the README synthesises", () => {
   expect(blocks.length).toBeGreaterThanOrEqual(1);
   for (const block of blocks) {
     const { json, config } = synthToTemp(block);
-    expect(Object.keys(json.resource.aws_lb_listener ?? {})).toHaveLength(config.services.length);
+    expect(Object.keys(json.resource.aws_lb_listener ?? {})).toHaveLength(nlbServicePorts(config).length);
   }
 });

@@ -1,6 +1,6 @@
 /**
  * A Mermaid flowchart of what a validated config builds: clients, the API, its VPC link, the
- * internal NLB (one edge per listener), the internal ALB (one edge per path pattern), the ECS
+ * internal NLB (one edge per listener, every port of a service), the internal ALB (one edge per path pattern), the ECS
  * services and, in lambda bridge mode, the bridge's two functions. Pure: the same config always
  * gives the same text. It draws the topology PrivateApiStack builds (lib/model/topology.ts), so
  * the picture is of the real stack, not of an idealised one.
@@ -67,7 +67,9 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
     vpcNodes.push(`${id}["internal NLB${nlbIds.size > 1 ? ` ${n.index + 1}` : ""}"]`);
     edge(link, id);
   }
-  for (const s of topology.services) if (s.nlbIndex !== undefined) edge(nlbId(s.nlbIndex), serviceId(s.name), `TCP ${s.hostPort}`);
+  for (const s of topology.services) {
+    for (const p of s.ports) if (p.nlbIndex !== undefined) edge(nlbId(p.nlbIndex), serviceId(s.name), `TCP ${p.hostPort}`);
+  }
   if (bridge && alb) edge(nlbId(bridge.nlbIndex), alb, `TCP ${bridge.port}, bridge (${bridge.mode})`);
   if (alb && albModel) {
     vpcNodes.push(`${alb}["internal ALB<br/>${albModel.https ? "HTTPS" : "HTTP"} ${albModel.listenerPort}"]`);
@@ -78,9 +80,13 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
       for (const pattern of svc.pathPatterns) edge(alb, serviceId(svc.service), escapeLabel(pattern));
     }
   }
-  for (const svc of config.services) {
-    const host = svc.hostPort === 0 ? "dynamic" : String(svc.hostPort);
-    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>hostPort ${host} -> ${svc.containerPort}"]`);
+  for (const svc of topology.services) {
+    // The first port as it always was drawn (`hostPort 10000 -> 8080`), each further one by its name.
+    const ports = svc.ports.map((p) => {
+      const host = p.hostPort === 0 ? "dynamic" : String(p.hostPort);
+      return `${p.index === 0 ? "hostPort" : escapeLabel(p.name ?? "")} ${host} -> ${p.containerPort}`;
+    });
+    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}"]`);
   }
   const asg = ids.take("asg");
   const c = config.cluster;

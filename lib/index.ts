@@ -1,6 +1,7 @@
 // The package's public API (package.json "main"/"types" point at its build, dist/index.js).
 export * from "./config/schema";
 export * from "./config/load";
+export * from "./config/ports";
 export * from "./model/names";
 export * from "./model/ids";
 export * from "./model/limits";

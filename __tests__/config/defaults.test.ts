@@ -3,6 +3,7 @@
  * is left out, and the config schema fills it in. A config that leaves every field out gets the
  * constants, so the two cannot drift apart.
  */
+import { portsOf } from "../../lib/config/ports";
 import { configShape } from "../../lib/config/schema";
 import * as defaults from "../../lib/constructs/defaults";
 import { BRIDGE_METRIC_NAMESPACE as BRIDGE_NAMESPACE_OF_THE_BRIDGE } from "../../lib/constructs/alb-bridge";
@@ -14,7 +15,10 @@ const MINIMAL = {
   name: "shop",
   region: "eu-west-2",
   network: { type: "create", vpcCidr: "10.0.0.0/16", availabilityZones: ["eu-west-2a"], privateSubnetCidrs: ["10.0.0.0/20"] },
-  services: [{ name: "orders", image: "orders:1", containerPort: 8080, hostPort: 10000 }],
+  services: [
+    { name: "orders", image: "orders:1", containerPort: 8080, hostPort: 10000 },
+    { name: "billing", image: "billing:1", ports: [{ name: "http", containerPort: 8080, hostPort: 10001 }] },
+  ],
   routes: [{ path: "/orders", methods: ["GET"], service: "orders" }],
   api: {
     authorizers: { partners: { type: "lambda", functionArn: "arn:aws:lambda:eu-west-2:123456789012:function:authorize" } },
@@ -53,7 +57,9 @@ describe("the config schema's defaults are the constructs' constants", () => {
       desiredCount: defaults.DEFAULT_DESIRED_COUNT,
       logRetentionDays: defaults.DEFAULT_SERVICE_LOG_RETENTION_DAYS,
     });
-    expect(svc.healthCheck).toEqual(defaults.DEFAULT_HEALTH_CHECK);
+    // The one port of the single-port form, and each entry of ports, get the same health check.
+    expect(portsOf(svc)[0].healthCheck).toEqual(defaults.DEFAULT_HEALTH_CHECK);
+    expect(portsOf(cfg.services[1])[0].healthCheck).toEqual(defaults.DEFAULT_HEALTH_CHECK);
     expect(defaults.healthCheckWithDefaults()).toEqual({ ...defaults.DEFAULT_HEALTH_CHECK, path: undefined });
   });
 

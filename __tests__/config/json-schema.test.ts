@@ -9,10 +9,13 @@ test("config.schema.json is up to date (run `npm run schema`)", () => {
 test("the schema describes the fields editors should complete", () => {
   const schema = JSON.parse(renderJsonSchema()) as {
     required: string[];
-    properties: { services: { items: { required: string[] } } };
+    properties: { services: { items: { required: string[]; oneOf: { required: string[] }[] } } };
     additionalProperties: boolean;
   };
   expect(schema.required).toEqual(expect.arrayContaining(["name", "region", "network", "services", "routes"]));
-  expect(schema.properties.services.items.required).toEqual(expect.arrayContaining(["name", "image", "containerPort", "hostPort"]));
+  const service = schema.properties.services.items;
+  expect(service.required).toEqual(expect.arrayContaining(["name", "image"]));
+  // One port, or several: exactly one of the two forms.
+  expect(service.oneOf).toEqual([{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }]);
   expect(schema.additionalProperties).toBe(false);
 });

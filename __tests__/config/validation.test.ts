@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfigFile, loadConfigFromEnv, parseConfig } from "../../lib/config/load";
+import { portsOf } from "../../lib/config/ports";
 import { configErrorOf, configWithServices, defaultConfig } from "../helpers/fixtures";
 
 describe("valid configs", () => {
@@ -14,7 +15,7 @@ describe("valid configs", () => {
       amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
     });
     expect(cfg.routes.every((r) => r.authorization === "AWS_IAM")).toBe(true);
-    expect(cfg.services[1].healthCheck).toEqual({
+    expect(portsOf(cfg.services[1])[0].healthCheck).toEqual({
       protocol: "TCP",
       matcher: "200-399",
       intervalSeconds: 30,

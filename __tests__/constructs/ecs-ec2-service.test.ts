@@ -233,6 +233,72 @@ describe("EcsEc2Service service", () => {
   });
 });
 
+describe("EcsEc2Service with additional ports", () => {
+  /** The service on 8080 -> `hostPort`, and `extra` further ports, each with a target group and listener of its own. */
+  function synthPorts(hostPort: number, extra: { containerPort: number; hostPort: number }[]): TerraformJson {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const attached = (id: string, port: number) => {
+      const targetGroup = new LbTargetGroup(stack, `TargetGroup-${id}`, { name: `team-api-tg-${port}`, port, protocol: "TCP" });
+      const listener = new LbListener(stack, `Listener-${id}`, {
+        loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/net/team-api-nlb/0123456789abcdef",
+        port,
+        protocol: "TCP",
+        defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      });
+      return { targetGroup, targetGroupAttachedBy: [listener] };
+    };
+    new EcsEc2Service(stack, "Service", {
+      name: "team-api",
+      region: "eu-west-2",
+      clusterArn: CLUSTER_ARN,
+      ...service({ containerPort: 8080, hostPort }),
+      ...attached("main", hostPort === 0 ? 80 : hostPort),
+      additionalPorts: extra.map((p, i) => ({ ...p, ...attached(`extra-${i}`, p.hostPort) })),
+    });
+    return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+  }
+
+  test("maps every port, registers each in its own target group and waits for every listener", () => {
+    // WHEN
+    const json = synthPorts(10000, [{ containerPort: 7777, hostPort: 10001 }]);
+    // THEN
+    expect(containersOf(json)[0].portMappings).toEqual([
+      { containerPort: 8080, hostPort: 10000, protocol: "tcp" },
+      { containerPort: 7777, hostPort: 10001, protocol: "tcp" },
+    ]);
+    const groups = new Map(resourcesOf(json, "aws_lb_target_group").map(([id, tg]) => [tg.port, id]));
+    const listeners = new Map(resourcesOf(json, "aws_lb_listener").map(([id, l]) => [l.port, id]));
+    const [, ecsService] = single(json, "aws_ecs_service");
+    expect(ecsService.load_balancer).toEqual([
+      { target_group_arn: `\${aws_lb_target_group.${groups.get(10000)}.arn}`, container_name: "orders", container_port: 8080 },
+      { target_group_arn: `\${aws_lb_target_group.${groups.get(10001)}.arn}`, container_name: "orders", container_port: 7777 },
+    ]);
+    expect(ecsService.depends_on).toEqual([`aws_lb_listener.${listeners.get(10000)}`, `aws_lb_listener.${listeners.get(10001)}`]);
+  });
+
+  test("one fixed host port places one task per instance, though the first port is dynamic", () => {
+    const [, fixed] = single(synthPorts(0, [{ containerPort: 7777, hostPort: 10001 }]), "aws_ecs_service");
+    expect(fixed.placement_constraints).toEqual([{ type: "distinctInstance" }]);
+    const [, dynamic] = single(synthPorts(0, []), "aws_ecs_service");
+    expect(dynamic.placement_constraints).toBeUndefined();
+  });
+
+  test("no additional ports: exactly the one-port service", () => {
+    const [, ecsService] = single(synthPorts(10000, []), "aws_ecs_service");
+    expect(ecsService.load_balancer).toHaveLength(1);
+    expect(containersOf(synthPorts(10000, []))[0].portMappings).toEqual([{ containerPort: 8080, hostPort: 10000, protocol: "tcp" }]);
+  });
+
+  test("more than five ports is an error naming ECS's limit", () => {
+    const extra = [1, 2, 3, 4, 5].map((i) => ({ containerPort: 7000 + i, hostPort: 10000 + i }));
+    expect(() => synthPorts(10000, extra)).toThrow(
+      /EcsEc2Service "orders": 6 ports, but ECS attaches at most 5 target groups to a service/,
+    );
+  });
+});
+
 describe("deploymentLimits", () => {
   test.each([
     [1, 0, 0, 100],

@@ -242,6 +242,30 @@ describe("InternalNetworkLoadBalancer", () => {
     }
   });
 
+  test("a second port of a service, given an id, gets its own listener and target group, found by that id", () => {
+    // GIVEN orders on 10000, and again on 10002 under the id orders-Port-admin
+    const admin: NlbPort = { service: "orders", id: "orders-Port-admin", port: 10002 };
+    // WHEN
+    const { synth } = build({ ports: [HTTP_PORT, admin] }, (lb, stack) => {
+      new TerraformOutput(stack, "admin_listener", { value: lb.portOf("orders-Port-admin").listener.arn });
+      new TerraformOutput(stack, "orders_listener", { value: lb.portOf("orders").listener.arn });
+    });
+    const json = JSON.parse(synth) as TerraformJson;
+    // THEN
+    const listeners = new Map(resourcesOf(json, "aws_lb_listener").map(([id, l]) => [l.port, id]));
+    expect([...listeners.values()].map((id) => id.split("_")[1]).sort()).toEqual(["Listener-orders", "Listener-orders-Port-admin"]);
+    expect(json.output?.admin_listener.value).toBe(`\${aws_lb_listener.${listeners.get(10002)}.arn}`);
+    expect(json.output?.orders_listener.value).toBe(`\${aws_lb_listener.${listeners.get(10000)}.arn}`);
+    const [, group] = targetGroupNamed(json, "team-api-tg-10002");
+    expect(group.tags).toEqual({ Name: "team-api-tg-10002", Service: "orders" });
+  });
+
+  test("two ports with the same id are an error that says so", () => {
+    expect(() => build({ ports: [HTTP_PORT, { service: "orders", port: 10002 }] })).toThrow(
+      'InternalNetworkLoadBalancer: two ports have the id "orders"; give each its own id',
+    );
+  });
+
   test("portOf throws for a service with no port", () => {
     // GIVEN
     const { nlb } = build();

@@ -219,6 +219,7 @@ export function signature(c: PrivateApiConfig): string {
     c.alb?.existing ? "existing-alb" : "",
     Object.keys(c.renames.services).length > 0 ? "renames" : "",
     c.services.some((s) => Object.keys(s.secrets).length > 0 || s.taskRole !== undefined) ? "secrets-or-task-role" : "",
+    c.services.some((s) => s.ports !== undefined && s.ports.length > 1) ? "ports" : "",
     templated ? "template-text" : "",
   ].join("/");
 }

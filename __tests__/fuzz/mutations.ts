@@ -24,6 +24,8 @@ export const MUTATION_KINDS = [
   "rename-service",
   "adopt",
   "add-service",
+  "add-port",
+  "route-port",
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -87,6 +89,9 @@ export const NAME_CANDIDATES: readonly string[] = [
   ...FIXED_ID_WORDS,
   ...Array.from({ length: 32 }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2).slice(0, i + 1)),
 ];
+
+/** Port names worth trying: plain ones, the longest allowed and one past it, and every fixed id word that fits. */
+const PORT_NAMES: readonly string[] = ["admin", "metrics", "http", "grpc", "a", "p".repeat(16), "p".repeat(17), ...FIXED_ID_WORDS];
 
 /** Keys for unknown fields: typos of real ones, prototype members, odd characters. */
 const UNKNOWN_KEYS: readonly string[] = ["hostport", "Name", "extra", "", " ", "__proto__", "constructor", "a.b", "x\ny", "$ref"];
@@ -202,6 +207,16 @@ function routes(cfg: Json): Record<string, Json>[] {
   return Array.isArray(list) ? list.filter(isObject) : [];
 }
 
+/** The entries of a service's `ports`, if it has that form. */
+function portEntries(svc: Record<string, Json>): Record<string, Json>[] {
+  return Array.isArray(svc.ports) ? svc.ports.filter(isObject) : [];
+}
+
+/** Every host port a service gives, in either form. */
+function hostPortsOf(svc: Record<string, Json>): number[] {
+  return [svc.hostPort, ...portEntries(svc).map((p) => p.hostPort)].filter((p): p is number => typeof p === "number");
+}
+
 const PORT_FIELD = /^(hostPort|containerPort|port|listenerPort)$/;
 
 /** Whether the schema describes the field at `path` (or the list it is in) as naming another entry. */
@@ -301,7 +316,7 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       if (list.length < 2) return undefined;
       const a = m.pick % list.length;
       const b = (a + 1 + (m.variant % (list.length - 1))) % list.length;
-      const field = choose(["hostPort", "name", "containerPort", "via", "healthCheck"], m.variant >> 4) as string;
+      const field = choose(["hostPort", "name", "containerPort", "via", "healthCheck", "ports"], m.variant >> 4) as string;
       const va = list[a][field];
       list[a][field] = list[b][field];
       list[b][field] = va;
@@ -334,7 +349,8 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       return `add field ${show(key)}: ${show(value)} to ${showPath(path)}`;
     }
     case "used-port": {
-      const ports = paths.filter((p) => PORT_FIELD.test(String(p[p.length - 1])));
+      // Every port number: the services' (in either form, ports[].hostPort too), the bridge's, the ALB's.
+      const ports = paths.filter((p) => PORT_FIELD.test(String(p[p.length - 1])) && typeof get(cfg, p) === "number");
       const path = choose(ports, m.pick);
       if (!path) return undefined;
       const used = [...ports.map((p) => get(cfg, p)).filter((v): v is number => typeof v === "number"), 80, 443, 22, 51678, 0];
@@ -383,17 +399,73 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       const list = services(cfg);
       const template = choose(list, m.pick);
       if (!template || !isObject(cfg) || !Array.isArray(cfg.services) || !Array.isArray(cfg.routes)) return undefined;
-      const ports = list.map((s) => s.hostPort).filter((p): p is number => typeof p === "number");
+      const ports = list.flatMap(hostPortsOf);
       // A valid name, often one that a fixed id or a length limit makes interesting.
       const taken = new Set(list.map((x) => x.name));
       const candidate = choose(NAME_CANDIDATES, m.variant >> 2) as string;
       const name = m.variant % 2 === 0 && !taken.has(candidate) ? candidate : `fz-${m.variant % 1000}`;
       const hostPort = template.via === "alb" && m.variant % 2 === 0 ? 0 : Math.max(10000, ...ports) + 1 + (m.variant % 3);
-      cfg.services.push({ ...structuredClone(template), name, hostPort });
+      // A template with several ports gives them to the new service on fresh host ports.
+      const copy = structuredClone(template);
+      const entries = portEntries(copy);
+      if (entries.length > 0) entries.forEach((p, k) => (p.hostPort = k === 0 ? hostPort : hostPort + 10 + k));
+      else copy.hostPort = hostPort;
+      cfg.services.push({ ...copy, name });
       cfg.routes.push({ path: `/${name}/{proxy+}`, methods: ["ANY"], service: name });
       // Now and then the stack gets a name of another length too (every AWS name derives from it).
       if (m.pick % 4 === 0) cfg.name = choose(NAME_CANDIDATES, m.pick >> 2) as string;
       return `add service ${name} on hostPort ${hostPort} like services[${list.indexOf(template)}], with a route${m.pick % 4 === 0 ? `, stack name ${show(cfg.name)}` : ""}`;
+    }
+    case "add-port": {
+      // What a user does: give a service another port, turning a one-port service into ports first
+      // (its own port first, so nothing of it moves). The host port is the next free one, one in
+      // use (by any port of any service), dynamic, or reserved; the name and container port are
+      // now and then taken already; and now and then a route names the new port.
+      const list = services(cfg);
+      const i = m.pick % Math.max(1, list.length);
+      const svc = list[i];
+      if (!svc) return undefined;
+      if (!Array.isArray(svc.ports)) {
+        const first: Record<string, Json> = { name: choose(PORT_NAMES, m.variant >> 3) as string };
+        for (const field of ["containerPort", "hostPort", "healthCheck"]) {
+          if (svc[field] !== undefined) first[field] = svc[field];
+          // Now and then one stays behind: both forms at once.
+          if (m.variant % 11 !== 10 || field !== "hostPort") delete svc[field];
+        }
+        svc.ports = [first];
+      }
+      const entries = portEntries(svc);
+      const used = list.flatMap(hostPortsOf);
+      const hostPort = [Math.max(10000, ...used) + 1, choose(used, m.variant >> 2) ?? 10000, 0, 51678][m.variant % 4];
+      const taken = entries.map((p) => p.name).filter((n): n is string => typeof n === "string");
+      const name = m.variant % 9 === 8 && taken.length > 0 ? taken[0] : (choose(PORT_NAMES, m.variant >> 2) as string);
+      const containers = entries.map((p) => p.containerPort).filter((n): n is number => typeof n === "number");
+      const containerPort = m.variant % 7 === 6 && containers.length > 0 ? containers[0] : 7000 + (m.variant % 1000);
+      svc.ports.push({ name, containerPort, hostPort });
+      const routed = m.pick % 3 === 0 && isObject(cfg) && Array.isArray(cfg.routes);
+      const path = `/${typeof svc.name === "string" ? svc.name : "svc"}-${name}`;
+      if (routed) (cfg.routes as Json[]).push({ path, methods: ["GET"], service: svc.name, port: name });
+      return `give services[${i}] port ${show(name)} (${containerPort} -> ${hostPort})${routed ? ", with a route naming it" : ""}`;
+    }
+    case "route-port": {
+      // A route names a port: one of its service's, another service's, one that no service has, or
+      // an odd string; or it stops naming one.
+      const list = routes(cfg);
+      const i = m.pick % Math.max(1, list.length);
+      const route = list[i];
+      if (!route) return undefined;
+      if (m.variant % 6 === 5) {
+        delete route.port;
+        return `routes[${i}] names no port`;
+      }
+      const own = services(cfg).find((s) => s.name === route.service);
+      const names = (svc: Record<string, Json> | undefined) => (svc ? portEntries(svc).map((p) => p.name) : []);
+      const candidates = [...names(own), ...services(cfg).flatMap(names), "admin", "no-such-port", ...ODD_STRINGS].filter(
+        (n): n is string => typeof n === "string",
+      );
+      const port = choose(candidates, m.variant) as string;
+      route.port = port;
+      return `routes[${i}] names port ${show(port)}`;
     }
   }
 }

@@ -41,10 +41,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A union's alternatives (nested unions flattened); any other schema alone. */
+/**
+ * A union's alternatives (nested unions flattened); any other schema alone. An object schema with
+ * its own properties and a `oneOf` of required-field sets (a service's one port or several) is
+ * one schema, not a union.
+ */
 export function alternatives(schema: JsonSchema): JsonSchema[] {
   const alts = schema.anyOf ?? schema.oneOf;
-  return alts ? alts.flatMap(alternatives) : [schema];
+  return alts && !schema.properties ? alts.flatMap(alternatives) : [schema];
 }
 
 /** Whether an object alternative fits `value` by its discriminator fields (`type`, `mode`: properties with a const). */

@@ -19,17 +19,22 @@ export function defaultConfig(): PrivateApiConfigInput & Record<string, unknown>
   return structuredClone(DEFAULT_CONFIG);
 }
 
+/** A config whose services all have the single-port form. */
+export type OnePortConfigInput = Omit<PrivateApiConfigInput, "services"> & {
+  services: (PrivateApiConfigInput["services"][number] & { hostPort: number })[];
+};
+
 /** A config with `count` services on consecutive host ports from 10000, one route each. */
-export function configWithServices(count: number): PrivateApiConfigInput {
+export function configWithServices(count: number): OnePortConfigInput {
   const cfg = defaultConfig();
-  cfg.services = Array.from({ length: count }, (_, i) => ({
+  const services = Array.from({ length: count }, (_, i) => ({
     name: `svc-${i}`,
     image: `123456789012.dkr.ecr.eu-west-2.amazonaws.com/svc-${i}:1`,
     containerPort: 8080,
     hostPort: 10000 + i,
   }));
-  cfg.routes = Array.from({ length: count }, (_, i) => ({ path: `/svc-${i}/{proxy+}`, methods: ["ANY" as const], service: `svc-${i}` }));
-  return cfg;
+  const routes = Array.from({ length: count }, (_, i) => ({ path: `/svc-${i}/{proxy+}`, methods: ["ANY" as const], service: `svc-${i}` }));
+  return { ...cfg, services, routes };
 }
 
 /** An HTTP health check with every field set, as the config fills it in. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { albTargetGroupName, AWS_NAME_LIMITS, fitName, shardNlbName, targetGroupName } from "../../lib/model/names";
 import { parseConfig } from "../../lib/config/load";
+import { nlbServicePorts } from "../../lib/model/topology";
 import { allConfigs } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 
@@ -49,12 +50,11 @@ describe("fitName", () => {
 test("every AWS name of the default config and every example is unchanged: each already fits", () => {
   for (const [name, input] of allConfigs()) {
     const cfg = parseConfig(input);
-    const full = [`${cfg.name}-nlb`, ...cfg.services.map((s) => `${cfg.name}-tg-${s.hostPort}`)];
+    const full = [`${cfg.name}-nlb`, ...nlbServicePorts(cfg).map((p) => `${cfg.name}-tg-${p.port.hostPort}`)];
     if (name === "examples/edge-names.json") continue;
     for (const f of full) expect(f.length).toBeLessThanOrEqual(AWS_NAME_LIMITS.loadBalancer);
     expect(shardNlbName(cfg.name, 0)).toBe(`${cfg.name}-nlb`);
-    for (const s of cfg.services.filter((x) => x.via === "nlb"))
-      expect(targetGroupName(cfg.name, s.hostPort)).toBe(`${cfg.name}-tg-${s.hostPort}`);
+    for (const { port } of nlbServicePorts(cfg)) expect(targetGroupName(cfg.name, port.hostPort)).toBe(`${cfg.name}-tg-${port.hostPort}`);
   }
 });
 

@@ -4,7 +4,8 @@
  * plans them against the real hashicorp/aws provider.
  */
 import { join } from "node:path";
-import { bridgeMode, nlbPorts } from "../../lib/model/topology";
+import { portsOf } from "../../lib/config/ports";
+import { bridgeMode, nlbPorts, nlbServicePorts } from "../../lib/model/topology";
 import { assignNlbShards } from "../../lib/config/shards";
 import { planLedgerUpdate } from "../../lib/entry/ledger-file";
 import { checkSynth } from "../../lib/policy";
@@ -63,17 +64,19 @@ describe.each(configs)("%s", (name, stack) => {
     expect(update.changed).toBe(false);
   });
 
-  test("has one NLB per 50 listener ports, one NLB listener per NLB service (plus the bridge), one target group per service, one method or route per route method", () => {
+  test("has one NLB per 50 listener ports, one NLB listener per NLB port (plus the bridge), one target group per service port, one method or route per route method", () => {
     const count = (type: string) => Object.keys(stack.json.resource[type] ?? {}).length;
     const services = stack.config.services.length;
+    const ports = stack.config.services.reduce((n, s) => n + portsOf(s).length, 0);
+    const nlbServed = nlbServicePorts(stack.config).length;
     const behindAlb = stack.config.services.filter((s) => s.via === "alb").length;
     const bridged = behindAlb > 0 && bridgeMode(stack.config) !== "none" ? 1 : 0;
     const albListener = behindAlb > 0 && !stack.config.alb?.existing ? 1 : 0;
-    const hasNlb = stack.config.api.type === "rest" || services > behindAlb;
+    const hasNlb = stack.config.api.type === "rest" || nlbServed > 0;
     const nlbs = hasNlb ? assignNlbShards(nlbPorts(stack.config), ledgerOf(name)).nlbs.filter((p, i) => i === 0 || p.length > 0).length : 0;
     expect(count("aws_lb")).toBe(nlbs + albListener);
-    expect(count("aws_lb_listener")).toBe(services - behindAlb + bridged + albListener);
-    expect(count("aws_lb_target_group")).toBe(services + bridged);
+    expect(count("aws_lb_listener")).toBe(nlbServed + bridged + albListener);
+    expect(count("aws_lb_target_group")).toBe(ports + bridged);
     expect(count("aws_ecs_service")).toBe(services);
     const methods = stack.config.routes.reduce((n, r) => n + r.methods.length, 0);
     const rest = stack.config.api.type === "rest";

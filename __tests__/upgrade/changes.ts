@@ -95,16 +95,43 @@ function portOf(attrs: Record<string, unknown>): string {
   return typeof port === "number" || typeof port === "string" ? String(port) : "";
 }
 
+/** Host ports of a service as written: its one hostPort, or each of its ports'. */
+function hostPortsOf(s: Service): number[] {
+  return s.ports ? s.ports.map((p) => p.hostPort) : [s.hostPort ?? 0];
+}
+
+function containerPortsOf(s: Service): number[] {
+  return s.ports ? s.ports.map((p) => p.containerPort) : [s.containerPort ?? 0];
+}
+
+/**
+ * Gives a service one more port: a one-port service gets `ports`, its own port first (named
+ * "main"), which keeps every address and attribute the one port had.
+ */
+export function addPort(svc: Service, port: NonNullable<Service["ports"]>[number]): void {
+  if (!svc.ports) {
+    svc.ports = [
+      { name: "main", containerPort: svc.containerPort as number, hostPort: svc.hostPort as number, healthCheck: svc.healthCheck },
+    ];
+    delete svc.containerPort;
+    delete svc.hostPort;
+    delete svc.healthCheck;
+  }
+  svc.ports.push(port);
+}
+
 export function changesFor(base: Input): Change[] {
   const { services, routes } = base;
   const nlbService = services.find((s) => (s.via ?? "nlb") === "nlb") ?? services[0];
   // A service whose kind (NLB or ALB) another service shares: removing it leaves every load balancer in place.
   const kind = (s: Service) => s.via ?? "nlb";
   const removable = [...services].reverse().find((s) => services.filter((o) => kind(o) === kind(s)).length > 1);
-  const usedPorts = services.map((s) => s.hostPort);
+  const usedPorts = services.flatMap(hostPortsOf);
   const newPort = Math.max(10000, ...usedPorts) + 1;
   const newService: Service = { ...structuredClone(nlbService), name: "probe", hostPort: newPort, via: "nlb" };
   delete newService.environment;
+  // The new NLB port of "adding a port": past every host port, and past the new service's.
+  const portProbePort = newPort + 1;
   const changes: Change[] = [
     {
       name: "adding a route",
@@ -125,6 +152,25 @@ export function changesFor(base: Input): Change[] {
         /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? ""),
       // An existing resource may change only where it names the new service.
       mayChange: (address, attrs) => /probe/.test(address) || /probe/.test(JSON.stringify(attrs)),
+    },
+    {
+      name: "adding a port to a service",
+      change: (cfg) => {
+        const svc = cfg.services.find((s) => s.name === nlbService.name) as Service;
+        addPort(svc, { name: "probe", containerPort: Math.max(...containerPortsOf(svc)) + 1, hostPort: portProbePort });
+      },
+      // The port's own listener, target group and security group rules (ids `...-Port-probe`), and
+      // a next NLB if the port is past a full one.
+      owner: (address, attrs) =>
+        address.includes("-Port-probe") ||
+        portOf(attrs) === String(portProbePort) ||
+        /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? ""),
+      // Of what exists, only the service's ECS service (one more load_balancer block) and its task
+      // definition (one more port mapping).
+      mayChange: (address) =>
+        new RegExp(`^aws_ecs_service\\.Service-${nlbService.name}_[0-9A-F]+$`).test(address) ||
+        address.startsWith(`aws_ecs_task_definition.Service-${nlbService.name}_TaskDefinition_`),
+      redeploys: false,
     },
   ];
   // A secret changes what the container reads and what its execution role may read: those two

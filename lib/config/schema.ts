@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
 import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "./arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -11,8 +12,8 @@ import {
   DEFAULT_CLUSTER_DESIRED_CAPACITY,
   DEFAULT_CLUSTER_MAX_SIZE,
   DEFAULT_CLUSTER_MIN_SIZE,
-  DEFAULT_CONTAINER_HEALTH_CHECK,
   DEFAULT_CONTAINER_CPU,
+  DEFAULT_CONTAINER_HEALTH_CHECK,
   DEFAULT_CONTAINER_MEMORY_MIB,
   DEFAULT_DESIRED_COUNT,
   DEFAULT_ECS_AMI_SSM_PARAMETER,
@@ -194,11 +195,15 @@ const taskRole = z
   })
   .describe("What the application in the container may do in AWS. Without it the task role has no permissions at all.");
 
-const service = z.strictObject({
-  name: nameField("service name").max(32),
-  image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
-  cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
-  memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
+/** A port per target group, and ECS attaches at most 5 to a service. */
+const MAX_PORTS_PER_SERVICE = MAX_TARGET_GROUPS_PER_ECS_SERVICE;
+
+const servicePort = z.strictObject({
+  name: nameField("port name")
+    .max(16)
+    .describe(
+      'Names the port in routes (routes[].port) and in its resources\' construct ids; unique within the service, such as "http" or "admin"',
+    ),
   containerPort: port,
   hostPort: z
     .number()
@@ -206,13 +211,41 @@ const service = z.strictObject({
     .min(0)
     .max(65535)
     .describe(
+      'Port on the instance, also the port\'s NLB listener port. 0 (a dynamic port) only for the first port of a service with via "alb"; every other port is a fixed port served by the NLB.',
+    ),
+  healthCheck: healthCheck.prefault({}),
+});
+
+const serviceShape = z.strictObject({
+  name: nameField("service name").max(32),
+  image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
+  cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
+  memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
+  containerPort: port.optional().describe("The service's one port (with hostPort); for several, give ports instead"),
+  hostPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
       'Port on the instance. For via "nlb": a fixed port, also the NLB listener port. For via "alb": 0 lets ECS pick a dynamic port.',
+    ),
+  ports: z
+    .array(servicePort)
+    .min(1)
+    .max(MAX_PORTS_PER_SERVICE, {
+      message: `a service has at most ${MAX_PORTS_PER_SERVICE} ports: ECS attaches at most ${MAX_PORTS_PER_SERVICE} target groups to a service`,
+    })
+    .optional()
+    .describe(
+      `Several ports instead of containerPort, hostPort and healthCheck, each with its own target group (at most ${MAX_PORTS_PER_SERVICE}, the most ECS attaches to a service). The first is the service's main port: routes go to it unless they name another, and with via "alb" it is the ALB's; every further port gets its own NLB listener.`,
     ),
   via: z
     .enum(["nlb", "alb"])
     .default("nlb")
     .describe(
-      '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge.',
+      '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge (with ports, for the first port; the others get NLB listeners).',
     ),
   desiredCount: z.number().int().min(0).max(1000).default(DEFAULT_DESIRED_COUNT),
   environment: z
@@ -222,7 +255,9 @@ const service = z.strictObject({
     )
     .default({})
     .describe("Plain environment variables. They end up in Terraform state and the task definition: no secrets here."),
-  healthCheck: healthCheck.prefault({}),
+  healthCheck: healthCheck
+    .optional()
+    .describe("The target group's health check of the service's one port (with ports, each port has its own)"),
   logRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
@@ -257,6 +292,46 @@ const service = z.strictObject({
     .describe("Soft memory limit of the container, MiB: what is reserved on the instance; less than memory"),
 });
 
+const service = serviceShape
+  .superRefine(checkPortForm)
+  // For editors: the same rule as checkPortForm, which gives the message.
+  .meta({ oneOf: [{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }] });
+
+/**
+ * A service has one port (containerPort, hostPort, healthCheck) or several (ports): exactly one of
+ * the two forms. Its issues stop the cross-field rules (`continue: false`), which read the ports.
+ */
+function checkPortForm(
+  svc: { containerPort?: number; hostPort?: number; healthCheck?: unknown; ports?: unknown[] },
+  ctx: z.RefinementCtx,
+): void {
+  const single = (["containerPort", "hostPort", "healthCheck"] as const).filter((f) => svc[f] !== undefined);
+  if (svc.ports !== undefined) {
+    if (single.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ports"],
+        message: `a service has either containerPort and hostPort (one port) or ports (several), not both: move ${single.join(", ")} into a ports entry`,
+        continue: false,
+      });
+    }
+    return;
+  }
+  for (const field of ["containerPort", "hostPort"] as const) {
+    if (svc[field] !== undefined) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: single.length > 0 ? [field] : [],
+      message:
+        single.length > 0
+          ? `${field} is required with ${single.join(" and ")} (or give ports instead)`
+          : "give the service's port: containerPort and hostPort, or ports for several",
+      continue: false,
+    });
+    if (single.length === 0) return;
+  }
+}
+
 const routeAuthorization = z
   .union([
     z.enum(["AWS_IAM", "NONE"]),
@@ -274,6 +349,10 @@ const route = z.strictObject({
   path: z.string().max(1024).describe("API path such as /orders, /orders/{id} or /orders/{proxy+} (greedy, last segment only)"),
   methods: z.array(z.enum(HTTP_METHODS)).min(1),
   service: z.string().describe("Name of the service this route is sent to"),
+  port: z
+    .string()
+    .optional()
+    .describe("Name of the port (services[].ports[].name) of that service the route is sent to; default its first port"),
   authorization: routeAuthorization,
   apiKeyRequired: z.boolean().optional().describe("REST only: callers must send an API key of a usage plan (x-api-key)"),
 });
@@ -595,7 +674,10 @@ export type PrivateApiConfig = z.output<typeof configShape>;
 type AssignableTo<T extends U, U> = T;
 
 export type ServiceConfig = PrivateApiConfig["services"][number];
-export type HealthCheckConfig = AssignableTo<ServiceConfig["healthCheck"], HealthCheck>;
+export type ServicePortConfig = NonNullable<ServiceConfig["ports"]>[number];
+export type HealthCheckConfig = AssignableTo<ServicePortConfig["healthCheck"], HealthCheck>;
+/** The health check a port gets when it gives none (the schema's defaults). */
+export const DEFAULT_PORT_HEALTH_CHECK: HealthCheckConfig = healthCheck.parse({});
 export type ContainerHealthCheckConfig = AssignableTo<NonNullable<ServiceConfig["containerHealthCheck"]>, ContainerHealthCheck>;
 export type TaskRoleConfig = AssignableTo<NonNullable<ServiceConfig["taskRole"]>, TaskRolePermissions>;
 export type RouteConfig = PrivateApiConfig["routes"][number];

@@ -5,7 +5,8 @@ import type { PrivateApiConfig } from "./schema";
 import { MAX_RULES_PER_ALB } from "../model/limits";
 import { managedPolicyAttachmentId } from "../model/task-permissions";
 import { reviewStatement } from "../policy/iam";
-import { bridgeMode, bridgePort } from "../model/topology";
+import { bridgeMode, bridgePort, nlbServicePorts, portVia } from "../model/topology";
+import { describePort, portOfRoute, portPath, portsOf, type ServicePort } from "./ports";
 
 /** Host ports the ECS container agent reserves on every container instance. */
 export const ECS_RESERVED_HOST_PORTS: readonly number[] = [22, 2375, 2376, 51678, 51679, 51680];
@@ -116,61 +117,95 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
     return;
   }
   const names = new Map<string, number>();
-  const ports = new Map<number, number>();
+  /** Fixed host ports across every port of every service: which service (and port) has each. */
+  const ports = new Map<number, { service: number; port: ServicePort }>();
   cfg.services.forEach((svc, i) => {
     const sameName = names.get(svc.name);
     if (sameName !== undefined) fail(ctx, ["services", i, "name"], `service name "${svc.name}" is used twice (also services[${sameName}])`);
     else names.set(svc.name, i);
 
-    if (svc.hostPort === 0 && svc.via !== "alb") {
-      fail(
-        ctx,
-        ["services", i, "hostPort"],
-        `hostPort 0 (a dynamic port) only works behind the ALB (via: "alb"); an NLB listener needs a fixed port`,
-      );
-      return;
+    const servicePorts = portsOf(svc);
+    const portNames = new Map<string, number>();
+    const containerPorts = new Map<number, number>();
+    for (const p of servicePorts) {
+      const at: Path = ["services", i, ...portPath(p)];
+      if (p.name !== undefined) {
+        const sameName = portNames.get(p.name);
+        if (sameName !== undefined) {
+          fail(ctx, [...at, "name"], `port name "${p.name}" is used twice in service "${svc.name}" (also ports[${sameName}])`);
+        } else portNames.set(p.name, p.index);
+      }
+      const sameContainerPort = containerPorts.get(p.containerPort);
+      if (sameContainerPort !== undefined) {
+        fail(
+          ctx,
+          [...at, "containerPort"],
+          `containerPort ${p.containerPort} is used twice in service "${svc.name}" (also ports[${sameContainerPort}]): ECS registers a target group by container port, so each port needs its own`,
+        );
+      } else containerPorts.set(p.containerPort, p.index);
+      checkServicePort(cfg, ctx, i, p, at, ports);
     }
-    const samePort = svc.hostPort === 0 ? undefined : ports.get(svc.hostPort);
-    if (samePort !== undefined) {
-      fail(ctx, ["services", i, "hostPort"], `hostPort ${svc.hostPort} is used twice (also by service "${cfg.services[samePort].name}")`);
-    } else ports.set(svc.hostPort, i);
-
-    if (ECS_RESERVED_HOST_PORTS.includes(svc.hostPort)) {
-      fail(
-        ctx,
-        ["services", i, "hostPort"],
-        `hostPort ${svc.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`,
-      );
-    }
-    if (svc.via === "alb" && svc.healthCheck.protocol === "TCP") {
-      fail(
-        ctx,
-        ["services", i, "healthCheck", "protocol"],
-        `service "${svc.name}" is behind the ALB, whose target groups check HTTP or HTTPS: set healthCheck.protocol and healthCheck.path`,
-      );
-    }
-    if (svc.hostPort !== 0 && !cfg.cluster.existing && svc.desiredCount > cfg.cluster.maxSize) {
+    if (servicePorts.some((p) => p.hostPort !== 0) && !cfg.cluster.existing && svc.desiredCount > cfg.cluster.maxSize) {
       fail(
         ctx,
         ["services", i, "desiredCount"],
         `desiredCount ${svc.desiredCount} is more than cluster.maxSize ${cfg.cluster.maxSize}: a fixed hostPort allows one task of a service per instance`,
       );
     }
-    const hc = svc.healthCheck;
-    if (hc.protocol !== "TCP" && !hc.path && svc.via === "nlb") {
-      fail(ctx, ["services", i, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
-    }
-    if (hc.protocol !== "TCP" && !hc.path && svc.via === "alb") {
-      fail(ctx, ["services", i, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
-    }
-    if (hc.protocol === "TCP" && hc.path) {
-      fail(
-        ctx,
-        ["services", i, "healthCheck", "path"],
-        `path "${hc.path}" is only used by HTTP and HTTPS health checks; set protocol or remove path`,
-      );
-    }
   });
+}
+
+/** One port of services[i]: its host port (free, not reserved, fixed unless it is the ALB's) and its health check. */
+function checkServicePort(
+  cfg: PrivateApiConfig,
+  ctx: Ctx,
+  i: number,
+  p: ServicePort,
+  at: Path,
+  ports: Map<number, { service: number; port: ServicePort }>,
+): void {
+  const svc = cfg.services[i];
+  const onAlb = portVia(svc, p) === "alb";
+  if (p.hostPort === 0 && !onAlb) {
+    fail(
+      ctx,
+      [...at, "hostPort"],
+      svc.via === "alb"
+        ? `hostPort 0 (a dynamic port) only works for the ALB's port, a service's first; port "${p.name}" gets an NLB listener, which needs a fixed port`
+        : `hostPort 0 (a dynamic port) only works behind the ALB (via: "alb"); an NLB listener needs a fixed port`,
+    );
+    return;
+  }
+  const samePort = p.hostPort === 0 ? undefined : ports.get(p.hostPort);
+  if (samePort !== undefined) {
+    fail(
+      ctx,
+      [...at, "hostPort"],
+      `hostPort ${p.hostPort} is used twice (also by ${describePort(cfg.services[samePort.service].name, samePort.port)})`,
+    );
+  } else ports.set(p.hostPort, { service: i, port: p });
+
+  if (ECS_RESERVED_HOST_PORTS.includes(p.hostPort)) {
+    fail(ctx, [...at, "hostPort"], `hostPort ${p.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`);
+  }
+  const hc = p.healthCheck;
+  if (onAlb && hc.protocol === "TCP") {
+    fail(
+      ctx,
+      [...at, "healthCheck", "protocol"],
+      `service "${svc.name}" is behind the ALB, whose target groups check HTTP or HTTPS: set healthCheck.protocol and healthCheck.path`,
+    );
+  }
+  if (hc.protocol !== "TCP" && !hc.path) {
+    fail(ctx, [...at, "healthCheck", "path"], `a ${hc.protocol} health check needs a path, such as "/health"`);
+  }
+  if (hc.protocol === "TCP" && hc.path) {
+    fail(
+      ctx,
+      [...at, "healthCheck", "path"],
+      `path "${hc.path}" is only used by HTTP and HTTPS health checks; set protocol or remove path`,
+    );
+  }
 }
 
 /** Secrets, the task role and container settings of each service. */
@@ -228,6 +263,7 @@ function checkRoutes(cfg: PrivateApiConfig, ctx: Ctx): void {
     return;
   }
   const services = new Set(cfg.services.map((s) => s.name));
+  const byName = new Map(cfg.services.map((s) => [s.name, s]));
   const methods = new Map<string, number>();
   /** For each parent path, the parameter segment used below it: API Gateway allows only one. */
   const parameterChildren = new Map<string, { part: string; route: number }>();
@@ -235,6 +271,17 @@ function checkRoutes(cfg: PrivateApiConfig, ctx: Ctx): void {
     if (!services.has(route.service)) {
       const known = [...services].map((s) => `"${s}"`).join(", ");
       fail(ctx, ["routes", i, "service"], `unknown service "${route.service}"; services are ${known}`);
+    }
+    const svc = byName.get(route.service);
+    if (svc && route.port !== undefined && !portOfRoute(svc, route)) {
+      const names = portsOf(svc).flatMap((p) => (p.name === undefined ? [] : [`"${p.name}"`]));
+      fail(
+        ctx,
+        ["routes", i, "port"],
+        names.length === 0
+          ? `port "${route.port}": service "${svc.name}" has one port (containerPort and hostPort), which routes reach without naming it; remove port, or give the service ports`
+          : `unknown port "${route.port}" of service "${svc.name}"; its ports are ${names.join(", ")}`,
+      );
     }
     const segments = parseRoutePath(route.path);
     if (typeof segments === "string") {
@@ -278,6 +325,13 @@ function checkParameterSiblings(
 
 function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
   const albServices = new Set(cfg.services.filter((s) => s.via === "alb").map((s) => s.name));
+  const byName = new Map(cfg.services.map((s) => [s.name, s]));
+  /** Whether a route is sent to the ALB: to the first port of a service behind it (its other ports are the NLB's). */
+  const toAlb = (route: PrivateApiConfig["routes"][number]): boolean => {
+    const svc = byName.get(route.service);
+    const port = svc && portOfRoute(svc, route);
+    return svc !== undefined && port !== undefined && portVia(svc, port) === "alb";
+  };
   if (albServices.size === 0) {
     if (cfg.bridge) fail(ctx, ["bridge"], `a bridge (mode "${cfg.bridge.mode}") is configured, but no service has via: "alb"`);
     if (cfg.alb) fail(ctx, ["alb"], `alb is configured, but no service has via: "alb"`);
@@ -309,7 +363,7 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
   const mode = bridgeMode(cfg);
   if (mode === "none") {
     cfg.routes.forEach((route, i) => {
-      if (albServices.has(route.service)) {
+      if (toAlb(route)) {
         fail(
           ctx,
           ["routes", i, "service"],
@@ -320,18 +374,18 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
     return;
   }
   const port = bridgePort(cfg);
-  const clash = cfg.services.find((s) => s.via === "nlb" && s.hostPort === port);
+  const clash = nlbServicePorts(cfg).find((p) => p.port.hostPort === port);
   if (clash) {
     fail(
       ctx,
       cfg.bridge ? ["bridge", "port"] : ["alb"],
-      `the bridge listens on NLB port ${port}, which service "${clash.name}" already uses; set bridge.port to a free port`,
+      `the bridge listens on NLB port ${port}, which ${describePort(clash.service.name, clash.port)} already uses; set bridge.port to a free port`,
     );
   }
   // Each ALB path pattern may belong to one service only: the ALB routes by path, not by method.
   const owners = new Map<string, { service: string; route: number }>();
   cfg.routes.forEach((route, i) => {
-    if (!albServices.has(route.service)) return;
+    if (!toAlb(route)) return;
     const segments = parseRoutePath(route.path);
     if (typeof segments === "string") return;
     const pattern = albPathPattern(segments);

@@ -7,6 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
 import { executionRoleName, serviceLogGroupName, taskFamilyName, taskRoleName } from "../model/names";
 import {
   ecsTasksTrustPolicy,
@@ -31,6 +32,18 @@ export {
   DEFAULT_DESIRED_COUNT,
   DEFAULT_SERVICE_LOG_RETENTION_DAYS,
 };
+
+/** A further container port of a service, registered in a target group of its own. */
+export interface EcsEc2ServicePort {
+  /** Port the container listens on. */
+  readonly containerPort: number;
+  /** Port on the instance: a fixed one, or 0 for a port ECS picks. */
+  readonly hostPort: number;
+  /** Target group the port is registered in. */
+  readonly targetGroup: LbTargetGroup;
+  /** What attaches that group to its load balancer (its NLB listener, or ALB listener rules). */
+  readonly targetGroupAttachedBy: readonly ITerraformDependable[];
+}
 
 export interface EcsEc2ServiceProps {
   /** Prefix of the task family and log group. */
@@ -127,6 +140,13 @@ export interface EcsEc2ServiceProps {
    */
   readonly targetGroupAttachedBy: readonly ITerraformDependable[];
   /**
+   * Further ports of the container, each mapped to its host port and registered in its own target
+   * group, after the one that `containerPort`, `hostPort` and `targetGroup` describe. ECS attaches
+   * at most 5 target groups to a service, so at most 4 here.
+   * @default - none: the container has one port
+   */
+  readonly additionalPorts?: readonly EcsEc2ServicePort[];
+  /**
    * Instances the cluster always has beyond this service's tasks (cluster minimum size minus
    * desired count). With at least one, deployments start new tasks before stopping old ones.
    * @default 0
@@ -159,10 +179,11 @@ function healthCheckDefinition(hc: ContainerHealthCheck): Record<string, unknown
 
 /**
  * One ECS service on EC2: a task definition in bridge mode that maps `hostPort` (fixed, or 0 for a
- * port ECS picks) to `containerPort`, a log group with a retention period, and a service registered
- * in its target group. With a fixed host port at most one task of the service fits on an instance,
- * so such services spread one per instance and their deployment limits depend on spare instances
- * (see `deploymentLimits`); dynamic ports roll at 100-200 %.
+ * port ECS picks) to `containerPort`, and each of `additionalPorts` likewise, a log group with a
+ * retention period, and a service registered in its target group (one per port). With a fixed
+ * host port at most one task of the service fits on an instance, so such services spread one per
+ * instance and their deployment limits depend on spare instances (see `deploymentLimits`);
+ * dynamic ports roll at 100-200 %.
  *
  * The service has two roles of its own, both trusted only by ECS tasks of the account: an
  * execution role, with which the ECS agent pulls the image (from ECR), writes the logs and reads
@@ -234,13 +255,29 @@ export class EcsEc2Service extends Construct {
     this.executionRoleArn = executionRole.arn;
     this.taskRoleArn = taskRole.arn;
 
+
+    const additionalPorts = props.additionalPorts ?? [];
+    if (additionalPorts.length + 1 > MAX_TARGET_GROUPS_PER_ECS_SERVICE) {
+      throw new Error(
+        `EcsEc2Service "${serviceName}": ${additionalPorts.length + 1} ports, but ECS attaches at most ${MAX_TARGET_GROUPS_PER_ECS_SERVICE} target groups to a service`,
+      );
+    }
+    const ports = [
+      {
+        containerPort: props.containerPort,
+        hostPort: props.hostPort,
+        targetGroup: props.targetGroup,
+        targetGroupAttachedBy: props.targetGroupAttachedBy,
+      },
+      ...additionalPorts,
+    ];
     const container = {
       name: serviceName,
       image: props.image,
       essential: true,
       cpu: props.cpu ?? DEFAULT_CONTAINER_CPU,
       memory,
-      portMappings: [{ containerPort: props.containerPort, hostPort: props.hostPort, protocol: "tcp" }],
+      portMappings: ports.map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: "tcp" })),
       // Sorted so that reordering keys in the config does not create a new task definition revision.
       environment: Object.keys(environment)
         .sort()
@@ -280,7 +317,8 @@ export class EcsEc2Service extends Construct {
     });
     this.taskDefinitionArn = taskDefinition.arn;
 
-    const fixedPort = props.hostPort !== 0;
+    // One fixed port is enough for two tasks of the service to collide on an instance.
+    const fixedPort = ports.some((p) => p.hostPort !== 0);
     const limits = deploymentLimits(desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
     const service = new EcsService(this, "Resource", {
       name: serviceName,
@@ -295,10 +333,10 @@ export class EcsEc2Service extends Construct {
       // One task per instance: a fixed host port would collide anyway; this makes it explicit.
       placementConstraints: fixedPort ? [{ type: "distinctInstance" }] : undefined,
       orderedPlacementStrategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }],
-      loadBalancer: [{ targetGroupArn: props.targetGroup.arn, containerName: serviceName, containerPort: props.containerPort }],
+      loadBalancer: ports.map((p) => ({ targetGroupArn: p.targetGroup.arn, containerName: serviceName, containerPort: p.containerPort })),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      dependsOn: [...props.targetGroupAttachedBy],
+      dependsOn: ports.flatMap((p) => [...p.targetGroupAttachedBy]),
     });
     this.serviceName = service.name;
   }

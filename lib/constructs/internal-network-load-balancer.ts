@@ -11,8 +11,15 @@ import type { HealthCheck } from "./types";
 
 /** One TCP port on the NLB, forwarded to the same port on the ECS instances. */
 export interface NlbPort {
-  /** Service name; it names the listener and target group ids, so keep it stable. */
+  /** Service name; it names the listener and target group ids (unless `id` does), so keep it stable. */
   readonly service: string;
+  /**
+   * Names the port's listener and target group ids instead of `service` (`Listener-<id>`), for a
+   * service with more than one port here; `portOf(id)` finds them. Keep it stable, and clear of
+   * every service name (PrivateApiStack uses `<service>-Port-<port name>`, lib/model/ids.ts).
+   * @default - the service name
+   */
+  readonly id?: string;
   /** Listener port, and the instances' host port. */
   readonly port: number;
   /**
@@ -75,7 +82,8 @@ export class InternalNetworkLoadBalancer extends Construct {
   /** The NLB's security group, for rules to and from it. */
   public readonly connections: Connections;
   private readonly ports: readonly NlbPort[];
-  private readonly byService = new Map<string, NlbPortResources>();
+  /** By the port's id (its service name unless `id` was given). */
+  private readonly byId = new Map<string, NlbPortResources>();
 
   constructor(scope: Construct, id: string, props: InternalNetworkLoadBalancerProps) {
     super(scope, id);
@@ -110,7 +118,9 @@ export class InternalNetworkLoadBalancer extends Construct {
     for (const p of props.ports) {
       const hc = healthCheckWithDefaults(p.healthCheck);
       const tgName = p.targetGroupName ?? targetGroupName(props.name, p.port);
-      const targetGroup = new LbTargetGroup(this, `TargetGroup-${p.service}`, {
+      const id = p.id ?? p.service;
+      if (this.byId.has(id)) throw new Error(`InternalNetworkLoadBalancer: two ports have the id "${id}"; give each its own id`);
+      const targetGroup = new LbTargetGroup(this, `TargetGroup-${id}`, {
         name: tgName,
         port: p.port,
         protocol: "TCP",
@@ -132,14 +142,14 @@ export class InternalNetworkLoadBalancer extends Construct {
         // moves to it; the old one is deleted afterwards.
         lifecycle: { createBeforeDestroy: true },
       });
-      const listener = new LbListener(this, `Listener-${p.service}`, {
+      const listener = new LbListener(this, `Listener-${id}`, {
         loadBalancerArn: lb.arn,
         port: p.port,
         protocol: "TCP",
         defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
         tags: { Service: p.service },
       });
-      this.byService.set(p.service, { listener, targetGroup });
+      this.byId.set(id, { listener, targetGroup });
     }
   }
 
@@ -150,18 +160,21 @@ export class InternalNetworkLoadBalancer extends Construct {
    */
   public allowTrafficTo(targetSecurityGroupId: string): void {
     for (const p of this.ports) {
-      const id = userIdPart(p.service);
+      const id = p.id ?? userIdPart(p.service);
       this.connections.allowTo(
         { securityGroupId: targetSecurityGroupId },
-        { id: `EgressToTargets-${id}`, fromPort: p.port, description: `${p.service}: forwarding and health checks to the targets` },
+        { id: `EgressToTargets-${id}`, fromPort: p.port, description: `${p.id ?? p.service}: forwarding and health checks to the targets` },
       );
     }
   }
 
-  /** The listener and target group of a service; throws for a service that has no port here. */
-  public portOf(service: string): NlbPortResources {
-    const found = this.byService.get(service);
-    if (!found) throw new Error(`InternalNetworkLoadBalancer has no port for service "${service}"`);
+  /**
+   * The listener and target group of a port, by its id: the service name, or the port's `id`
+   * where one was given. Throws for an id that has no port here.
+   */
+  public portOf(id: string): NlbPortResources {
+    const found = this.byId.get(id);
+    if (!found) throw new Error(`InternalNetworkLoadBalancer has no port for service "${id}"`);
     return found;
   }
 }

@@ -73,11 +73,11 @@ function apiProblems(cfg: PrivateApiConfig, topology: Topology): string[] {
       `routes: the routes need ${methods} HTTP API routes (one per path and method), over the quota "Routes per API" of ${q.httpApiRoutes} (AWS default 300; raise it with AWS, then set quotas.httpApiRoutes)`,
     );
   }
-  // One integration per NLB service, one for the ALB listener.
-  const integrations = new Set(routes.map((r) => (r.target.kind === "alb" ? "(alb)" : r.target.service)));
+  // One integration per NLB listener that routes reach (a service's port), one for the ALB listener.
+  const integrations = new Set(routes.map((r) => (r.target.kind === "alb" ? "(alb)" : (r.target.portId ?? r.target.service))));
   if (integrations.size > MAX_HTTP_API_INTEGRATIONS) {
     problems.push(
-      `routes: the routes need ${integrations.size} HTTP API integrations (one per NLB service, one for the ALB), over the quota "Integrations per API" of ${MAX_HTTP_API_INTEGRATIONS}, which AWS does not raise`,
+      `routes: the routes need ${integrations.size} HTTP API integrations (one per NLB service port, one for the ALB), over the quota "Integrations per API" of ${MAX_HTTP_API_INTEGRATIONS}, which AWS does not raise`,
     );
   }
   return problems;

@@ -4,7 +4,8 @@
  * group at the other end; lib/constructs/connections.ts creates them, one function per direction.
  *
  * The paths are:
- * - NLB -> instances on each NLB service's host port (egress on the NLB, ingress on the instances);
+ * - NLB -> instances on each host port the NLB serves, every port of a service (egress on the NLB,
+ *   ingress on the instances);
  * - ALB -> instances on each fixed host port behind the ALB, and on ECS's dynamic port range when a
  *   service uses hostPort 0;
  * - REST API bridge: NLB -> ALB on the listener port (egress on the NLB; in native mode ingress on
@@ -18,7 +19,7 @@
  * pass the rules-per-group quota (see `coalescePortRules`).
  */
 import { coalescePortRules, type PortRule } from "../config/port-rules";
-import { userIdPart, USER_ID_MARK } from "./ids";
+import { PORT_ID_MARK, userIdPart, USER_ID_MARK } from "./ids";
 import { DYNAMIC_PORT_RANGE } from "./limits";
 
 /** A security group of the stack. */
@@ -57,14 +58,17 @@ export interface SecurityGroupRule {
 export interface ConnectionsInput {
   readonly nlbs: readonly {
     readonly index: number;
-    readonly servicePorts: readonly { readonly service: string; readonly port: number }[];
+    readonly servicePorts: readonly { readonly service: string; readonly port: number; readonly portId?: string }[];
   }[];
   readonly alb?: {
     readonly listenerPort: number;
     readonly targetPortRanges: readonly { readonly id: string; readonly from: number; readonly to: number }[];
   };
   readonly bridge?: { readonly mode: "native" | "lambda"; readonly port: number; readonly nlbIndex: number };
-  readonly api: { readonly kind: "rest" | "http"; readonly routes: readonly { readonly target: { readonly service: string } }[] };
+  readonly api: {
+    readonly kind: "rest" | "http";
+    readonly routes: readonly { readonly target: { readonly kind: "nlb" | "alb"; readonly service: string; readonly portId?: string } }[];
+  };
 }
 
 /** A short label for a group, as the quota messages name it. */
@@ -88,8 +92,10 @@ export function sameGroup(a: GroupRef, b: GroupRef): boolean {
 
 const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind);
 const peerOfKey = (key: string): GroupRef => (/^\d+$/.test(key) ? { kind: "nlb", index: Number(key) } : ({ kind: key } as GroupRef));
-/** The name a rule's description shows: a user's name without its id mark. */
-const label = (id: string): string => (id.startsWith(USER_ID_MARK) ? id.slice(USER_ID_MARK.length) : id);
+/** The name a rule's description shows: a user's name without its id mark, and `orders port admin` for a further port. */
+const label = (id: string): string => (id.startsWith(USER_ID_MARK) ? id.slice(USER_ID_MARK.length) : id).replace(PORT_ID_MARK, " port ");
+/** A port's id part in rule ids: the service's (as before ports) for its first port, its own for a further one. */
+const portPart = (p: { readonly service: string; readonly portId?: string }): string => p.portId ?? userIdPart(p.service);
 
 /** Every security group rule of the topology; `quota` is the rules-per-group quota. */
 export function planSecurityGroupRules(t: ConnectionsInput, quota: number): SecurityGroupRule[] {
@@ -126,9 +132,7 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
 
   // Load balancers -> instances.
   const instanceEntries: PortRule[] = [
-    ...t.nlbs.flatMap((n) =>
-      n.servicePorts.map((p) => ({ id: userIdPart(p.service), fromPort: p.port, toPort: p.port, group: String(n.index) })),
-    ),
+    ...t.nlbs.flatMap((n) => n.servicePorts.map((p) => ({ id: portPart(p), fromPort: p.port, toPort: p.port, group: String(n.index) }))),
     ...(t.alb?.targetPortRanges ?? []).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })),
   ];
   add(
@@ -140,7 +144,7 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
   );
   for (const n of t.nlbs) {
     const entries: PortRule[] = n.servicePorts.map((p) => ({
-      id: userIdPart(p.service),
+      id: portPart(p),
       fromPort: p.port,
       toPort: p.port,
       group: "instances",
@@ -183,14 +187,16 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
 
   // HTTP API VPC link -> the listeners its routes use.
   if (t.api.kind === "http") {
-    const routed = new Set(t.api.routes.map((r) => r.target.service));
+    // The NLB listeners routes reach: a service's first port by its name (as before ports), a further one by its id part.
+    const listenerKey = (p: { readonly service: string; readonly portId?: string }): string => p.portId ?? p.service;
+    const routed = new Set(t.api.routes.filter((r) => r.target.kind === "nlb").map((r) => listenerKey(r.target)));
     for (const n of t.nlbs) {
       add(
         "ingress",
         nlbOf(n.index),
         n.servicePorts
-          .filter((p) => routed.has(p.service))
-          .map((p) => ({ id: `http-api-${p.service}`, fromPort: p.port, toPort: p.port, group: "httpVpcLink" })),
+          .filter((p) => routed.has(listenerKey(p)))
+          .map((p) => ({ id: `http-api-${listenerKey(p)}`, fromPort: p.port, toPort: p.port, group: "httpVpcLink" })),
         (r) => ({ id: `IngressFrom-${r.id}`, description: `${label(r.id)}: HTTP API VPC link to the listener` }),
         false,
       );
@@ -211,12 +217,12 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
       [
         ...t.nlbs.flatMap((n) =>
           n.servicePorts
-            .filter((p) => routed.has(p.service))
-            .map((p) => ({ id: `nlb-${p.service}`, fromPort: p.port, toPort: p.port, group: String(n.index) })),
+            .filter((p) => routed.has(listenerKey(p)))
+            .map((p) => ({ id: `nlb-${listenerKey(p)}`, fromPort: p.port, toPort: p.port, group: String(n.index) })),
         ),
         ...(t.alb ? [{ id: "alb", fromPort: t.alb.listenerPort, toPort: t.alb.listenerPort, group: "alb" }] : []),
       ],
-      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${r.id}: HTTP API VPC link to the load balancer listener` }),
+      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: HTTP API VPC link to the load balancer listener` }),
       true,
     );
   }
@@ -232,7 +238,8 @@ function withMovesFromUnmarkedIds(rules: SecurityGroupRule[]): SecurityGroupRule
   const scopeKey = (r: SecurityGroupRule): string => (r.heldBy === "bridge" ? "bridge" : holderOf(r.group));
   const taken = new Set(rules.map((r) => `${scopeKey(r)}/${r.id}`));
   return rules.map((r) => {
-    if (!r.id.includes(USER_ID_MARK)) return r;
+    // Ids of further ports are newer than the marks: they never had an unmarked form.
+    if (!r.id.includes(USER_ID_MARK) || r.id.includes(PORT_ID_MARK)) return r;
     const unmarked = r.id.replace(USER_ID_MARK, "");
     return taken.has(`${scopeKey(r)}/${unmarked}`) ? r : { ...r, movedFromId: unmarked };
   });

@@ -33,6 +33,20 @@ export function userIdPart(name: string): string {
   return LOWER_CASE_FIXED_IDS.has(name) ? `${USER_ID_MARK}${name}` : name;
 }
 
+/** What joins a service's id part and a port name in the ids of a service's further ports. */
+export const PORT_ID_MARK = "-Port-";
+
+/**
+ * The id part of a service's further port (any but its first): `orders-Port-admin`. A service's
+ * first port keeps the ids the service has always had (`Listener-orders`), so giving a one-port
+ * service `ports` with the same port moves nothing. The upper-case mark keeps the part clear of
+ * every service name (lower-case), so port "admin" of "orders" and a service "orders-port-admin"
+ * never share an id; and a part holds the mark once, so it is injective.
+ */
+export function furtherPortIdPart(service: string, portName: string): string {
+  return `${userIdPart(service)}${PORT_ID_MARK}${portName}`;
+}
+
 /**
  * Every fixed construct id the constructs use, as words a user might choose (lower-cased, and
  * split at hyphens into the pieces a hyphenated name could repeat). The config fuzzer draws
@@ -56,6 +70,7 @@ export const FIXED_ID_WORDS: readonly string[] = [
   "deployment",
   "authorizer",
   "ports",
+  "port",
   "service",
   "user",
   "egress-to-targets",

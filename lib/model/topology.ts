@@ -6,9 +6,10 @@
  * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
  */
 import { albPathPattern, parseRoutePath, pathId } from "../config/paths";
+import { portOfRoute, portsOf, type ServicePort, type ServicePortFields } from "../config/ports";
 import type { HealthCheckConfig, HttpMethod, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "../config/shards";
-import { apiConstructId, methodConstructId } from "./ids";
+import { apiConstructId, furtherPortIdPart, methodConstructId } from "./ids";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
 
@@ -32,9 +33,28 @@ export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): numbe
   return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
 }
 
+/**
+ * What serves a port of a service: the ALB serves the first port of a via "alb" service (by path
+ * rules, one port per service), and the NLB every other port, each with its own listener.
+ */
+export function portVia(service: Pick<ServiceConfig, "via">, port: Pick<ServicePort, "index">): "nlb" | "alb" {
+  return service.via === "alb" && port.index === 0 ? "alb" : "nlb";
+}
+
+/** Every port the NLB serves, with its service: in config order, a service's ports in their order. */
+export function nlbServicePorts<S extends Pick<ServiceConfig, "via" | "name"> & ServicePortFields>(cfg: {
+  readonly services: readonly S[];
+}): { service: S; port: ServicePort }[] {
+  return cfg.services.flatMap((service) =>
+    portsOf(service)
+      .filter((port) => portVia(service, port) === "nlb")
+      .map((port) => ({ service, port })),
+  );
+}
+
 /** NLB listener ports of a config, ascending: each fixed port behind the NLB, and the bridge's. */
 export function nlbPorts(cfg: PrivateApiConfig): number[] {
-  const ports = cfg.services.filter((s) => s.via === "nlb").map((s) => s.hostPort);
+  const ports = nlbServicePorts(cfg).map((p) => p.port.hostPort);
   if (cfg.services.some((s) => s.via === "alb") && bridgeMode(cfg) !== "none") ports.push(bridgePort(cfg));
   return ports.sort((a, b) => a - b);
 }
@@ -43,6 +63,16 @@ export function nlbPorts(cfg: PrivateApiConfig): number[] {
 export interface NlbServicePort {
   readonly service: string;
   readonly port: number;
+  /** Which of the service's ports it is (0: the first). */
+  readonly portIndex: number;
+  /** The port's name, for a service with `ports`. */
+  readonly portName?: string;
+  /**
+   * Construct id part of a further port of its service (`orders-Port-admin`, lib/model/ids.ts):
+   * its listener is `Listener-orders-Port-admin`. Undefined for a service's first port, whose ids
+   * are the service's own, as they were before services had several ports.
+   */
+  readonly portId?: string;
   readonly healthCheck: HealthCheckConfig;
   /** AWS name of its target group. */
   readonly targetGroupName: string;
@@ -105,11 +135,29 @@ export interface BridgeModel {
   readonly targetGroupName: string;
 }
 
-/** Where a route's requests go. */
+/** Where a route's requests go. `port` is the listener port; `portIndex` and `portName` say which port of the service. */
 export type RouteTarget =
-  | { readonly kind: "nlb"; readonly service: string; readonly nlbIndex: number; readonly port: number }
-  /** REST API: the ALB behind the bridge's NLB listener. HTTP API: the ALB listener directly. */
-  | { readonly kind: "alb"; readonly service: string; readonly nlbIndex?: number; readonly port: number; readonly https: boolean };
+  | {
+      readonly kind: "nlb";
+      readonly service: string;
+      readonly nlbIndex: number;
+      readonly port: number;
+      readonly portIndex: number;
+      readonly portName?: string;
+      /** As NlbServicePort's: set for a further port of the service. */
+      readonly portId?: string;
+    }
+  /** REST API: the ALB behind the bridge's NLB listener. HTTP API: the ALB listener directly. Always the service's first port. */
+  | {
+      readonly kind: "alb";
+      readonly service: string;
+      readonly nlbIndex?: number;
+      readonly port: number;
+      readonly https: boolean;
+      readonly portIndex: 0;
+      readonly portName?: string;
+      readonly portId?: undefined;
+    };
 
 export interface RouteModel {
   readonly path: string;
@@ -140,12 +188,32 @@ export interface Topology {
   /** Every security group rule the stack creates, each once, under the group it belongs to. */
   readonly securityGroupRules: readonly SecurityGroupRule[];
   /** Services, in config order, with what serves them. */
-  readonly services: readonly {
-    readonly name: string;
-    readonly via: "nlb" | "alb";
-    readonly hostPort: number;
-    readonly nlbIndex?: number;
-  }[];
+  readonly services: readonly ServiceModel[];
+}
+
+/** A service and what serves each of its ports. */
+export interface ServiceModel {
+  readonly name: string;
+  readonly via: "nlb" | "alb";
+  /** The first port's host port. */
+  readonly hostPort: number;
+  /** The NLB of the first port, when the NLB serves it. */
+  readonly nlbIndex?: number;
+  /** Every port, in order; the first is the one `hostPort` and `nlbIndex` describe. */
+  readonly ports: readonly ServicePortModel[];
+}
+
+/** One port of a service, and what serves it. */
+export interface ServicePortModel {
+  readonly index: number;
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly hostPort: number;
+  readonly via: "nlb" | "alb";
+  /** The NLB of the port's listener, for a port the NLB serves. */
+  readonly nlbIndex?: number;
+  /** As NlbServicePort's: set for a further port. */
+  readonly portId?: string;
 }
 
 /** The NLB that carries `port`; throws when the topology has none (a bug, not a config error). */
@@ -165,12 +233,14 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
   const ledger = assignNlbShards(nlbPorts(cfg), placement);
   const mode = bridgeMode(cfg);
   const port = bridgePort(cfg);
-  const nlbServices = cfg.services.filter((s) => s.via === "nlb");
+  const nlbServed = nlbServicePorts(cfg);
   const albServices = cfg.services.filter((s) => s.via === "alb");
   const rest = cfg.api.type === "rest";
+  const portIdOf = (service: string, port: ServicePort): string | undefined =>
+    port.index === 0 ? undefined : furtherPortIdPart(service, port.name as string);
 
-  // A REST API always has the first NLB; an HTTP API only for via "nlb" services.
-  const hasNlb = rest || nlbServices.length > 0;
+  // A REST API always has the first NLB; an HTTP API only for ports the NLB serves.
+  const hasNlb = rest || nlbServed.length > 0;
   const nlbs: NlbModel[] = [];
   if (hasNlb) {
     ledger.nlbs.forEach((ports, index) => {
@@ -182,13 +252,16 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
         constructId: index === 0 ? "Nlb" : `Nlb-${index + 1}`,
         name: shardNlbName(cfg.name, index),
         ports,
-        servicePorts: nlbServices
-          .filter((s) => onThis.has(s.hostPort))
-          .map((s) => ({
+        servicePorts: nlbServed
+          .filter(({ port: p }) => onThis.has(p.hostPort))
+          .map(({ service: s, port: p }) => ({
             service: s.name,
-            port: s.hostPort,
-            healthCheck: s.healthCheck,
-            targetGroupName: targetGroupName(cfg.name, s.hostPort),
+            port: p.hostPort,
+            portIndex: p.index,
+            portName: p.name,
+            portId: portIdOf(s.name, p),
+            healthCheck: p.healthCheck,
+            targetGroupName: targetGroupName(cfg.name, p.hostPort),
           })),
       });
     });
@@ -203,22 +276,48 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
   const byName = new Map(cfg.services.map((s) => [s.name, s]));
   const routes: RouteModel[] = cfg.routes.map((r) => {
     const svc = byName.get(r.service) as ServiceConfig;
+    const p = portOfRoute(svc, r) as ServicePort;
     const target: RouteTarget =
-      svc.via === "alb"
-        ? { kind: "alb", service: svc.name, port, https: albHttps(cfg), nlbIndex: rest ? nlbIndexOf(ledger, port) : undefined }
-        : { kind: "nlb", service: svc.name, port: svc.hostPort, nlbIndex: nlbIndexOf(ledger, svc.hostPort) };
+      portVia(svc, p) === "alb"
+        ? {
+            kind: "alb",
+            service: svc.name,
+            port,
+            https: albHttps(cfg),
+            nlbIndex: rest ? nlbIndexOf(ledger, port) : undefined,
+            portIndex: 0,
+            portName: p.name,
+          }
+        : {
+            kind: "nlb",
+            service: svc.name,
+            port: p.hostPort,
+            nlbIndex: nlbIndexOf(ledger, p.hostPort),
+            portIndex: p.index,
+            portName: p.name,
+            portId: portIdOf(svc.name, p),
+          };
     const segments = parseRoutePath(r.path);
     const id = typeof segments === "string" ? r.path : pathId(segments);
     const constructPaths = r.methods.map((m) => `${apiConstructId(cfg.api.type)}/${methodConstructId(cfg.api.type, id, m)}`);
     return { path: r.path, constructPaths, methods: r.methods, authorization: r.authorization, apiKeyRequired: r.apiKeyRequired, target };
   });
 
-  const services = cfg.services.map((s) => ({
-    name: s.name,
-    via: s.via,
-    hostPort: s.hostPort,
-    nlbIndex: s.via === "nlb" ? nlbIndexOf(ledger, s.hostPort) : undefined,
-  }));
+  const services: ServiceModel[] = cfg.services.map((s) => {
+    const ports = portsOf(s).map((p): ServicePortModel => {
+      const via = portVia(s, p);
+      return {
+        index: p.index,
+        name: p.name,
+        containerPort: p.containerPort,
+        hostPort: p.hostPort,
+        via,
+        nlbIndex: via === "nlb" ? nlbIndexOf(ledger, p.hostPort) : undefined,
+        portId: portIdOf(s.name, p),
+      };
+    });
+    return { name: s.name, via: s.via, hostPort: ports[0].hostPort, nlbIndex: ports[0].nlbIndex, ports };
+  });
   const base = {
     name: cfg.name,
     region: cfg.region,
@@ -233,13 +332,17 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
 }
 
 function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], port: number): AlbModel {
-  const services: AlbServiceModel[] = albServices.map((s) => ({
-    service: s.name,
-    hostPort: s.hostPort,
-    healthCheck: s.healthCheck,
-    pathPatterns: albPatternsOf(cfg, s.name),
-    targetGroupName: albTargetGroupName(cfg.name, s.name),
-  }));
+  // The ALB serves a service's first port only (portVia).
+  const services: AlbServiceModel[] = albServices.map((s) => {
+    const [first] = portsOf(s);
+    return {
+      service: s.name,
+      hostPort: first.hostPort,
+      healthCheck: first.healthCheck,
+      pathPatterns: albPatternsOf(cfg, s),
+      targetGroupName: albTargetGroupName(cfg.name, s.name),
+    };
+  });
   return {
     existing: cfg.alb?.existing !== undefined,
     https: albHttps(cfg),
@@ -252,10 +355,10 @@ function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], p
   };
 }
 
-/** The ALB path patterns of a service's routes, in config order without repeats. */
-function albPatternsOf(cfg: PrivateApiConfig, service: string): string[] {
+/** The ALB path patterns of the routes to a service's ALB port, in config order without repeats. */
+function albPatternsOf(cfg: PrivateApiConfig, service: ServiceConfig): string[] {
   const patterns = cfg.routes
-    .filter((r) => r.service === service)
+    .filter((r) => r.service === service.name && portOfRoute(service, r)?.index === 0)
     .map((r) => parseRoutePath(r.path))
     .flatMap((segments) => (typeof segments === "string" ? [] : [albPathPattern(segments)]));
   return [...new Set(patterns)];

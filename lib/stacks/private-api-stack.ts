@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { portsOf } from "../config/ports";
 import type { PrivateApiConfig } from "../config/schema";
 import type { NlbShardLedger } from "../config/shards";
 import { userIdPart } from "../model/ids";
@@ -99,7 +100,8 @@ export class PrivateApiStack extends TerraformStack {
     // The topology decides what exists; free text (health check paths, scopes) comes from the
     // literal-escaped config.
     const literalService = new Map(props.config.services.map((svc, i) => [svc.name, cfg.services[i]]));
-    const healthCheckOf = (service: string) => (literalService.get(service) as (typeof cfg.services)[number]).healthCheck;
+    const healthCheckOf = (service: string, portIndex = 0) =>
+      portsOf(literalService.get(service) as (typeof cfg.services)[number])[portIndex].healthCheck;
     const nlbs = new Map<number, InternalNetworkLoadBalancer>();
     for (const n of topology.nlbs) {
       nlbs.set(
@@ -111,9 +113,10 @@ export class PrivateApiStack extends TerraformStack {
           subnetIds: this.network.privateSubnetIds,
           ports: n.servicePorts.map((p) => ({
             service: p.service,
+            id: p.portId,
             port: p.port,
             targetGroupName: p.targetGroupName,
-            healthCheck: healthCheckOf(p.service),
+            healthCheck: healthCheckOf(p.service, p.portIndex),
           })),
         }),
       );
@@ -194,6 +197,17 @@ export class PrivateApiStack extends TerraformStack {
       const albRoute = svc.via === "alb" && alb ? alb.routeOf(placed.name) : undefined;
       const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
       if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
+      // Every port after the first has an NLB listener of its own.
+      const [first, ...further] = placed.ports;
+      const additionalPorts = further.map((p) => {
+        const resources = nlbAt(p.nlbIndex).portOf(p.portId as string);
+        return {
+          containerPort: p.containerPort,
+          hostPort: p.hostPort,
+          targetGroup: resources.targetGroup,
+          targetGroupAttachedBy: [resources.listener],
+        };
+      });
       new EcsEc2Service(this, `Service-${svc.name}`, {
         name: cfg.name,
         region: cfg.region,
@@ -202,8 +216,8 @@ export class PrivateApiStack extends TerraformStack {
         image: svc.image,
         cpu: svc.cpu,
         memoryLimitMiB: svc.memory,
-        containerPort: svc.containerPort,
-        hostPort: svc.hostPort,
+        containerPort: first.containerPort,
+        hostPort: first.hostPort,
         desiredCount: svc.desiredCount,
         environment: svc.environment,
         logRetentionDays: svc.logRetentionDays,
@@ -218,6 +232,7 @@ export class PrivateApiStack extends TerraformStack {
         memoryReservationMiB: svc.memoryReservation,
         targetGroup,
         targetGroupAttachedBy: route ? [route.listener] : (albRoute?.rules ?? []),
+        additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
         spareInstances: Math.max(0, cfg.cluster.minSize - svc.desiredCount),
       });
     });
@@ -243,7 +258,12 @@ export class PrivateApiStack extends TerraformStack {
           const target =
             t.kind === "alb" && alb
               ? { key: "Alb", listenerArn: alb.listenerArn, https: t.https, serverName: albModel?.serverName }
-              : { key: userIdPart(t.service), listenerArn: nlbAt(t.nlbIndex).portOf(t.service).listener.arn, https: false };
+              : {
+                  // A service's first port keeps the integration it had before ports; a further one has its own.
+                  key: t.portId ?? userIdPart(t.service),
+                  listenerArn: nlbAt(t.nlbIndex).portOf(t.portId ?? t.service).listener.arn,
+                  https: false,
+                };
           return { path: r.path, methods: r.methods, authorization: cfg.routes[i].authorization, target };
         }),
       });
