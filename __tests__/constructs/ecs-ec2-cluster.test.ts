@@ -104,13 +104,13 @@ describe("EcsEc2Cluster with a launch template", () => {
     });
   });
 
-  test("instances get no public IP and require IMDSv2", () => {
+  test("instances get no public IP and require IMDSv2 with hop limit 1, so containers cannot reach the instance role", () => {
     // WHEN
     const synth = synthCluster(LAUNCH_TEMPLATE);
     // THEN
     expect(synth).toHaveResourceWithProperties(LaunchTemplate, {
       network_interfaces: [objectContaining({ device_index: 0, associate_public_ip_address: "false" })],
-      metadata_options: objectContaining({ http_tokens: "required", http_endpoint: "enabled" }),
+      metadata_options: { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
     });
   });
 
@@ -236,7 +236,7 @@ describe("EcsEc2Cluster instance security group", () => {
 });
 
 describe("EcsEc2Cluster with a launch configuration", () => {
-  test("the launch configuration uses the explicit AMI, no public IP and IMDSv2", () => {
+  test("the launch configuration uses the explicit AMI, no public IP, and IMDSv2 with hop limit 1", () => {
     // WHEN
     const synth = synthCluster(LAUNCH_CONFIGURATION);
     // THEN
@@ -244,7 +244,7 @@ describe("EcsEc2Cluster with a launch configuration", () => {
       image_id: "ami-0123456789abcdef0",
       instance_type: "t3.large",
       associate_public_ip_address: false,
-      metadata_options: objectContaining({ http_tokens: "required" }),
+      metadata_options: { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
     });
   });
 

@@ -121,6 +121,13 @@ export interface EcsEc2ClusterProps {
   readonly hostPorts?: readonly HostPortRule[];
 }
 
+/**
+ * IMDSv2 only, and a hop limit of 1: a token's response does not survive the extra hop into a
+ * bridge-mode container, so only processes on the host (the ECS agent runs in the host's network)
+ * can read the instance role's credentials. Tasks get theirs from their task role instead.
+ */
+const INSTANCE_METADATA_OPTIONS = { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 } as const;
+
 /** The props that describe instances, which an existing cluster does not take. */
 const SIZE_AND_CAPACITY_PROPS = ["instanceType", "minSize", "maxSize", "desiredCapacity", "capacity", "rootVolumeSizeGiB"] as const;
 
@@ -128,7 +135,7 @@ const SIZE_AND_CAPACITY_PROPS = ["instanceType", "minSize", "maxSize", "desiredC
  * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
  * only the services' host ports, from the load balancers' security groups, a launch template (or a legacy launch
  * configuration) whose user data joins the cluster, and an autoscaling group in the private
- * subnets. Instances never get a public IP and require IMDSv2.
+ * subnets. Instances never get a public IP, and require IMDSv2 with a hop limit of 1.
  */
 export class EcsEc2Cluster extends Construct {
   /** Name of the ECS cluster. */
@@ -222,7 +229,7 @@ export class EcsEc2Cluster extends Construct {
         instanceType,
         iamInstanceProfile: { arn: profile.arn },
         userData: Buffer.from(userData).toString("base64"),
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        metadataOptions: INSTANCE_METADATA_OPTIONS,
         // Set on the interface rather than vpc_security_group_ids so the "no public IP" choice is
         // explicit, whatever the subnet's own default says.
         networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [sg.id], deleteOnTermination: "true" }],
@@ -250,7 +257,7 @@ export class EcsEc2Cluster extends Construct {
         securityGroups: [sg.id],
         associatePublicIpAddress: false,
         userData,
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        metadataOptions: INSTANCE_METADATA_OPTIONS,
         rootBlockDevice: { volumeSize: rootVolumeSizeGiB, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
         // A launch configuration cannot be changed in place; the ASG must point at the new one first.
         lifecycle: { createBeforeDestroy: true },
