@@ -23,6 +23,8 @@ export const DEFAULT_CLUSTER_MAX_SIZE = 4;
 export const DEFAULT_CLUSTER_DESIRED_CAPACITY = 2;
 /** Root volume of each instance, GiB (the ECS-optimised AMI's snapshot is 30 GiB). */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 30;
+/** Target capacity of the capacity provider's managed scaling, percent: no empty instance beyond the minimum. */
+export const DEFAULT_TARGET_CAPACITY_PERCENT = 100;
 
 // ---- EcsEc2Service (./ecs-ec2-service.ts) ----
 
