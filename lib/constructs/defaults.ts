@@ -36,6 +36,12 @@ export const DEFAULT_CONTAINER_MEMORY_MIB = 512;
 export const DEFAULT_DESIRED_COUNT = 1;
 /** Retention of the service's log group, days. */
 export const DEFAULT_SERVICE_LOG_RETENTION_DAYS = 30;
+/**
+ * Where a service's tasks are placed: with the EC2 launch type, as services always were. Adding a
+ * capacity provider strategy to a service that has none replaces the ECS service (hashicorp/aws
+ * forces a new one), so an existing service keeps its launch type unless it is switched on purpose.
+ */
+export const DEFAULT_SERVICE_CAPACITY = "launchType";
 
 // ---- Target group health checks (HealthCheck in ./types.ts; the NLB and the ALB) ----
 

@@ -183,6 +183,7 @@ export class PrivateApiStack extends TerraformStack {
             desiredCapacity: cfg.cluster.desiredCapacity,
             capacity: cfg.cluster.capacity,
             rootVolumeSizeGiB: cfg.cluster.rootVolumeSizeGiB,
+            capacityProvider: cfg.cluster.capacityProvider,
           }),
     });
 
