@@ -44,7 +44,8 @@ function imdsTokens(r: ResourceView, options: Record<string, unknown>): Outcome[
   if (unknown) return [unknown];
   const tokens = options.http_tokens;
   if (tokens === "required") return [];
-  if (typeof tokens === "string" && tokens.includes("${")) return [unchecked(`metadata_options.http_tokens is the expression ${quote(tokens)}`)];
+  if (typeof tokens === "string" && tokens.includes("${"))
+    return [unchecked(`metadata_options.http_tokens is the expression ${quote(tokens)}`)];
   if (tokens === undefined)
     return [
       finding(
