@@ -375,7 +375,7 @@ describe("EcsEc2Cluster capacity provider", () => {
     );
   });
 
-  test("is the cluster's only capacity provider and its default strategy, and is re-associated when it is replaced", () => {
+  test("is the cluster's only capacity provider and its default strategy", () => {
     // WHEN
     const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
     // THEN
@@ -387,8 +387,6 @@ describe("EcsEc2Cluster capacity provider", () => {
       cluster_name: `\${aws_ecs_cluster.${clusterId}.name}`,
       capacity_providers: [name],
       default_capacity_provider_strategy: [{ capacity_provider: name, weight: 1 }],
-      // The id changes only when the provider is replaced: an update in place keeps the association.
-      lifecycle: { replace_triggered_by: [`\${aws_ecs_capacity_provider.${providerId}.id}`] },
     });
   });
 

@@ -354,9 +354,10 @@ export class EcsEc2Cluster extends Construct {
       capacityProviders: [provider.name],
       // Services that name no launch type and no strategy use the provider.
       defaultCapacityProviderStrategy: [{ capacityProvider: provider.name, weight: 1 }],
-      // AWS cannot delete a provider the cluster still has: a replaced provider replaces the
-      // association too. Its id changes only on replacement, so an update in place leaves it alone.
-      lifecycle: { replaceTriggeredBy: [provider.id] },
+      // No replace_triggered_by on the provider, though its docs suggest one for a provider that
+      // must be replaced: ours is replaced only with the group or the stack's name, never in
+      // place, and the HCL export (npm run synth:hcl) would write the reference as a string,
+      // which Terraform refuses there.
     });
     this.capacityProvider = { name: provider.name, attachedBy: [association] };
   }
