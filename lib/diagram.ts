@@ -7,6 +7,7 @@
  */
 import type { PrivateApiConfig } from "./config/schema";
 import { planTopology, type Topology } from "./model/topology";
+import { capacityProviderOf, serviceCapacity } from "./model/capacity";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -80,11 +81,17 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
   }
   for (const svc of config.services) {
     const host = svc.hostPort === 0 ? "dynamic" : String(svc.hostPort);
-    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>hostPort ${host} -> ${svc.containerPort}"]`);
+    const tasks = serviceCapacity(config, svc).tasks;
+    const scaling = tasks ? `<br/>tasks ${tasks.min}-${tasks.max}` : "";
+    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>hostPort ${host} -> ${svc.containerPort}${scaling}"]`);
   }
   const asg = ids.take("asg");
   const c = config.cluster;
-  vpcNodes.push(`${asg}[("EC2 autoscaling group<br/>${escapeLabel(c.instanceType)}, ${c.minSize}-${c.maxSize} instances, no public IPs")]`);
+  const provider = capacityProviderOf(config);
+  const managed = provider ? `<br/>capacity provider, target ${provider.targetCapacityPercent} %` : "";
+  vpcNodes.push(
+    `${asg}[("EC2 autoscaling group<br/>${escapeLabel(c.instanceType)}, ${c.minSize}-${c.maxSize} instances, no public IPs${managed}")]`,
+  );
   for (const svc of config.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
 
   const lambdas: string[] = [];
