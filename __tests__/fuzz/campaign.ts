@@ -184,6 +184,8 @@ export function signature(c: PrivateApiConfig): string {
     c.cluster.existing ? "existing-cluster" : c.cluster.capacity.type,
     c.alb?.existing ? "existing-alb" : "",
     Object.keys(c.renames.services).length > 0 ? "renames" : "",
+    c.services.some((s) => s.autoscaling) ? "autoscaled" : "",
+    c.services.some((s) => s.capacity === "provider") ? "capacity-provider" : "",
     templated ? "template-text" : "",
   ].join("/");
 }

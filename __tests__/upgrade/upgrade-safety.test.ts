@@ -1,15 +1,25 @@
 /**
  * Upgrade safety: for the default config and every example, adding or removing one route or one
- * service changes only that route's or service's resources. Everything else keeps its address
- * and every attribute: the NLBs, the VPC links, the API, the other services. Changing a route
- * replaces the deployment (the stage moves to it) and never the API. Proved by comparing two
- * synths; upgrade-safety.process.test.ts also plans the changed configs with Terraform.
+ * service, or autoscaling a service, changes only that route's or service's resources (autoscaling:
+ * its scalable target and policy are added, and its ECS service leaves desired_count alone).
+ * Everything else keeps its address and every attribute: the NLBs, the VPC links, the API, the
+ * other services. Changing a route replaces the deployment (the stage moves to it) and never the
+ * API. Proved by comparing two synths; upgrade-safety.process.test.ts also plans the changed
+ * configs with Terraform.
  */
 import { ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack, type TerraformJson } from "../helpers/synth";
 import { albRulePriorityOnly, changesFor, diff, examples, mergedPortRule, redeploy, type Input, type Owner } from "./changes";
 
-const cases: { example: string; change: string; before: SynthesisedStack; after: SynthesisedStack; owner: Owner; mayChange: Owner }[] = [];
+const cases: {
+  example: string;
+  change: string;
+  before: SynthesisedStack;
+  after: SynthesisedStack;
+  owner: Owner;
+  mayChange: Owner;
+  routes: boolean;
+}[] = [];
 for (const [name, input] of examples) {
   const before = synthToTemp(input, { nlbShards: ledgerOf(name) });
   for (const c of changesFor(input as Input)) {
@@ -22,6 +32,7 @@ for (const [name, input] of examples) {
       after: synthToTemp(cfg, { nlbShards: ledgerOf(name) }),
       owner: c.owner,
       mayChange: c.mayChange ?? c.owner,
+      routes: c.routes ?? true,
     });
   }
 }
@@ -62,10 +73,12 @@ describe.each(cases.map((c) => [`${c.example}: ${c.change}`, c] as const))("%s",
     }
   });
 
-  test("a route change replaces the deployment, so the stage is redeployed, and never the API", () => {
+  test("a route change replaces the deployment, so the stage is redeployed, and never the API; any other change leaves the deployment alone", () => {
     const deployments = Object.keys(c.before.json.resource.aws_api_gateway_deployment ?? {});
     if (deployments.length === 0) return; // HTTP API: auto-deployed stage
-    expect(d.changed.filter(redeploy).length + d.added.filter(redeploy).length).toBeGreaterThan(0);
+    const redeployed = d.changed.filter(redeploy).length + d.added.filter(redeploy).length;
+    if (c.routes) expect(redeployed).toBeGreaterThan(0);
+    else expect(redeployed).toBe(0);
     expect(d.removed.filter((a) => a.startsWith("aws_api_gateway_rest_api."))).toEqual([]);
   });
 });
