@@ -166,3 +166,39 @@ test("names that are not Mermaid ids are sanitised and stay unique; label text i
   expect(definitions).toEqual(expect.arrayContaining(["svc_end", "svc_class"]));
   expect(escapeLabel('a "b" <c> | #d & e')).toBe("a #34;b#34; #60;c#62; #124; #35;d #38; e");
 });
+
+describe("capacity and autoscaling in the diagram", () => {
+  const base = () => structuredClone(loadConfigFromEnv({}));
+  const asgLine = (mermaid: string) => mermaid.split("\n").find((l) => l.trim().startsWith("asg[")) ?? "";
+  const serviceLine = (mermaid: string, name: string) => mermaid.split("\n").find((l) => l.trim().startsWith(`svc_${name}[`)) ?? "";
+
+  test("the autoscaling group names its capacity provider and target capacity", () => {
+    // GIVEN
+    const cfg = base();
+    // WHEN / THEN
+    expect(asgLine(renderMermaid(cfg))).toContain("<br/>capacity provider, target 100 %");
+    cfg.cluster.capacityProvider.targetCapacityPercent = 80;
+    expect(asgLine(renderMermaid(cfg))).toContain("<br/>capacity provider, target 80 %");
+  });
+
+  test("an existing cluster has no capacity provider of ours", () => {
+    const cfg = base();
+    cfg.cluster.existing = { clusterName: "shared", instanceSecurityGroupId: "sg-0123456789abcdef0" };
+    expect(asgLine(renderMermaid(cfg))).not.toContain("capacity provider");
+  });
+
+  test("an autoscaled service shows its task range; the others do not", () => {
+    // GIVEN orders scales from 2 to 4 tasks
+    const cfg = parseConfig({
+      ...structuredClone(loadConfigFromEnv({})),
+      services: loadConfigFromEnv({}).services.map((s) =>
+        s.name === "orders" ? { ...s, capacity: "provider", desiredCount: 2, autoscaling: { min: 2, max: 4, cpuPercent: 60 } } : s,
+      ),
+    });
+    // WHEN
+    const mermaid = renderMermaid(cfg);
+    // THEN
+    expect(serviceLine(mermaid, "orders")).toContain('hostPort 10000 -> 8080<br/>tasks 2-4"]');
+    expect(serviceLine(mermaid, "inventory")).not.toContain("tasks");
+  });
+});

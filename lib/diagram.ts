@@ -7,6 +7,7 @@
  */
 import type { PrivateApiConfig } from "./config/schema";
 import { planTopology, type Topology } from "./model/topology";
+import { capacityProviderOf, serviceCapacity } from "./model/capacity";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -80,17 +81,25 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
       for (const pattern of svc.pathPatterns) edge(alb, serviceId(svc.service), escapeLabel(pattern));
     }
   }
+  const configOf = new Map(config.services.map((s) => [s.name, s]));
   for (const svc of topology.services) {
     // The first port as it always was drawn (`hostPort 10000 -> 8080`), each further one by its name.
     const ports = svc.ports.map((p) => {
       const host = p.hostPort === 0 ? "dynamic" : String(p.hostPort);
       return `${p.index === 0 ? "hostPort" : escapeLabel(p.name ?? "")} ${host} -> ${p.containerPort}`;
     });
-    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}"]`);
+    const svcConfig = configOf.get(svc.name);
+    const tasks = svcConfig ? serviceCapacity(config, svcConfig).tasks : undefined;
+    const scaling = tasks ? `<br/>tasks ${tasks.min}-${tasks.max}` : "";
+    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}${scaling}"]`);
   }
   const asg = ids.take("asg");
   const c = config.cluster;
-  vpcNodes.push(`${asg}[("EC2 autoscaling group<br/>${escapeLabel(c.instanceType)}, ${c.minSize}-${c.maxSize} instances, no public IPs")]`);
+  const provider = capacityProviderOf(config);
+  const managed = provider ? `<br/>capacity provider, target ${provider.targetCapacityPercent} %` : "";
+  vpcNodes.push(
+    `${asg}[("EC2 autoscaling group<br/>${escapeLabel(c.instanceType)}, ${c.minSize}-${c.maxSize} instances, no public IPs${managed}")]`,
+  );
   for (const svc of config.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
 
   const lambdas: string[] = [];

@@ -42,6 +42,7 @@ describe("the config schema's defaults are the constructs' constants", () => {
       desiredCapacity: defaults.DEFAULT_CLUSTER_DESIRED_CAPACITY,
       capacity: { type: "launchTemplate", amiSsmParameter: defaults.DEFAULT_ECS_AMI_SSM_PARAMETER },
       rootVolumeSizeGiB: defaults.DEFAULT_ROOT_VOLUME_SIZE_GIB,
+      capacityProvider: { targetCapacityPercent: defaults.DEFAULT_TARGET_CAPACITY_PERCENT },
     });
   });
 
@@ -56,6 +57,7 @@ describe("the config schema's defaults are the constructs' constants", () => {
       memory: defaults.DEFAULT_CONTAINER_MEMORY_MIB,
       desiredCount: defaults.DEFAULT_DESIRED_COUNT,
       logRetentionDays: defaults.DEFAULT_SERVICE_LOG_RETENTION_DAYS,
+      capacity: defaults.DEFAULT_SERVICE_CAPACITY,
     });
     // The one port of the single-port form, and each entry of ports, get the same health check.
     expect(portsOf(svc)[0].healthCheck).toEqual(defaults.DEFAULT_HEALTH_CHECK);
@@ -93,6 +95,9 @@ test("the constants keep their values, and the modules that re-export them expor
   expect(defaults.DEFAULT_REST_IDENTITY_SOURCE).toBe("method.request.header.Authorization");
   expect(defaults.DEFAULT_HTTP_IDENTITY_SOURCE).toBe("$request.header.Authorization");
   expect(defaults.DEFAULT_EXECUTION_LOG_LEVEL).toBe("OFF");
+  expect(defaults.DEFAULT_TARGET_CAPACITY_PERCENT).toBe(100);
+  // An existing service switched to a capacity provider strategy is replaced: the default must stay the launch type.
+  expect(defaults.DEFAULT_SERVICE_CAPACITY).toBe("launchType");
   expect(SSL_POLICY_OF_THE_ALB).toBe(defaults.DEFAULT_SSL_POLICY);
   expect(BRIDGE_NAMESPACE_OF_THE_BRIDGE).toBe(defaults.BRIDGE_METRIC_NAMESPACE);
   expect(AMI_OF_THE_SCHEMA).toBe(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER);

@@ -1,4 +1,6 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -50,13 +52,13 @@ interface SynthOptions {
   readonly hostPortSourceSecurityGroupId?: string;
 }
 
-function synthCluster(cluster: ClusterShape, opts: SynthOptions = {}): string {
+function synthCluster(cluster: ClusterShape, opts: SynthOptions & { readonly name?: string } = {}): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   const region = opts.region ?? "eu-west-2";
   new AwsProvider(stack, "aws", { region });
   new EcsEc2Cluster(stack, "Cluster", {
-    name: "team-api",
+    name: opts.name ?? "team-api",
     region,
     vpcId: "vpc-0123456789abcdef0",
     vpcCidr: VPC_CIDR,
@@ -104,13 +106,13 @@ describe("EcsEc2Cluster with a launch template", () => {
     });
   });
 
-  test("instances get no public IP and require IMDSv2", () => {
+  test("instances get no public IP and require IMDSv2 with hop limit 1, so containers cannot reach the instance role", () => {
     // WHEN
     const synth = synthCluster(LAUNCH_TEMPLATE);
     // THEN
     expect(synth).toHaveResourceWithProperties(LaunchTemplate, {
       network_interfaces: [objectContaining({ device_index: 0, associate_public_ip_address: "false" })],
-      metadata_options: objectContaining({ http_tokens: "required", http_endpoint: "enabled" }),
+      metadata_options: { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
     });
   });
 
@@ -236,7 +238,7 @@ describe("EcsEc2Cluster instance security group", () => {
 });
 
 describe("EcsEc2Cluster with a launch configuration", () => {
-  test("the launch configuration uses the explicit AMI, no public IP and IMDSv2", () => {
+  test("the launch configuration uses the explicit AMI, no public IP, and IMDSv2 with hop limit 1", () => {
     // WHEN
     const synth = synthCluster(LAUNCH_CONFIGURATION);
     // THEN
@@ -244,7 +246,7 @@ describe("EcsEc2Cluster with a launch configuration", () => {
       image_id: "ami-0123456789abcdef0",
       instance_type: "t3.large",
       associate_public_ip_address: false,
-      metadata_options: objectContaining({ http_tokens: "required" }),
+      metadata_options: { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
     });
   });
 
@@ -334,5 +336,102 @@ describe("EcsEc2Cluster defaults", () => {
     });
     const [, asg] = single(json, "aws_autoscaling_group");
     expect(asg).toMatchObject({ min_size: 2, max_size: 4, desired_capacity: 2 });
+  });
+});
+
+describe("EcsEc2Cluster capacity provider", () => {
+  test.each<[string, ClusterShape]>([
+    ["launch template", LAUNCH_TEMPLATE],
+    ["launch configuration", LAUNCH_CONFIGURATION],
+  ])("with a %s: a capacity provider on the group, with managed scaling and managed termination protection", (_what, cluster) => {
+    // WHEN
+    const json = JSON.parse(synthCluster(cluster)) as TerraformJson;
+    // THEN
+    const [asgId] = single(json, "aws_autoscaling_group");
+    const [, provider] = single(json, "aws_ecs_capacity_provider");
+    expect(provider).toMatchObject({
+      name: "team-api-capacity",
+      auto_scaling_group_provider: {
+        auto_scaling_group_arn: `\${aws_autoscaling_group.${asgId}.arn}`,
+        managed_termination_protection: "ENABLED",
+        managed_draining: "ENABLED",
+        managed_scaling: { status: "ENABLED", target_capacity: 100 },
+      },
+    });
+  });
+
+  test("the target capacity is configurable", () => {
+    // WHEN
+    const synth = synthCluster({ ...LAUNCH_TEMPLATE, capacityProvider: { targetCapacityPercent: 80 } });
+    // THEN
+    expect(synth).toHaveResourceWithProperties(EcsCapacityProvider, {
+      auto_scaling_group_provider: objectContaining({ managed_scaling: { status: "ENABLED", target_capacity: 80 } }),
+    });
+  });
+
+  test.each([0, 101, 50.5])("refuses target capacity %p", (targetCapacityPercent) => {
+    expect(() => synthCluster({ ...LAUNCH_TEMPLATE, capacityProvider: { targetCapacityPercent } })).toThrow(
+      new RegExp(`capacityProvider.targetCapacityPercent ${targetCapacityPercent} must be a whole number from 1 to 100`),
+    );
+  });
+
+  test("is the cluster's only capacity provider and its default strategy", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [clusterId] = single(json, "aws_ecs_cluster");
+    const [providerId] = single(json, "aws_ecs_capacity_provider");
+    const [, association] = single(json, "aws_ecs_cluster_capacity_providers");
+    const name = `\${aws_ecs_capacity_provider.${providerId}.name}`;
+    expect(association).toMatchObject({
+      cluster_name: `\${aws_ecs_cluster.${clusterId}.name}`,
+      capacity_providers: [name],
+      default_capacity_provider_strategy: [{ capacity_provider: name, weight: 1 }],
+    });
+  });
+
+  test("the group protects instances from scale-in, carries the AmazonECSManaged tag and leaves its desired capacity to ECS", () => {
+    // WHEN
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE)) as TerraformJson;
+    // THEN
+    const [, asg] = single(json, "aws_autoscaling_group");
+    expect(asg).toMatchObject({
+      protect_from_scale_in: true,
+      desired_capacity: 2,
+      lifecycle: { ignore_changes: ["desired_capacity"] },
+      tag: [
+        { key: "Name", value: "team-api-ecs", propagate_at_launch: true },
+        { key: "AmazonECSManaged", value: "true", propagate_at_launch: true },
+      ],
+    });
+  });
+
+  test("an instance refresh replaces protected instances instead of waiting for their protection to end", () => {
+    // WHEN
+    const synth = synthCluster(LAUNCH_TEMPLATE);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(AutoscalingGroup, {
+      instance_refresh: { strategy: "Rolling", preferences: { min_healthy_percentage: 50, scale_in_protected_instances: "Refresh" } },
+    });
+  });
+
+  test.each([
+    ["team-api", "team-api-capacity"],
+    ["ecs-prod", "cp-ecs-prod-capacity"],
+    ["awsome", "cp-awsome-capacity"],
+    ["fargate-move", "cp-fargate-move-capacity"],
+  ])("stack %s names its capacity provider %s (ECS refuses names starting with aws, ecs or fargate)", (name, expected) => {
+    expect(synthCluster({}, { name })).toHaveResourceWithProperties(EcsCapacityProvider, { name: expected });
+  });
+
+  test("an existing cluster gets no capacity provider, and refuses the prop", () => {
+    // GIVEN
+    const existing = { clusterName: "shared-ec2", instanceSecurityGroupId: "sg-0d1e2f3a4b5c60718" };
+    // WHEN
+    const synth = synthCluster({ existing });
+    // THEN
+    expect(synth).not.toHaveResource(EcsCapacityProvider);
+    expect(synth).not.toHaveResource(EcsClusterCapacityProviders);
+    expect(() => synthCluster({ existing, capacityProvider: {} })).toThrow(/Don't supply capacityProvider with existing/);
   });
 });

@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -29,8 +30,11 @@ function service(overrides: Partial<ServiceShape> = {}): ServiceShape {
   };
 }
 
+/** How the service gets its instances and its task count; none of it by default. */
+type CapacityShape = Pick<EcsEc2ServiceProps, "capacityProvider" | "autoscaling">;
+
 /** Synthesises the service with a target group and listener of its own. */
-function synthService(svc: ServiceShape): string {
+function synthService(svc: ServiceShape, capacity: (stack: TerraformStack) => CapacityShape = () => ({})): string {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
@@ -53,12 +57,22 @@ function synthService(svc: ServiceShape): string {
     ...svc,
     targetGroup,
     targetGroupAttachedBy: [listener],
+    ...capacity(stack),
   });
   return Testing.synth(stack, true);
 }
 
-function synthJson(svc: ServiceShape): TerraformJson {
-  return JSON.parse(synthService(svc)) as TerraformJson;
+function synthJson(svc: ServiceShape, capacity?: (stack: TerraformStack) => CapacityShape): TerraformJson {
+  return JSON.parse(synthService(svc, capacity)) as TerraformJson;
+}
+
+/** A capacity provider on the cluster, and its association (which a strategy must wait for). */
+function onProvider(stack: TerraformStack): CapacityShape {
+  const association = new EcsClusterCapacityProviders(stack, "Association", {
+    clusterName: "team-api",
+    capacityProviders: ["team-api-capacity"],
+  });
+  return { capacityProvider: { name: "team-api-capacity", attachedBy: [association] } };
 }
 
 /** The single resource of a type, as [logical id, attributes]. */
@@ -295,6 +309,73 @@ describe("EcsEc2Service with additional ports", () => {
     const extra = [1, 2, 3, 4, 5].map((i) => ({ containerPort: 7000 + i, hostPort: 10000 + i }));
     expect(() => synthPorts(10000, extra)).toThrow(
       /EcsEc2Service "orders": 6 ports, but ECS attaches at most 5 target groups to a service/,
+    );
+  });
+});
+
+describe("EcsEc2Service placement: launch type or capacity provider", () => {
+  test("by default the EC2 launch type, no strategy, and no lifecycle rule: as services always were", () => {
+    // WHEN
+    const [, ecsService] = single(synthJson(service()), "aws_ecs_service");
+    // THEN
+    expect(ecsService.launch_type).toBe("EC2");
+    expect(ecsService).not.toHaveProperty("capacity_provider_strategy");
+    expect(ecsService).not.toHaveProperty("lifecycle");
+  });
+
+  test("on a capacity provider: its strategy instead of a launch type, after the cluster has the provider", () => {
+    // WHEN
+    const json = synthJson(service(), onProvider);
+    // THEN
+    const [, ecsService] = single(json, "aws_ecs_service");
+    const [listenerId] = single(json, "aws_lb_listener");
+    const [associationId] = single(json, "aws_ecs_cluster_capacity_providers");
+    expect(ecsService).not.toHaveProperty("launch_type");
+    expect(ecsService.capacity_provider_strategy).toEqual([{ capacity_provider: "team-api-capacity", weight: 1 }]);
+    expect(ecsService.depends_on).toEqual([`aws_lb_listener.${listenerId}`, `aws_ecs_cluster_capacity_providers.${associationId}`]);
+    // A fixed host port still means one task per instance.
+    expect(ecsService.placement_constraints).toEqual([{ type: "distinctInstance" }]);
+  });
+});
+
+describe("EcsEc2Service autoscaling", () => {
+  const autoscaling = { clusterName: "team-api", minCapacity: 2, maxCapacity: 4, cpuPercent: 60 };
+
+  test("the task count is left to the scaling policies: Terraform ignores desired_count after the first apply", () => {
+    // WHEN
+    const json = synthJson(service({ desiredCount: 2 }), () => ({ autoscaling }));
+    // THEN
+    const [serviceId, ecsService] = single(json, "aws_ecs_service");
+    expect(ecsService).toMatchObject({ desired_count: 2, lifecycle: { ignore_changes: ["desired_count"] } });
+    const [, target] = single(json, "aws_appautoscaling_target");
+    expect(target).toMatchObject({
+      resource_id: `service/team-api/\${aws_ecs_service.${serviceId}.name}`,
+      min_capacity: 2,
+      max_capacity: 4,
+    });
+    expect(resourcesOf(json, "aws_appautoscaling_policy").map(([, p]) => p.name)).toEqual(["team-api-orders-cpu"]);
+  });
+
+  test("requests per target are counted on the service's own target group of the given ALB", () => {
+    // WHEN
+    const json = synthJson(service(), () => ({
+      autoscaling: { ...autoscaling, requestsPerTarget: 300, loadBalancerArnSuffix: "app/team-api-alb/50dc6c495c0c9188" },
+    }));
+    // THEN
+    const [targetGroupId] = single(json, "aws_lb_target_group");
+    const requests = resourcesOf(json, "aws_appautoscaling_policy").find(([, p]) => p.name === "team-api-orders-requests");
+    expect(requests?.[1].target_tracking_scaling_policy_configuration).toEqual({
+      target_value: 300,
+      predefined_metric_specification: {
+        predefined_metric_type: "ALBRequestCountPerTarget",
+        resource_label: `app/team-api-alb/50dc6c495c0c9188/\${aws_lb_target_group.${targetGroupId}.arn_suffix}`,
+      },
+    });
+  });
+
+  test("refuses requests per target without the ALB to count them on", () => {
+    expect(() => synthService(service(), () => ({ autoscaling: { ...autoscaling, requestsPerTarget: 300 } }))).toThrow(
+      /autoscaling.requestsPerTarget counts ALB requests and needs autoscaling.loadBalancerArnSuffix/,
     );
   });
 });

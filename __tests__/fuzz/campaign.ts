@@ -220,6 +220,8 @@ export function signature(c: PrivateApiConfig): string {
     Object.keys(c.renames.services).length > 0 ? "renames" : "",
     c.services.some((s) => Object.keys(s.secrets).length > 0 || s.taskRole !== undefined) ? "secrets-or-task-role" : "",
     c.services.some((s) => s.ports !== undefined && s.ports.length > 1) ? "ports" : "",
+    c.services.some((s) => s.autoscaling) ? "autoscaled" : "",
+    c.services.some((s) => s.capacity === "provider") ? "capacity-provider" : "",
     templated ? "template-text" : "",
   ].join("/");
 }

@@ -29,7 +29,12 @@ describeWithTerraform("a sample of the valid fuzzed configs passes an offline te
       .filter((s) => s.mutated && KNOWN_REGIONS.has(s.config.region) && s.config.services.length <= 50)
       .map((s) => ({ ...s, original: s.config, config: { ...s.config, adopt: [] } }));
     // Configs with template syntax in their text first: whether Terraform reads it literally is only known by asking it.
-    const ordered = [...candidates.filter((s) => signature(s.config).endsWith("template-text")), ...candidates];
+    // Then one with autoscaling (and so its scaling resources), which only Terraform can judge.
+    const ordered = [
+      ...candidates.filter((s) => signature(s.config).endsWith("template-text")),
+      ...candidates.filter((s) => signature(s.config).includes("/autoscaled/")),
+      ...candidates,
+    ];
     const sample: typeof candidates = [];
     for (const s of ordered) {
       if (sample.length === TERRAFORM_SAMPLE) break;

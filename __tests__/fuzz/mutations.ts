@@ -26,6 +26,7 @@ export const MUTATION_KINDS = [
   "add-service",
   "add-port",
   "route-port",
+  "autoscale-service",
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -466,6 +467,34 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       const port = choose(candidates, m.variant) as string;
       route.port = port;
       return `routes[${i}] names port ${show(port)}`;
+    }
+    case "autoscale-service": {
+      // What a team does to let a service grow: autoscaling on some metrics, often the capacity
+      // provider, with bounds on and just past the cluster's sizes and the service's desiredCount.
+      const list = services(cfg);
+      const i = m.pick % Math.max(1, list.length);
+      const svc = list[i];
+      if (!svc || !isObject(cfg)) return undefined;
+      const cluster = isObject(cfg.cluster) ? cfg.cluster : (cfg.cluster = {});
+      const size = (field: string, fallback: number): number => {
+        const value = cluster[field];
+        return typeof value === "number" ? value : fallback;
+      };
+      const desired = typeof svc.desiredCount === "number" ? svc.desiredCount : 1;
+      const v = m.variant;
+      const max = [desired, size("minSize", 2), size("maxSize", 4), size("maxSize", 4) + 1, desired + 1 + (v % 5)][v % 5];
+      const min = [0, 1, desired, desired + 1][Math.floor(v / 5) % 4];
+      const bits = Math.floor(v / 20) % 8;
+      const autoscaling: Record<string, Json> = { min, max };
+      if (bits & 1) autoscaling.cpuPercent = 60;
+      if (bits & 2) autoscaling.memoryPercent = 75;
+      if (bits & 4) autoscaling.requestsPerTarget = 500;
+      svc.autoscaling = autoscaling;
+      const capacity = (["provider", "launchType", undefined] as const)[Math.floor(v / 160) % 3];
+      if (capacity) svc.capacity = capacity;
+      const target = ([undefined, 100, 75, 1] as const)[Math.floor(v / 480) % 4];
+      if (target !== undefined) cluster.capacityProvider = { targetCapacityPercent: target };
+      return `autoscale services[${i}] with ${show(autoscaling)}${capacity ? `, capacity ${capacity}` : ""}${target !== undefined ? `, target capacity ${target} %` : ""}`;
     }
   }
 }

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { albTargetGroupName, AWS_NAME_LIMITS, fitName, shardNlbName, targetGroupName } from "../../lib/model/names";
+import { albTargetGroupName, AWS_NAME_LIMITS, capacityProviderName, fitName, shardNlbName, targetGroupName } from "../../lib/model/names";
 import { parseConfig } from "../../lib/config/load";
 import { nlbServicePorts } from "../../lib/model/topology";
 import { allConfigs } from "../helpers/fixtures";
@@ -86,4 +86,16 @@ test("an 18-character stack name with a 10-character ALB service name synthesise
   for (const { name } of [...groups, ...lbs]) expect(name.length).toBeLessThanOrEqual(32);
   expect(groups.map((g) => g.name)).toContain(albTargetGroupName("storefront-edge-01", "recommends"));
   expect(lbs.map((l) => l.name).sort()).toEqual(["storefront-edge-01-alb", "storefront-edge-01-nlb"]);
+});
+
+test("every stack name gives a capacity provider name ECS accepts: up to 255 letters, digits, hyphens and underscores, not starting with aws, ecs or fargate", () => {
+  fc.assert(
+    fc.property(fc.oneof(nameArb, fc.constantFrom("aws", "ecs", "fargate", "AWS-x", "ecs1", "fargatex")), (name) => {
+      const cp = capacityProviderName(name);
+      expect(cp).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
+      expect(cp).not.toMatch(/^(aws|ecs|fargate)/i);
+      expect(cp.endsWith(`${name}-capacity`)).toBe(true);
+    }),
+    { seed: 13, numRuns: 300 },
+  );
 });

@@ -4,6 +4,8 @@
  */
 import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
 import { show } from "../../lib/policy/values";
+import { defaultConfig, exampleConfig, ledgerOf } from "../helpers/fixtures";
+import { synthToTemp, type TerraformJson } from "../helpers/synth";
 
 /** The day the runtime rule is judged on in these tests (nodejs20.x is past its date, nodejs22.x is not). */
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -56,6 +58,15 @@ const kase = (rule: RuleId, type: string, bad: Attrs, good?: Attrs, more: Pick<C
   good,
   ...more,
 });
+
+/** `metadata_options` of a launch template or configuration. */
+const imds = (tokens: string, hopLimit: number | string) => ({
+  metadata_options: { http_endpoint: "enabled", http_tokens: tokens, http_put_response_hop_limit: hopLimit },
+});
+/** IMDSv2 only, hop limit 1: what the imds-hop-limit rule asks of every launch template and configuration. */
+const IMDS_V2_HOP_1 = imds("required", 1);
+/** A launch template interface without a public IP, so that only the IMDS rule can fire. */
+const PRIVATE_NIC = { network_interfaces: [{ associate_public_ip_address: "false" }] };
 
 /** An iam-least-privilege case: one Allow statement that breaks the rule, one that does not. */
 const iam = (type: string, bad: Attrs, good: Attrs) => kase("iam-least-privilege", type, allowing(bad), allowing(good));
@@ -175,11 +186,14 @@ const CASES: readonly Case[] = [
   kase(
     "no-public-ips",
     "aws_launch_template",
-    { network_interfaces: [{ associate_public_ip_address: "true" }] },
-    { network_interfaces: [{ associate_public_ip_address: "false" }] },
+    { network_interfaces: [{ associate_public_ip_address: "true" }], ...IMDS_V2_HOP_1 },
+    { network_interfaces: [{ associate_public_ip_address: "false" }], ...IMDS_V2_HOP_1 },
   ),
-  kase("no-public-ips", "aws_launch_template", {}, { network_interfaces: [{ associate_public_ip_address: false }] }),
-  kase("no-public-ips", "aws_launch_configuration", {}, { associate_public_ip_address: false }),
+  kase("no-public-ips", "aws_launch_template", IMDS_V2_HOP_1, {
+    network_interfaces: [{ associate_public_ip_address: false }],
+    ...IMDS_V2_HOP_1,
+  }),
+  kase("no-public-ips", "aws_launch_configuration", IMDS_V2_HOP_1, { associate_public_ip_address: false, ...IMDS_V2_HOP_1 }),
   kase("no-public-ips", "aws_instance", { associate_public_ip_address: true }, {}, { goodInPlan: { associate_public_ip_address: false } }),
   kase("no-public-ips", "aws_subnet", { map_public_ip_on_launch: true }, { map_public_ip_on_launch: false }),
   kase("no-public-ips", "aws_nat_gateway", { subnet_id: "subnet-1" }, { connectivity_type: "private" }),
@@ -187,6 +201,27 @@ const CASES: readonly Case[] = [
   kase("no-public-ips", "aws_eip", { domain: "vpc" }, undefined),
   kase("log-retention", "aws_cloudwatch_log_group", {}, { retention_in_days: 30 }),
   kase("log-retention", "aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 1 }),
+  kase("imds-hop-limit", "aws_launch_template", { ...PRIVATE_NIC, ...imds("required", 2) }, { ...PRIVATE_NIC, ...IMDS_V2_HOP_1 }),
+  kase("imds-hop-limit", "aws_launch_template", { ...PRIVATE_NIC, ...imds("optional", 1) }, { ...PRIVATE_NIC, ...imds("required", "1") }),
+  kase("imds-hop-limit", "aws_launch_template", PRIVATE_NIC, { ...PRIVATE_NIC, ...IMDS_V2_HOP_1 }),
+  kase(
+    "imds-hop-limit",
+    "aws_launch_template",
+    { ...PRIVATE_NIC, metadata_options: { http_tokens: "required" } },
+    { ...PRIVATE_NIC, ...IMDS_V2_HOP_1 },
+  ),
+  kase(
+    "imds-hop-limit",
+    "aws_launch_configuration",
+    { associate_public_ip_address: false, ...imds("required", 2) },
+    { associate_public_ip_address: false, ...IMDS_V2_HOP_1 },
+  ),
+  kase(
+    "imds-hop-limit",
+    "aws_launch_configuration",
+    { associate_public_ip_address: false, metadata_options: { http_put_response_hop_limit: 1 } },
+    { associate_public_ip_address: false, ...IMDS_V2_HOP_1 },
+  ),
 ];
 
 test("every rule has cases", () => {
@@ -386,4 +421,87 @@ test("messages show non-string values as JSON, never [object Object]", () => {
   expect(show([80, 443])).toBe("[80,443]");
   expect(show("tcp")).toBe("tcp");
   expect(show(undefined)).toBe("undefined");
+});
+
+describe("imds-hop-limit", () => {
+  // GIVEN the launch template of the default stack, and the launch configuration of its example, as synthesised
+  const launchTemplate = synthToTemp(defaultConfig());
+  const launchConfiguration = synthToTemp(exampleConfig("launch-configuration"), {
+    nlbShards: ledgerOf("examples/launch-configuration.json"),
+  });
+  const cases = [
+    ["launch template", launchTemplate.json, "aws_launch_template"],
+    ["launch configuration", launchConfiguration.json, "aws_launch_configuration"],
+  ] as const;
+  const imdsFindings = (json: TerraformJson) => checkSynth(json, { now: NOW }).findings.filter((f) => f.rule === "imds-hop-limit");
+
+  /** The stack with every resource of `type` given hop limit `limit`. */
+  function withHopLimit(json: TerraformJson, type: string, limit: number): { json: TerraformJson; addresses: string[] } {
+    const copy = structuredClone(json);
+    const byId = copy.resource[type];
+    for (const attrs of Object.values(byId)) (attrs.metadata_options as Attrs).http_put_response_hop_limit = limit;
+    return { json: copy, addresses: Object.keys(byId).map((id) => `${type}.${id}`) };
+  }
+
+  /** A plan that creates the stack's resources of `type`, with their values as a plan shows them (blocks as lists). */
+  function planOf(json: TerraformJson, type: string, afterUnknown: Attrs = {}): PlanJson {
+    return {
+      format_version: "1.2",
+      terraform_version: "1.11.4",
+      resource_changes: Object.entries(json.resource[type]).map(([id, attrs]) => {
+        const { "//": _metadata, ...values } = attrs;
+        const after = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isBlock(v) ? [v] : v]));
+        return {
+          address: `${type}.${id}`,
+          mode: "managed",
+          type,
+          name: id,
+          change: { actions: ["create"], after, after_unknown: afterUnknown },
+        };
+      }),
+    };
+  }
+  const isBlock = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+  test.each(cases)("the %s the stack synthesises has hop limit 1 and IMDSv2, and passes", (_what, json, type) => {
+    const [options] = Object.values(json.resource[type]).map((attrs) => attrs.metadata_options);
+    expect(options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
+    expect(imdsFindings(json)).toEqual([]);
+    expect(checkPlan(planOf(json, type), { now: NOW }).findings).toEqual([]);
+  });
+
+  test.each(cases)("a stack whose %s has hop limit 2 fails, synthesised and planned", (_what, json, type) => {
+    // GIVEN
+    const bad = withHopLimit(json, type, 2);
+    const message =
+      "metadata_options.http_put_response_hop_limit is 2, not 1: bridge-mode containers are one hop away and can get IMDSv2 tokens, so the instance role's credentials";
+    // WHEN / THEN
+    expect(imdsFindings(bad.json)).toEqual(bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message })));
+    expect(checkPlan(planOf(bad.json, type), { now: NOW }).findings).toEqual(
+      bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message })),
+    );
+  });
+
+  test("a hop limit known only after apply is unchecked, not passed", () => {
+    const unknown = { metadata_options: [{ http_put_response_hop_limit: true }] };
+    const result = checkPlan(planOf(launchTemplate.json, "aws_launch_template", unknown), { now: NOW });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked.map((u) => [u.rule, u.message])).toEqual([
+      ["imds-hop-limit", "metadata_options.0.http_put_response_hop_limit is known only after apply"],
+    ]);
+  });
+
+  test("a missing value says what EC2 does instead", () => {
+    const messages = (attrs: Attrs) =>
+      checkSynth(stack("aws_launch_configuration", { associate_public_ip_address: false, ...attrs }), { now: NOW }).findings.map(
+        (f) => f.message,
+      );
+    expect(messages({})).toEqual([expect.stringMatching(/^has no metadata_options: EC2 then takes the account default or the AMI's/)]);
+    expect(messages({ metadata_options: { http_tokens: "required" } })).toEqual([
+      expect.stringMatching(/^metadata_options.http_put_response_hop_limit is not set: .*2 for AMIs marked for IMDSv2 .*: set 1$/),
+    ]);
+    expect(messages({ metadata_options: { http_put_response_hop_limit: 1 } })).toEqual([
+      expect.stringMatching(/^metadata_options.http_tokens is not set: EC2 then takes the account default or "optional"/),
+    ]);
+  });
 });

@@ -1,10 +1,11 @@
 /**
  * The changes the upgrade-safety tests make to the default config and every example (adding or
- * removing one route or one service), and how they compare two synths. upgrade-safety.test.ts
+ * removing one route or one service, autoscaling a service), and how they compare two synths. upgrade-safety.test.ts
  * compares the synths; upgrade-safety.process.test.ts plans the changed configs with Terraform.
  */
 import { albPathPattern, parseRoutePath, pathId } from "../../lib/config/paths";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
+import { DEFAULT_CLUSTER_MIN_SIZE, DEFAULT_DESIRED_COUNT } from "../../lib/constructs/defaults";
 import { allConfigs } from "../helpers/fixtures";
 import type { TerraformJson } from "../helpers/synth";
 
@@ -191,6 +192,22 @@ export function changesFor(base: Input): Change[] {
     mayChange: secretOwner,
     redeploys: false,
   });
+  const scaled = autoscalable(base);
+  if (scaled) {
+    const ecsService = (address: string) => address.startsWith(`aws_ecs_service.Service-${scaled.service.name}_`);
+    changes.push({
+      name: "adding autoscaling to a service",
+      change: (cfg) => {
+        const svc = cfg.services.find((s) => s.name === scaled.service.name) as Service;
+        svc.autoscaling = scaled.autoscaling;
+      },
+      // Its scalable target and policy, nothing else.
+      owner: (address) => address.includes(`.Service-${scaled.service.name}_Autoscaling_`),
+      // The ECS service alone changes: it leaves desired_count to the policies from now on.
+      mayChange: (address) => ecsService(address),
+      redeploys: false,
+    });
+  }
   if (routes.length > 1) {
     const last = routes[routes.length - 1];
     changes.push({
@@ -216,6 +233,23 @@ export function changesFor(base: Input): Change[] {
     });
   }
   return changes;
+}
+
+/**
+ * A service that can be autoscaled without other changes, and autoscaling it can take: from its
+ * desiredCount up, on CPU. A fixed host port on the EC2 launch type may not scale past the
+ * cluster's minimum (nothing would add instances), so it scales to at most that; a dynamic port
+ * (several tasks per instance) goes two tasks higher.
+ */
+function autoscalable(cfg: Input): { service: Service; autoscaling: NonNullable<Service["autoscaling"]> } | undefined {
+  const minSize = cfg.cluster?.minSize ?? DEFAULT_CLUSTER_MIN_SIZE;
+  for (const service of cfg.services) {
+    const desired = service.desiredCount ?? DEFAULT_DESIRED_COUNT;
+    const max = service.hostPort === 0 ? desired + 2 : Math.max(desired, minSize);
+    if (service.hostPort !== 0 && max > minSize && !cfg.cluster?.existing) continue;
+    return { service, autoscaling: { min: desired, max, cpuPercent: 60 } };
+  }
+  return undefined;
 }
 
 /** The default and every example but adopt-existing (whose resources are all adopted ones). */

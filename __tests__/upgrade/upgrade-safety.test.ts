@@ -1,9 +1,11 @@
 /**
  * Upgrade safety: for the default config and every example, adding or removing one route or one
- * service, or adding a port to a service, changes only that route's, service's or port's resources. Everything else keeps its address
- * and every attribute: the NLBs, the VPC links, the API, the other services. Changing a route
- * replaces the deployment (the stage moves to it) and never the API. Proved by comparing two
- * synths; upgrade-safety.process.test.ts also plans the changed configs with Terraform.
+ * service, adding a port to a service, or autoscaling a service, changes only that route's,
+ * service's or port's resources (autoscaling: its scalable target and policy are added, and its ECS
+ * service leaves desired_count alone). Everything else keeps its address and every attribute: the
+ * NLBs, the VPC links, the API, the other services. Changing a route replaces the deployment (the
+ * stage moves to it) and never the API. Proved by comparing two synths;
+ * upgrade-safety.process.test.ts also plans the changed configs with Terraform.
  */
 import { ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack, type TerraformJson } from "../helpers/synth";
@@ -71,7 +73,7 @@ describe.each(cases.map((c) => [`${c.example}: ${c.change}`, c] as const))("%s",
     }
   });
 
-  test("a route change replaces the deployment, so the stage is redeployed, and never the API; any other change leaves both", () => {
+  test("a route change replaces the deployment, so the stage is redeployed, and never the API; any other change leaves the deployment alone", () => {
     const deployments = Object.keys(c.before.json.resource.aws_api_gateway_deployment ?? {});
     if (!c.redeploys) return expect([...d.added, ...d.removed, ...d.changed].filter(redeploy)).toEqual([]);
     if (deployments.length === 0) return; // HTTP API: auto-deployed stage

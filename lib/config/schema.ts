@@ -26,10 +26,12 @@ import {
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_SERVER_ERROR_RATE_PERCENT,
+  DEFAULT_SERVICE_CAPACITY,
   DEFAULT_SERVICE_LOG_RETENTION_DAYS,
   DEFAULT_SSL_POLICY,
   DEFAULT_STAGE_NAME,
   DEFAULT_SYNC_SCHEDULE,
+  DEFAULT_TARGET_CAPACITY_PERCENT,
   DEFAULT_VPC_ENDPOINTS,
 } from "../constructs/defaults";
 import {
@@ -195,6 +197,26 @@ const taskRole = z
   })
   .describe("What the application in the container may do in AWS. Without it the task role has no permissions at all.");
 
+const percent = (what: string) => z.number().min(1).max(100).optional().describe(what);
+
+const serviceAutoscaling = z
+  .strictObject({
+    min: z.number().int().min(0).max(1000).describe("Fewest tasks Application Auto Scaling scales in to"),
+    max: z.number().int().min(1).max(1000).describe("Most tasks Application Auto Scaling scales out to"),
+    cpuPercent: percent("Target tracking on the service's average CPU utilisation (ECSServiceAverageCPUUtilization), percent"),
+    memoryPercent: percent("Target tracking on the service's average memory utilisation (ECSServiceAverageMemoryUtilization), percent"),
+    requestsPerTarget: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('via "alb" only: target tracking on ALB requests per task and minute (ALBRequestCountPerTarget)'),
+  })
+  .describe(
+    "Application Auto Scaling of the task count between min and max, with one target tracking policy per metric given (at least one). ECS then owns desiredCount.",
+  );
+
 /** A port per target group, and ECS attaches at most 5 to a service. */
 const MAX_PORTS_PER_SERVICE = MAX_TARGET_GROUPS_PER_ECS_SERVICE;
 
@@ -258,6 +280,13 @@ const serviceShape = z.strictObject({
   healthCheck: healthCheck
     .optional()
     .describe("The target group's health check of the service's one port (with ports, each port has its own)"),
+  capacity: z
+    .enum(["launchType", "provider"])
+    .default(DEFAULT_SERVICE_CAPACITY)
+    .describe(
+      "launchType: the EC2 launch type, as before. provider: the cluster's capacity provider, which adds instances when tasks need them (new services; switching an existing one replaces its ECS service).",
+    ),
+  autoscaling: serviceAutoscaling.optional(),
   logRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
@@ -431,6 +460,20 @@ const cluster = z.strictObject({
   desiredCapacity: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_DESIRED_CAPACITY),
   capacity: z.discriminatedUnion("type", [launchTemplate, launchConfiguration]).prefault({ type: "launchTemplate" }),
   rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(DEFAULT_ROOT_VOLUME_SIZE_GIB),
+  capacityProvider: z
+    .strictObject({
+      targetCapacityPercent: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(DEFAULT_TARGET_CAPACITY_PERCENT)
+        .describe("Managed scaling keeps this percentage of the instances running tasks; below 100 keeps spare instances"),
+    })
+    .prefault({})
+    .describe(
+      "The ECS capacity provider on the autoscaling group (managed scaling, managed termination protection), the cluster's default strategy",
+    ),
   existing: z
     .strictObject({
       clusterName: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { message: "must be an ECS cluster name" }),

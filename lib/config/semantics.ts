@@ -28,6 +28,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkCluster(cfg, ctx);
   checkServices(cfg, ctx);
   checkContainers(cfg, ctx);
+  checkServiceCapacity(cfg, ctx);
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
   checkApi(cfg, ctx);
@@ -254,6 +255,66 @@ function checkContainers(cfg: PrivateApiConfig, ctx: Ctx): void {
         fail(ctx, at("taskRole", "statements", j), `the statement ${problem} (the iam-least-privilege rule of npm run check)`);
       }
     });
+  });
+}
+
+/**
+ * Where each service's tasks run, and how far autoscaling may take them. On an existing cluster
+ * the instances are not ours to count, so only the rules that need no instance count apply.
+ */
+function checkServiceCapacity(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const { existing, minSize, maxSize } = cfg.cluster;
+  cfg.services.forEach((svc, i) => {
+    if (svc.capacity === "provider" && existing) {
+      fail(
+        ctx,
+        ["services", i, "capacity"],
+        `capacity "provider" uses the capacity provider of a cluster this stack creates, and cluster.existing ("${existing.clusterName}") has none from it: use "launchType"`,
+      );
+    }
+    const scaling = svc.autoscaling;
+    if (!scaling) return;
+    const at = (field: string): Path => ["services", i, "autoscaling", field];
+    const metrics = [scaling.cpuPercent, scaling.memoryPercent, scaling.requestsPerTarget].filter((m) => m !== undefined);
+    if (metrics.length === 0) {
+      fail(
+        ctx,
+        ["services", i, "autoscaling"],
+        `service "${svc.name}" autoscales on nothing: give at least one of cpuPercent, memoryPercent, requestsPerTarget`,
+      );
+    }
+    if (scaling.requestsPerTarget !== undefined && svc.via !== "alb") {
+      fail(
+        ctx,
+        at("requestsPerTarget"),
+        `requestsPerTarget ${scaling.requestsPerTarget} counts ALB requests per target, and service "${svc.name}" is via "${svc.via}": an NLB does not count requests; use cpuPercent or memoryPercent`,
+      );
+    }
+    if (scaling.min > scaling.max) {
+      fail(ctx, at("min"), `min ${scaling.min} is more than max ${scaling.max}`);
+    } else if (svc.desiredCount < scaling.min || svc.desiredCount > scaling.max) {
+      fail(
+        ctx,
+        ["services", i, "desiredCount"],
+        `desiredCount ${svc.desiredCount} (the tasks at the first apply) must be between autoscaling.min ${scaling.min} and autoscaling.max ${scaling.max}`,
+      );
+    }
+    // A fixed host port fits one task of the service on an instance (distinctInstance).
+    const fixed = portsOf(svc).find((p) => p.hostPort !== 0);
+    if (existing || !fixed) return;
+    if (scaling.max > maxSize) {
+      fail(
+        ctx,
+        at("max"),
+        `max ${scaling.max} is more than cluster.maxSize ${maxSize}: hostPort ${fixed.hostPort} is fixed, so an instance holds one task of the service and at most ${maxSize} tasks can ever run`,
+      );
+    } else if (scaling.max > minSize && svc.capacity !== "provider") {
+      fail(
+        ctx,
+        at("max"),
+        `max ${scaling.max} is more than cluster.minSize ${minSize}, and hostPort ${fixed.hostPort} is fixed (one task per instance): only the capacity provider adds instances for the tasks past ${minSize}, and service "${svc.name}" uses the EC2 launch type; set capacity "provider", or max at most ${minSize}`,
+      );
+    }
   });
 }
 

@@ -23,6 +23,8 @@ export const DEFAULT_CLUSTER_MAX_SIZE = 4;
 export const DEFAULT_CLUSTER_DESIRED_CAPACITY = 2;
 /** Root volume of each instance, GiB (the ECS-optimised AMI's snapshot is 30 GiB). */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 30;
+/** Target capacity of the capacity provider's managed scaling, percent: no empty instance beyond the minimum. */
+export const DEFAULT_TARGET_CAPACITY_PERCENT = 100;
 
 // ---- EcsEc2Service (./ecs-ec2-service.ts) ----
 
@@ -41,6 +43,13 @@ export const DEFAULT_CONTAINER_HEALTH_CHECK = {
   retries: 3,
   startPeriodSeconds: 0,
 } as const;
+
+/**
+ * Where a service's tasks are placed: with the EC2 launch type, as services always were. Adding a
+ * capacity provider strategy to a service that has none replaces the ECS service (hashicorp/aws
+ * forces a new one), so an existing service keeps its launch type unless it is switched on purpose.
+ */
+export const DEFAULT_SERVICE_CAPACITY = "launchType";
 
 // ---- Target group health checks (HealthCheck in ./types.ts; the NLB and the ALB) ----
 

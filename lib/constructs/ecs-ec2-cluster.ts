@@ -1,5 +1,7 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -7,8 +9,16 @@ import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuratio
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { autoscalingGroupName, instanceRoleName, instanceSecurityGroupName, launchTemplatePrefix, partitionOf } from "../model/names";
+import {
+  autoscalingGroupName,
+  capacityProviderName,
+  instanceRoleName,
+  instanceSecurityGroupName,
+  launchTemplatePrefix,
+  partitionOf,
+} from "../model/names";
 import { Connections } from "./connections";
 import {
   DEFAULT_CLUSTER_DESIRED_CAPACITY,
@@ -17,6 +27,7 @@ import {
   DEFAULT_ECS_AMI_SSM_PARAMETER,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_TARGET_CAPACITY_PERCENT,
 } from "./defaults";
 
 export {
@@ -26,6 +37,7 @@ export {
   DEFAULT_ECS_AMI_SSM_PARAMETER,
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_TARGET_CAPACITY_PERCENT,
 };
 
 /** Host ports the instances accept traffic on, and from whom. */
@@ -59,6 +71,25 @@ export type ClusterCapacity =
       /** AMI of the instances. */
       readonly imageId: string;
     };
+
+/** How the cluster's ECS capacity provider scales the autoscaling group. */
+export interface CapacityProviderOptions {
+  /**
+   * Target capacity of managed scaling, 1 to 100: ECS adds and removes instances so that this
+   * percentage of them runs tasks. 100 keeps no empty instance beyond the group's minimum; less
+   * keeps headroom, so new tasks start without waiting for an instance.
+   * @default 100
+   */
+  readonly targetCapacityPercent?: number;
+}
+
+/** A capacity provider services can name in their strategy, and what must exist before they do. */
+export interface EcsCapacityProviderRef {
+  /** Name of the capacity provider. */
+  readonly name: string;
+  /** The association with the cluster: ECS refuses a strategy naming a provider the cluster does not have. */
+  readonly attachedBy: readonly ITerraformDependable[];
+}
 
 /** An ECS cluster with EC2 capacity that someone else runs. */
 export interface ExistingEcsCluster {
@@ -108,6 +139,14 @@ export interface EcsEc2ClusterProps {
    */
   readonly rootVolumeSizeGiB?: number;
   /**
+   * The ECS capacity provider on the autoscaling group: managed scaling at this target capacity,
+   * and managed termination protection (instances that run tasks are protected from scale-in). It
+   * is the cluster's default capacity provider strategy. The group's desired capacity is then
+   * ECS's to set (Terraform ignores changes to it).
+   * @default - a capacity provider with target capacity 100 %
+   */
+  readonly capacityProvider?: CapacityProviderOptions;
+  /**
    * Run on an existing cluster: nothing of the cluster is created, and its instances' security
    * group gets the host-port rules. The size and capacity props must not be given then.
    * @default - a new cluster, instances and autoscaling group
@@ -121,14 +160,29 @@ export interface EcsEc2ClusterProps {
   readonly hostPorts?: readonly HostPortRule[];
 }
 
+/**
+ * IMDSv2 only, and a hop limit of 1: a token's response does not survive the extra hop into a
+ * bridge-mode container, so only processes on the host (the ECS agent runs in the host's network)
+ * can read the instance role's credentials. Tasks get theirs from their task role instead.
+ */
+const INSTANCE_METADATA_OPTIONS = { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 } as const;
+
 /** The props that describe instances, which an existing cluster does not take. */
-const SIZE_AND_CAPACITY_PROPS = ["instanceType", "minSize", "maxSize", "desiredCapacity", "capacity", "rootVolumeSizeGiB"] as const;
+const SIZE_AND_CAPACITY_PROPS = [
+  "instanceType",
+  "minSize",
+  "maxSize",
+  "desiredCapacity",
+  "capacity",
+  "rootVolumeSizeGiB",
+  "capacityProvider",
+] as const;
 
 /**
  * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
  * only the services' host ports, from the load balancers' security groups, a launch template (or a legacy launch
  * configuration) whose user data joins the cluster, and an autoscaling group in the private
- * subnets. Instances never get a public IP and require IMDSv2.
+ * subnets. Instances never get a public IP, and require IMDSv2 with a hop limit of 1.
  */
 export class EcsEc2Cluster extends Construct {
   /** Name of the ECS cluster. */
@@ -141,6 +195,8 @@ export class EcsEc2Cluster extends Construct {
   public readonly connections: Connections;
   /** Name of the autoscaling group; none for an existing cluster. */
   public readonly autoScalingGroupName?: string;
+  /** The capacity provider on the autoscaling group; none for an existing cluster. */
+  public readonly capacityProvider?: EcsCapacityProviderRef;
 
   constructor(scope: Construct, id: string, props: EcsEc2ClusterProps) {
     super(scope, id);
@@ -160,6 +216,13 @@ export class EcsEc2Cluster extends Construct {
       this.connections = new Connections(this, this.instanceSecurityGroupId);
       this.addHostPortRules(props);
       return;
+    }
+
+    const targetCapacityPercent = props.capacityProvider?.targetCapacityPercent ?? DEFAULT_TARGET_CAPACITY_PERCENT;
+    if (!Number.isInteger(targetCapacityPercent) || targetCapacityPercent < 1 || targetCapacityPercent > 100) {
+      throw new Error(
+        `EcsEc2Cluster "${props.name}": capacityProvider.targetCapacityPercent ${targetCapacityPercent} must be a whole number from 1 to 100`,
+      );
     }
 
     const cluster = new EcsCluster(this, "Resource", {
@@ -208,12 +271,23 @@ export class EcsEc2Cluster extends Construct {
       desiredCapacity: props.desiredCapacity ?? DEFAULT_CLUSTER_DESIRED_CAPACITY,
       vpcZoneIdentifier: props.subnetIds,
       healthCheckType: "EC2",
-      tag: [{ key: "Name", value: `${props.name}-ecs`, propagateAtLaunch: true }],
+      tag: [
+        { key: "Name", value: `${props.name}-ecs`, propagateAtLaunch: true },
+        // ECS adds this tag when the capacity provider takes the group; declared here so that
+        // Terraform does not remove it, and so that every instance carries it from launch.
+        { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+      ],
+      // Managed termination protection needs it: ECS lifts the protection of an instance only once
+      // it runs no task, so scale-in never stops a task.
+      protectFromScaleIn: true,
+      // The capacity provider's managed scaling sets the desired capacity from now on.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
     };
 
     const capacity: ClusterCapacity = props.capacity ?? { type: "launchTemplate" };
     const instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
     const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
+    let asg: AutoscalingGroup;
     if (capacity.type === "launchTemplate") {
       const template = new LaunchTemplate(this, "LaunchTemplate", {
         namePrefix: launchTemplatePrefix(props.name),
@@ -222,7 +296,7 @@ export class EcsEc2Cluster extends Construct {
         instanceType,
         iamInstanceProfile: { arn: profile.arn },
         userData: Buffer.from(userData).toString("base64"),
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        metadataOptions: INSTANCE_METADATA_OPTIONS,
         // Set on the interface rather than vpc_security_group_ids so the "no public IP" choice is
         // explicit, whatever the subnet's own default says.
         networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [sg.id], deleteOnTermination: "true" }],
@@ -234,13 +308,15 @@ export class EcsEc2Cluster extends Construct {
         ],
         tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.name}-ecs` } }],
       });
-      const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
+      asg = new AutoscalingGroup(this, "AutoScalingGroup", {
         ...asgCommon,
         name: autoscalingGroupName(props.name),
         launchTemplate: { id: template.id, version: template.latestVersion.toString() },
-        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+        // Every instance with tasks is protected from scale-in; the API's default would wait an
+        // hour for that to end and then fail the refresh. Replaced instances are drained by ECS first
+        // (the capacity provider's managed draining).
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, scaleInProtectedInstances: "Refresh" } },
       });
-      this.autoScalingGroupName = asg.name;
     } else {
       const launchConfig = new LaunchConfiguration(this, "LaunchConfiguration", {
         namePrefix: launchTemplatePrefix(props.name),
@@ -250,18 +326,40 @@ export class EcsEc2Cluster extends Construct {
         securityGroups: [sg.id],
         associatePublicIpAddress: false,
         userData,
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        metadataOptions: INSTANCE_METADATA_OPTIONS,
         rootBlockDevice: { volumeSize: rootVolumeSizeGiB, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
         // A launch configuration cannot be changed in place; the ASG must point at the new one first.
         lifecycle: { createBeforeDestroy: true },
       });
-      const asg = new AutoscalingGroup(this, "AutoScalingGroup", {
+      asg = new AutoscalingGroup(this, "AutoScalingGroup", {
         ...asgCommon,
         name: autoscalingGroupName(props.name),
         launchConfiguration: launchConfig.name,
       });
-      this.autoScalingGroupName = asg.name;
     }
+    this.autoScalingGroupName = asg.name;
+
+    const provider = new EcsCapacityProvider(this, "CapacityProvider", {
+      name: capacityProviderName(props.name),
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: asg.arn,
+        managedTerminationProtection: "ENABLED",
+        // ECS drains an instance's tasks before the group terminates it (the API's default, stated).
+        managedDraining: "ENABLED",
+        managedScaling: { status: "ENABLED", targetCapacity: targetCapacityPercent },
+      },
+    });
+    const association = new EcsClusterCapacityProviders(this, "CapacityProviders", {
+      clusterName: cluster.name,
+      capacityProviders: [provider.name],
+      // Services that name no launch type and no strategy use the provider.
+      defaultCapacityProviderStrategy: [{ capacityProvider: provider.name, weight: 1 }],
+      // No replace_triggered_by on the provider, though its docs suggest one for a provider that
+      // must be replaced: ours is replaced only with the group or the stack's name, never in
+      // place, and the HCL export (npm run synth:hcl) would write the reference as a string,
+      // which Terraform refuses there.
+    });
+    this.capacityProvider = { name: provider.name, attachedBy: [association] };
   }
 
   private addHostPortRules(props: EcsEc2ClusterProps): void {

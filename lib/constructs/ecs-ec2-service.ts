@@ -23,6 +23,8 @@ import {
   DEFAULT_DESIRED_COUNT,
   DEFAULT_SERVICE_LOG_RETENTION_DAYS,
 } from "./defaults";
+import type { EcsCapacityProviderRef } from "./ecs-ec2-cluster";
+import { ServiceAutoscaling } from "./service-autoscaling";
 import type { ContainerHealthCheck, TaskRolePermissions } from "./types";
 
 export {
@@ -43,6 +45,37 @@ export interface EcsEc2ServicePort {
   readonly targetGroup: LbTargetGroup;
   /** What attaches that group to its load balancer (its NLB listener, or ALB listener rules). */
   readonly targetGroupAttachedBy: readonly ITerraformDependable[];
+}
+
+/** Application Auto Scaling of a service's task count (see ServiceAutoscaling). */
+export interface EcsEc2ServiceAutoscaling {
+  /** Name of the cluster (the scalable target's resource id needs the name, not the ARN). */
+  readonly clusterName: string;
+  /** Fewest tasks. */
+  readonly minCapacity: number;
+  /** Most tasks. */
+  readonly maxCapacity: number;
+  /**
+   * Average CPU utilisation to hold, percent.
+   * @default - no CPU policy
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Average memory utilisation to hold, percent.
+   * @default - no memory policy
+   */
+  readonly memoryPercent?: number;
+  /**
+   * ALB requests per task and minute to hold, counted on the service's target group; needs
+   * `loadBalancerArnSuffix`.
+   * @default - no requests policy
+   */
+  readonly requestsPerTarget?: number;
+  /**
+   * ARN suffix (`app/<name>/<id>`) of the ALB the service's target group is on, for requestsPerTarget.
+   * @default - none
+   */
+  readonly loadBalancerArnSuffix?: string;
 }
 
 export interface EcsEc2ServiceProps {
@@ -152,6 +185,19 @@ export interface EcsEc2ServiceProps {
    * @default 0
    */
   readonly spareInstances?: number;
+  /**
+   * Run the tasks on this capacity provider (a capacity provider strategy) instead of the EC2
+   * launch type: a task that finds no room waits while managed scaling adds an instance. Adding it
+   * to a service that had none replaces the ECS service (hashicorp/aws forces a new one).
+   * @default - the EC2 launch type
+   */
+  readonly capacityProvider?: EcsCapacityProviderRef;
+  /**
+   * Scale the task count with Application Auto Scaling; the service then ignores changes to its
+   * desired count, which the policies set.
+   * @default - no autoscaling: desiredCount is what runs
+   */
+  readonly autoscaling?: EcsEc2ServiceAutoscaling;
 }
 
 /** Deployment limits that let a fixed-host-port service roll at all. */
@@ -255,7 +301,6 @@ export class EcsEc2Service extends Construct {
     this.executionRoleArn = executionRole.arn;
     this.taskRoleArn = taskRole.arn;
 
-
     const additionalPorts = props.additionalPorts ?? [];
     if (additionalPorts.length + 1 > MAX_TARGET_GROUPS_PER_ECS_SERVICE) {
       throw new Error(
@@ -320,12 +365,20 @@ export class EcsEc2Service extends Construct {
     // One fixed port is enough for two tasks of the service to collide on an instance.
     const fixedPort = ports.some((p) => p.hostPort !== 0);
     const limits = deploymentLimits(desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
+    const provider = props.capacityProvider;
+    const scaling = props.autoscaling;
+    if (scaling?.requestsPerTarget !== undefined && scaling.loadBalancerArnSuffix === undefined) {
+      throw new Error(
+        `EcsEc2Service "${serviceName}": autoscaling.requestsPerTarget counts ALB requests and needs autoscaling.loadBalancerArnSuffix, the ALB its target group is on`,
+      );
+    }
     const service = new EcsService(this, "Resource", {
       name: serviceName,
       cluster: props.clusterArn,
       taskDefinition: taskDefinition.arn,
       desiredCount,
-      launchType: "EC2",
+      launchType: provider ? undefined : "EC2",
+      capacityProviderStrategy: provider ? [{ capacityProvider: provider.name, weight: 1 }] : undefined,
       deploymentMinimumHealthyPercent: limits.minimumHealthyPercent,
       deploymentMaximumPercent: limits.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -336,9 +389,29 @@ export class EcsEc2Service extends Construct {
       loadBalancer: ports.map((p) => ({ targetGroupArn: p.targetGroup.arn, containerName: serviceName, containerPort: p.containerPort })),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      dependsOn: ports.flatMap((p) => [...p.targetGroupAttachedBy]),
+      dependsOn: [...ports.flatMap((p) => [...p.targetGroupAttachedBy]), ...(provider?.attachedBy ?? [])],
+      // The scaling policies own the task count: an apply must not set it back.
+      lifecycle: scaling ? { ignoreChanges: ["desired_count"] } : undefined,
     });
     this.serviceName = service.name;
+
+    if (scaling) {
+      const { loadBalancerArnSuffix, requestsPerTarget, clusterName, minCapacity, maxCapacity, cpuPercent, memoryPercent } = scaling;
+      new ServiceAutoscaling(this, "Autoscaling", {
+        name: props.name,
+        clusterName,
+        service,
+        serviceName,
+        minCapacity,
+        maxCapacity,
+        cpuPercent,
+        memoryPercent,
+        requestsPerTarget:
+          requestsPerTarget === undefined
+            ? undefined
+            : { targetValue: requestsPerTarget, resourceLabel: `${loadBalancerArnSuffix}/${props.targetGroup.arnSuffix}` },
+      });
+    }
   }
 }
 

@@ -25,6 +25,8 @@ export const AWS_NAME_LIMITS = {
   taskFamily: 255,
   vpcLink: 128,
   apiName: 128,
+  capacityProvider: 255,
+  scalingPolicy: 256,
 } as const;
 
 /** Characters of the hash a shortened name ends with. */
@@ -72,6 +74,15 @@ export const albIngressFunctionName = (name: string): string => fitName(`${name}
 export const syncScheduleRuleName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.eventRule);
 export const syncStateParameterName = (name: string): string => fitName(`/${name}/alb-bridge/sync-state`, L.ssmParameter);
 export const alarmName = (name: string, what: string): string => fitName(`${name}-${what}`, L.alarm);
+/** ECS refuses capacity provider names that start with "aws", "ecs" or "fargate" (any case): those get a "cp-" in front. */
+const RESERVED_CAPACITY_PROVIDER_PREFIX = /^(aws|ecs|fargate)/i;
+export const capacityProviderName = (name: string): string => {
+  const full = `${name}-capacity`;
+  return fitName(RESERVED_CAPACITY_PROVIDER_PREFIX.test(full) ? `cp-${full}` : full, L.capacityProvider);
+};
+/** An Application Auto Scaling policy of a service: `<name>-<service>-cpu`, `-memory` or `-requests`. */
+export const scalingPolicyName = (name: string, service: string, metric: string): string =>
+  fitName(`${name}-${service}-${metric}`, L.scalingPolicy);
 
 /** AWS partition of a region, for ARNs of AWS-managed policies. */
 export function partitionOf(region: string): string {

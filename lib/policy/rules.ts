@@ -38,6 +38,44 @@ function openIngress(r: ResourceView, block: Record<string, unknown>, cidrAttrib
   });
 }
 
+/** `metadata_options.http_tokens` must be "required": with "optional", IMDSv1 answers anyone who asks. */
+function imdsTokens(r: ResourceView, options: Record<string, unknown>): Outcome[] {
+  const unknown = unknownAt(r, ["metadata_options", 0, "http_tokens"]);
+  if (unknown) return [unknown];
+  const tokens = options.http_tokens;
+  if (tokens === "required") return [];
+  if (typeof tokens === "string" && tokens.includes("${"))
+    return [unchecked(`metadata_options.http_tokens is the expression ${quote(tokens)}`)];
+  if (tokens === undefined)
+    return [
+      finding(
+        'metadata_options.http_tokens is not set: EC2 then takes the account default or "optional" (IMDSv1 allowed; "required" only for AMIs marked for IMDSv2): set "required"',
+      ),
+    ];
+  return [finding(`metadata_options.http_tokens is ${quote(tokens)}, not "required": IMDSv1 hands out the instance role without a token`)];
+}
+
+/** `metadata_options.http_put_response_hop_limit` must be 1: with 2, a bridge-mode container gets an IMDSv2 token. */
+function imdsHopLimit(r: ResourceView, options: Record<string, unknown>): Outcome[] {
+  const unknown = unknownAt(r, ["metadata_options", 0, "http_put_response_hop_limit"]);
+  if (unknown) return [unknown];
+  const limit = options.http_put_response_hop_limit;
+  if (typeof limit === "string" && limit.includes("${"))
+    return [unchecked(`metadata_options.http_put_response_hop_limit is the expression ${quote(limit)}`)];
+  if (limit === undefined || limit === null)
+    return [
+      finding(
+        "metadata_options.http_put_response_hop_limit is not set: EC2 then takes the account default, or 1, or 2 for AMIs marked for IMDSv2 (as Amazon Linux 2023 is), where bridge-mode containers can reach the instance role: set 1",
+      ),
+    ];
+  if (Number(limit) === 1) return [];
+  return [
+    finding(
+      `metadata_options.http_put_response_hop_limit is ${quote(limit)}, not 1: bridge-mode containers are one hop away and can get IMDSv2 tokens, so the instance role's credentials`,
+    ),
+  ];
+}
+
 /** The VPC link type an integration type must go through. */
 const VPC_LINK_TYPE: Record<string, string> = {
   aws_api_gateway_integration: "aws_api_gateway_vpc_link",
@@ -248,6 +286,24 @@ export const RULES: readonly Rule[] = [
       return Number.isFinite(days) && days > 0
         ? []
         : [finding(`keeps logs forever: retention_in_days is ${quote(r.values.retention_in_days)}`)];
+    },
+  },
+  {
+    id: "imds-hop-limit",
+    summary:
+      'Instances keep the instance role to themselves: aws_launch_template and aws_launch_configuration set metadata_options with http_tokens = "required" (IMDSv2 only) and http_put_response_hop_limit = 1, so a bridge-mode container, one hop further, gets no IMDSv2 token.',
+    types: ["aws_launch_template", "aws_launch_configuration"],
+    check: (r) => {
+      const unknown = unknownAt(r, ["metadata_options"]);
+      if (unknown) return [unknown];
+      const [options] = listOf(r.values.metadata_options);
+      if (!isRecord(options))
+        return [
+          finding(
+            'has no metadata_options: EC2 then takes the account default or the AMI\'s (IMDSv1 allowed, hop limit 1; an AMI marked for IMDSv2, as Amazon Linux 2023 is, gives hop limit 2, which lets bridge-mode containers reach the instance role): set http_tokens = "required" and http_put_response_hop_limit = 1',
+          ),
+        ];
+      return [...imdsTokens(r, options), ...imdsHopLimit(r, options)];
     },
   },
 ];

@@ -14,7 +14,8 @@ export type RuleId =
   | "no-wildcard-principals"
   | "lambda-runtime"
   | "no-public-ips"
-  | "log-retention";
+  | "log-retention"
+  | "imds-hop-limit";
 
 /** One broken rule on one resource. */
 export interface Finding {

@@ -2,18 +2,19 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { portsOf } from "../config/ports";
-import type { PrivateApiConfig } from "../config/schema";
+import type { PrivateApiConfig, ServiceConfig } from "../config/schema";
 import type { NlbShardLedger } from "../config/shards";
 import { userIdPart } from "../model/ids";
 import { topologyProblems } from "../model/checks";
 import { planTopology, type Topology } from "../model/topology";
+import { serviceCapacity } from "../model/capacity";
 import { AlbBridge } from "../constructs/alb-bridge";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
 import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-addons";
 import { applySecurityGroupRules } from "../constructs/connections";
 import { DEFAULT_EXECUTION_LOG_LEVEL } from "../constructs/defaults";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
-import { EcsEc2Service } from "../constructs/ecs-ec2-service";
+import { EcsEc2Service, type EcsEc2ServiceProps } from "../constructs/ecs-ec2-service";
 import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
 import { PrivateHttpApi } from "../constructs/private-http-api";
@@ -186,6 +187,7 @@ export class PrivateApiStack extends TerraformStack {
             desiredCapacity: cfg.cluster.desiredCapacity,
             capacity: cfg.cluster.capacity,
             rootVolumeSizeGiB: cfg.cluster.rootVolumeSizeGiB,
+            capacityProvider: cfg.cluster.capacityProvider,
           }),
     });
 
@@ -233,7 +235,7 @@ export class PrivateApiStack extends TerraformStack {
         targetGroup,
         targetGroupAttachedBy: route ? [route.listener] : (albRoute?.rules ?? []),
         additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
-        spareInstances: Math.max(0, cfg.cluster.minSize - svc.desiredCount),
+        ...serviceCapacityProps(cfg, svc, this.cluster, svc.via === "alb" ? alb : undefined),
       });
     });
 
@@ -376,4 +378,31 @@ export class PrivateApiStack extends TerraformStack {
       });
     }
   }
+}
+
+/** Where a service's tasks run and how many (lib/model/capacity.ts), as EcsEc2Service props. */
+function serviceCapacityProps(
+  cfg: PrivateApiConfig,
+  svc: ServiceConfig,
+  cluster: EcsEc2Cluster,
+  alb: InternalApplicationLoadBalancer | undefined,
+): Pick<EcsEc2ServiceProps, "spareInstances" | "capacityProvider" | "autoscaling"> {
+  const model = serviceCapacity(cfg, svc);
+  if (model.capacity === "provider" && !cluster.capacityProvider) {
+    throw new Error(`PrivateApiStack: service "${svc.name}" uses the capacity provider, and the cluster has none (an existing cluster)`);
+  }
+  const scaling = svc.autoscaling;
+  return {
+    spareInstances: model.spareInstances,
+    capacityProvider: model.capacity === "provider" ? cluster.capacityProvider : undefined,
+    autoscaling: scaling && {
+      clusterName: cluster.clusterName,
+      minCapacity: scaling.min,
+      maxCapacity: scaling.max,
+      cpuPercent: scaling.cpuPercent,
+      memoryPercent: scaling.memoryPercent,
+      requestsPerTarget: scaling.requestsPerTarget,
+      loadBalancerArnSuffix: alb?.loadBalancerArnSuffix,
+    },
+  };
 }
