@@ -476,13 +476,22 @@ describe("EcsEc2Service execution role", () => {
 });
 
 describe("EcsEc2Service roles' trust", () => {
-  test.each(["ExecutionRole", "TaskRole"])("the %s trusts ECS tasks of the log group's account in the region only", (id) => {
+  test("the ExecutionRole trusts the ECS tasks service, as AWS documents it for execution roles", () => {
+    // WHEN
+    const json = synthJson(service());
+    // THEN
+    expect(documentOf(resourceAt(json, "aws_iam_role", "ExecutionRole")[1].assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+  });
+
+  test("the TaskRole trusts ECS tasks of the log group's account in the region only", () => {
     // WHEN
     const json = synthJson(service());
     // THEN
     const [logGroupId] = single(json, "aws_cloudwatch_log_group");
     const account = `\${element(split(":", aws_cloudwatch_log_group.${logGroupId}.arn), 4)}`;
-    expect(documentOf(resourceAt(json, "aws_iam_role", id)[1].assume_role_policy).Statement).toEqual([
+    expect(documentOf(resourceAt(json, "aws_iam_role", "TaskRole")[1].assume_role_policy).Statement).toEqual([
       {
         Effect: "Allow",
         Principal: { Service: "ecs-tasks.amazonaws.com" },

@@ -1,5 +1,6 @@
 import {
   ecrImageOf,
+  ecsExecutionTrustPolicy,
   ecsTasksTrustPolicy,
   executionRoleStatements,
   managedPolicyAttachmentId,
@@ -91,8 +92,9 @@ describe("executionRoleStatements", () => {
   });
 });
 
-test("the trust policy names a service principal, never any principal", () => {
+test("both trust policies name a service principal, never any principal", () => {
   expect(reviewTrustPolicy(ecsTasksTrustPolicy("eu-west-2", "123456789012"))).toEqual([]);
+  expect(reviewTrustPolicy(ecsExecutionTrustPolicy())).toEqual([]);
 });
 
 describe("managedPolicyAttachmentId", () => {

@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
 import { executionRoleName, serviceLogGroupName, taskFamilyName, taskRoleName } from "../model/names";
 import {
+  ecsExecutionTrustPolicy,
   ecsTasksTrustPolicy,
   executionRoleStatements,
   managedPolicyAttachmentId,
@@ -231,10 +232,10 @@ function healthCheckDefinition(hc: ContainerHealthCheck): Record<string, unknown
  * instance and their deployment limits depend on spare instances (see `deploymentLimits`);
  * dynamic ports roll at 100-200 %.
  *
- * The service has two roles of its own, both trusted only by ECS tasks of the account: an
- * execution role, with which the ECS agent pulls the image (from ECR), writes the logs and reads
- * exactly the `secrets` named; and a task role for the application, with no permissions unless
- * `taskRole` gives some.
+ * The service has two roles of its own, both trusted by the ECS tasks service only: an execution
+ * role, with which the ECS agent pulls the image (from ECR), writes the logs and reads exactly the
+ * `secrets` named; and a task role for the application, trusted by ECS tasks of the account only,
+ * with no permissions unless `taskRole` gives some.
  */
 export class EcsEc2Service extends Construct {
   /** ARN of the task definition revision. */
@@ -259,15 +260,15 @@ export class EcsEc2Service extends Construct {
       retentionInDays: props.logRetentionDays ?? DEFAULT_SERVICE_LOG_RETENTION_DAYS,
     });
 
-    // Both roles trust ECS tasks of this account only. The account comes from an ARN the stack
-    // has anyway (the log group's: arn:partition:logs:region:ACCOUNT:log-group:name), so a plan
-    // needs no AWS call, as a data source would.
+    // The task role trusts ECS tasks of this account only. The account comes from an ARN the
+    // stack has anyway (the log group's: arn:partition:logs:region:ACCOUNT:log-group:name), so a
+    // plan needs no AWS call, as a data source would. The execution role keeps the trust AWS
+    // documents for it (see ecsExecutionTrustPolicy).
     const account = Token.asString(Fn.element(Fn.split(":", logGroup.arn), 4));
-    const trustPolicy = Fn.jsonencode(ecsTasksTrustPolicy(props.region, account));
     const executionRole = new IamRole(this, "ExecutionRole", {
       name: executionRoleName(props.name, serviceName),
       description: `ECS agent for ${serviceName}: pull the image, write the logs, read the secrets`,
-      assumeRolePolicy: trustPolicy,
+      assumeRolePolicy: JSON.stringify(ecsExecutionTrustPolicy()),
     });
     const executionPolicy = new IamRolePolicy(this, "ExecutionRolePolicy", {
       role: executionRole.name,
@@ -285,7 +286,7 @@ export class EcsEc2Service extends Construct {
     const taskRole = new IamRole(this, "TaskRole", {
       name: taskRoleName(props.name, serviceName),
       description: `The application in the tasks of ${serviceName}`,
-      assumeRolePolicy: trustPolicy,
+      assumeRolePolicy: Fn.jsonencode(ecsTasksTrustPolicy(props.region, account)),
     });
     const taskStatements = taskRoleStatements(props.taskRole?.statements);
     if (taskStatements.length > 0) {

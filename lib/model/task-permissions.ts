@@ -115,7 +115,8 @@ export function taskRoleStatements(statements: readonly TaskRoleStatement[] = []
 }
 
 /**
- * The trust policy of both roles: ECS tasks of this account only. `aws:SourceAccount` is the
+ * The trust policy of the task role: ECS tasks of this account only, with the conditions AWS
+ * documents for task roles against the confused deputy problem. `aws:SourceAccount` is the
  * account; `aws:SourceArn` may only name the account's ECS resources in the region (ECS does not
  * support a narrower, per-cluster ARN there). `account` may be a Terraform expression.
  */
@@ -133,6 +134,21 @@ export function ecsTasksTrustPolicy(region: string, account: string): Record<str
         },
       },
     ],
+  };
+}
+
+/**
+ * The trust policy of the execution role: the ECS tasks service, as AWS documents it for task
+ * execution roles. AWS documents the `aws:SourceAccount` / `aws:SourceArn` conditions for task
+ * roles only; the execution role is assumed by the ECS agent to start the task, and a condition
+ * ECS does not supply there would stop every task from starting, which no test here can rule out
+ * (the emulator does not evaluate trust policies). A role cannot be passed to ECS from another
+ * account (iam:PassRole), which is what the conditions guard against.
+ */
+export function ecsExecutionTrustPolicy(): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
   };
 }
 
