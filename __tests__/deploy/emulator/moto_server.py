@@ -28,6 +28,26 @@ Usage: python3 moto_server.py <port>   (binds 127.0.0.1 only)
    has UpdateIntegration, so every plan after apply would update each integration, and the update
    would hang. connectionId is kept and returned, and UpdateIntegration replaces the fields
    Terraform patches; any other patch is refused with a message naming it.
+8. ECS DescribeCapacityProviders without names: AWS lists every capacity provider of the account
+   and Region; moto fails on the missing list (HTTP 500). Without names, moto's own providers are
+   listed (not FARGATE and FARGATE_SPOT, which are AWS's and never the stack's), so the inventory
+   can see a capacity provider left behind.
+9. Auto Scaling instance protection: AWS keeps a group at its desired capacity all the time, so
+   instances whose scale-in protection is removed (SetInstanceProtection) are terminated when the
+   group has more than it wants. moto scales only when the capacity is set. The provider destroys
+   a group by setting its capacity to 0 and then removing the protection the ECS capacity
+   provider's managed termination protection needs; moto then kept the instances and the destroy
+   waited 10 minutes and failed. After protection is removed, the group is brought to its desired
+   capacity, as AWS does.
+10. Application Auto Scaling tags: moto has no ListTagsForResource, TagResource or UntagResource
+   there (HTTP 500), and the provider reads a scalable target's tags after it creates one and
+   before the target's policies; the SDK's retries of the 500 held the apply for over ten
+   minutes. The three calls keep tags per account, Region and ARN, as AWS does, and so do the
+   tags RegisterScalableTarget is given (moto drops them, and every plan would add them again).
+11. ECS services on a capacity provider: moto drops a service's capacityProviderStrategy and gives
+   every service the EC2 launch type, so the next plan would replace each such service (adding a
+   strategy to a service without one forces a new one). A service created with a strategy keeps
+   it and has no launch type, as in AWS; UpdateService already keeps what it is given.
 """
 
 import json
@@ -43,6 +63,10 @@ from werkzeug.serving import WSGIRequestHandler, run_simple  # noqa: E402
 
 from moto.apigateway import models as apigateway_models  # noqa: E402
 from moto.apigateway.responses import APIGatewayResponse  # noqa: E402
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse  # noqa: E402
+from moto.autoscaling import models as autoscaling_models  # noqa: E402
+from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
+from moto.ecs import models as ecs_models  # noqa: E402
 from moto.route53 import models as route53_models  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
@@ -62,6 +86,100 @@ def _apply_patch_operations(self, patch_operations):
 
 
 apigateway_models.UsagePlan.apply_patch_operations = _apply_patch_operations
+
+
+# --- 8. capacity providers, all of them -----------------------------------------------------------
+_original_describe_capacity_providers = ecs_models.EC2ContainerServiceBackend.describe_capacity_providers
+
+
+def _describe_capacity_providers(self, names):
+    if not names:
+        return list(self.capacity_providers.values()), []
+    return _original_describe_capacity_providers(self, names)
+
+
+ecs_models.EC2ContainerServiceBackend.describe_capacity_providers = _describe_capacity_providers
+
+
+# --- 9. instances unprotected from scale-in leave a group that wants fewer ----------------------
+_original_set_instance_protection = autoscaling_models.AutoScalingBackend.set_instance_protection
+
+
+def _set_instance_protection(self, group_name, instance_ids, protected_from_scale_in):
+    _original_set_instance_protection(self, group_name, instance_ids, protected_from_scale_in)
+    group = self.autoscaling_groups[group_name]
+    if not protected_from_scale_in and len(group.active_instances()) > (group.desired_capacity or 0):
+        group.set_desired_capacity(group.desired_capacity)
+
+
+autoscaling_models.AutoScalingBackend.set_instance_protection = _set_instance_protection
+
+
+# --- 10. Application Auto Scaling tags -------------------------------------------------------------
+_autoscaling_tags = {}  # (account, region, resource ARN) -> {key: value}
+_autoscaling_tags_lock = threading.Lock()
+
+
+def _tags_key(self):
+    return (self.current_account, self.region, self._get_param("ResourceARN"))
+
+
+def _list_tags_for_resource(self):
+    with _autoscaling_tags_lock:
+        return json.dumps({"Tags": dict(_autoscaling_tags.get(_tags_key(self), {}))})
+
+
+def _tag_resource(self):
+    with _autoscaling_tags_lock:
+        _autoscaling_tags.setdefault(_tags_key(self), {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def _untag_resource(self):
+    with _autoscaling_tags_lock:
+        tags = _autoscaling_tags.get(_tags_key(self), {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+    return json.dumps({})
+
+
+_original_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _register_scalable_target(self):
+    answer = _original_register_scalable_target(self)
+    tags = self._get_param("Tags")
+    if tags:
+        key = (self.current_account, self.region, json.loads(answer)["ScalableTargetARN"])
+        with _autoscaling_tags_lock:
+            _autoscaling_tags.setdefault(key, {}).update(tags)
+    return answer
+
+
+ApplicationAutoScalingResponse.register_scalable_target = _register_scalable_target
+ApplicationAutoScalingResponse.list_tags_for_resource = _list_tags_for_resource
+ApplicationAutoScalingResponse.tag_resource = _tag_resource
+ApplicationAutoScalingResponse.untag_resource = _untag_resource
+
+
+# --- 11. services keep their capacity provider strategy -------------------------------------------
+_original_create_service = EC2ContainerServiceResponse.create_service
+
+
+def _create_service(self):
+    answer = _original_create_service(self)
+    strategy = self._get_param("capacityProviderStrategy")
+    if strategy:
+        service = answer.result["service"]
+        service.capacity_provider_strategy = strategy
+        if self._get_param("launchType") is None:
+            service.launch_type = None
+            for deployment in service.deployments:
+                deployment.pop("launchType", None)
+    return answer
+
+
+EC2ContainerServiceResponse.create_service = _create_service
 
 
 # --- 7. integrations: connectionId, and UpdateIntegration -----------------------------------------

@@ -262,6 +262,13 @@ def inventory(endpoint, account, regions):
                 for c in clusters
                 for s in described(ecs, "describe_services", "services", "services", list(pages((ecs, "list_services"), "serviceArns", cluster=c)), cluster=c)
             ],
+            "capacity providers": [p["capacityProviderArn"] for p in ecs.describe_capacity_providers()["capacityProviders"]],
+            "scalable targets": [
+                t["ResourceId"] for t in pages((client("application-autoscaling"), "describe_scalable_targets"), "ScalableTargets", ServiceNamespace="ecs")
+            ],
+            "scaling policies": [
+                p["PolicyARN"] for p in pages((client("application-autoscaling"), "describe_scaling_policies"), "ScalingPolicies", ServiceNamespace="ecs")
+            ],
             "task definitions": [t for t in pages((ecs, "list_task_definitions"), "taskDefinitionArns", status="ACTIVE")],
             "autoscaling groups": [g["AutoScalingGroupName"] for g in pages((client("autoscaling"), "describe_auto_scaling_groups"), "AutoScalingGroups")],
             "launch configurations": [
