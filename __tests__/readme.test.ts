@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderJsonSchema } from "../lib/config/json-schema";
+import { checkSynth } from "../lib/policy";
 import { nlbServicePorts } from "../lib/model/topology";
 import { synthToTemp } from "./helpers/synth";
 
@@ -49,11 +50,25 @@ test(".ci/run runs npm ci and the README's test command", () => {
   expect(ci).toMatch(/^npm test( 2>&1)?$/m);
 });
 
-test("every JSON config in the README synthesises", () => {
+test("every JSON config in the README synthesises and passes the policy check (npm run check)", () => {
   const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
   expect(blocks.length).toBeGreaterThanOrEqual(1);
   for (const block of blocks) {
     const { json, config } = synthToTemp(block);
-    expect(Object.keys(json.resource.aws_lb_listener ?? {})).toHaveLength(nlbServicePorts(config).length);
+    // One NLB listener per service port (the ALB's and the bridge's listeners are not service ports).
+    const nlbListeners = Object.keys(json.resource.aws_lb_listener ?? {}).filter((id) => /^Nlb(-\d+)?_Listener-/.test(id));
+    expect(nlbListeners).toHaveLength(nlbServicePorts(config).length);
+    const result = checkSynth(json, { config });
+    expect({ name: config.name, findings: result.findings, unchecked: result.unchecked }).toEqual({
+      name: config.name,
+      findings: [],
+      unchecked: [],
+    });
   }
+});
+
+test("the README's production service is examples/production-service.json, as it is", () => {
+  const example = JSON.parse(readFileSync(join(root, "examples", "production-service.json"), "utf8")) as unknown;
+  const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
+  expect(blocks).toContainEqual(example);
 });
