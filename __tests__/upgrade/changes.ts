@@ -129,7 +129,18 @@ export function changesFor(base: Input): Change[] {
   const removable = [...services].reverse().find((s) => services.filter((o) => kind(o) === kind(s)).length > 1);
   const usedPorts = services.flatMap(hostPortsOf);
   const newPort = Math.max(10000, ...usedPorts) + 1;
-  const newService: Service = { ...structuredClone(nlbService), name: "probe", hostPort: newPort, via: "nlb" };
+  // A one-port service like the first NLB service (its first port, when it has several).
+  const template = structuredClone(nlbService);
+  const first = template.ports?.[0];
+  delete template.ports;
+  const newService: Service = {
+    ...template,
+    name: "probe",
+    containerPort: first?.containerPort ?? template.containerPort,
+    hostPort: newPort,
+    healthCheck: first?.healthCheck ?? template.healthCheck,
+    via: "nlb",
+  };
   delete newService.environment;
   // The new NLB port of "adding a port": past every host port, and past the new service's.
   const portProbePort = newPort + 1;
@@ -244,9 +255,12 @@ export function changesFor(base: Input): Change[] {
 function autoscalable(cfg: Input): { service: Service; autoscaling: NonNullable<Service["autoscaling"]> } | undefined {
   const minSize = cfg.cluster?.minSize ?? DEFAULT_CLUSTER_MIN_SIZE;
   for (const service of cfg.services) {
+    // Adding autoscaling: to a service that has none yet.
+    if (service.autoscaling) continue;
     const desired = service.desiredCount ?? DEFAULT_DESIRED_COUNT;
-    const max = service.hostPort === 0 ? desired + 2 : Math.max(desired, minSize);
-    if (service.hostPort !== 0 && max > minSize && !cfg.cluster?.existing) continue;
+    const fixed = hostPortsOf(service).some((p) => p !== 0);
+    const max = fixed ? Math.max(desired, minSize) : desired + 2;
+    if (fixed && max > minSize && !cfg.cluster?.existing) continue;
     return { service, autoscaling: { min: desired, max, cpuPercent: 60 } };
   }
   return undefined;
