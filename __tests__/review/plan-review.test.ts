@@ -1,22 +1,8 @@
 /**
  * reviewPlan on small fabricated `terraform show -json` documents: one rule per test.
  */
-import { reviewPlan, type ResourceChange, type TerraformShowJson } from "../../lib/review/plan-review";
-
-function change(
-  type: string,
-  name: string,
-  actions: string[],
-  before: Record<string, unknown> | null,
-  after: Record<string, unknown> | null,
-  extra: Partial<ResourceChange["change"]> = {},
-): ResourceChange {
-  return { address: `${type}.${name}`, type, name, mode: "managed", change: { actions, before, after, ...extra } };
-}
-
-function plan(...changes: ResourceChange[]): TerraformShowJson {
-  return { format_version: "1.2", resource_changes: changes };
-}
+import { reviewPlan } from "../../lib/review/plan-review";
+import { change, plan } from "../helpers/plans";
 
 /** The text of one `### heading` section, up to the next heading. */
 function section(markdown: string, heading: string): string {

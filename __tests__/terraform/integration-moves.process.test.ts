@@ -11,6 +11,7 @@ import { initAndPlan } from "../../lib/tooling/terraform";
 import { exampleConfig, ledgerOf } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { stateResource } from "../helpers/plans";
 
 const API_ID = "a1b2c3d4e5";
 /** The addresses examples/http-api.json's integrations had, as the address snapshot pinned them. */
@@ -18,13 +19,6 @@ const OLD_ADDRESSES = [
   "aws_apigatewayv2_integration.HttpApi_Integration-Alb_Listener_403B189F_11E02EA4",
   "aws_apigatewayv2_integration.HttpApi_Integration-Nlb_Listener-legacy-sync_3185EA30_1E8E5D08",
 ];
-const resource = (type: string, name: string, attributes: Record<string, unknown>) => ({
-  mode: "managed",
-  type,
-  name,
-  provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-  instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
-});
 
 describeWithTerraform("HTTP API integrations keep their state across the id change", (tf) => {
   const stack = synthToTemp(exampleConfig("http-api"), { nlbShards: ledgerOf("examples/http-api.json") });
@@ -45,7 +39,7 @@ describeWithTerraform("HTTP API integrations keep their state across the id chan
       lineage: "0b6f7a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
       outputs: {},
       resources: [
-        resource("aws_apigatewayv2_api", apiId, {
+        stateResource("aws_apigatewayv2_api", apiId, {
           id: API_ID,
           name: api.name,
           description: api.description,
@@ -58,7 +52,7 @@ describeWithTerraform("HTTP API integrations keep their state across the id chan
           tags_all: {},
         }),
         ...OLD_ADDRESSES.map((address, i) =>
-          resource("aws_apigatewayv2_integration", address.split(".")[1], {
+          stateResource("aws_apigatewayv2_integration", address.split(".")[1], {
             id: `int${i}abc`,
             api_id: API_ID,
             integration_type: "HTTP_PROXY",

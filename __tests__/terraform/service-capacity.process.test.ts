@@ -21,6 +21,7 @@ import { initAndPlan, initValidatePlan } from "../../lib/tooling/terraform";
 import { exampleConfig, ledgerOf } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { synthToTemp, type TerraformJson } from "../helpers/synth";
+import { stateResource } from "../helpers/plans";
 
 const REGION = "eu-west-2";
 const ACCOUNT = "123456789012";
@@ -60,14 +61,6 @@ function stack(extra: { steady?: Extra; switched?: Extra } = {}): TerraformJson 
   });
   return JSON.parse(Testing.synth(s)) as TerraformJson;
 }
-
-const stateResource = (type: string, name: string, attributes: Record<string, unknown>) => ({
-  mode: "managed",
-  type,
-  name,
-  provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-  instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
-});
 
 /**
  * A resource's synthesised attributes as a state holds them: blocks as lists, references resolved

@@ -14,6 +14,7 @@ import { initAndPlan } from "../../lib/tooling/terraform";
 import { defaultConfig } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { stateResource } from "../helpers/plans";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-2";
@@ -32,14 +33,6 @@ function config(): ReturnType<typeof defaultConfig> {
   cfg.routes = cfg.routes.filter((r) => r.service === cfg.services[0].name);
   return cfg;
 }
-
-const stateResource = (type: string, name: string, attributes: Record<string, unknown>) => ({
-  mode: "managed",
-  type,
-  name,
-  provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-  instances: [{ schema_version: 0, attributes, sensitive_attributes: [] }],
-});
 
 /** The configuration's attributes as a state holds them: metadata and meta-arguments dropped, single blocks as lists. */
 function asState(attrs: Record<string, unknown>, blocks: readonly string[]): Record<string, unknown> {

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
 import { allConfigs, ROOT } from "../helpers/fixtures";
+import { change, plan } from "../helpers/plans";
 import { readManifest, readState, readWorld, stateFile } from "./previous-release/fixtures";
 import {
   readUpgradeNotesBlock,
@@ -17,21 +17,6 @@ import {
   writeUpgradeNotesBlock,
   type UpgradeChange,
 } from "./previous-release/notes";
-
-function change(
-  type: string,
-  name: string,
-  actions: string[],
-  before: Record<string, unknown> | null,
-  after: Record<string, unknown> | null,
-  extra: Partial<ResourceChange["change"]> = {},
-): ResourceChange {
-  return { address: `${type}.${name}`, type, name, mode: "managed", change: { actions, before, after, ...extra } };
-}
-
-function plan(...changes: ResourceChange[]): TerraformShowJson {
-  return { format_version: "1.2", resource_changes: changes };
-}
 
 const NLB = { name: "shop-nlb", internal: true, load_balancer_type: "network" };
 
