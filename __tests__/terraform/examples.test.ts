@@ -11,6 +11,7 @@ import { planLedgerUpdate } from "../../lib/entry/ledger-file";
 import { checkSynth } from "../../lib/policy";
 import { allConfigs, ledgerOf, ROOT } from "../helpers/fixtures";
 import { synthToTemp, type SynthesisedStack } from "../helpers/synth";
+import { expectCommittedJson } from "../helpers/json-snapshot";
 
 const inputs: [string, unknown][] = allConfigs();
 // Synthesised once; the policy checks and the plans read the same output.
@@ -38,6 +39,21 @@ describe.each(configs)("%s", (name, stack) => {
       .flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`))
       .sort();
     expect(addresses).toMatchSnapshot();
+  });
+
+  // The whole stack, as committed under __snapshots__/json (helpers/json-snapshot.ts says how to
+  // update it): a change to any example's output is deliberate, reviewed and in CHANGELOG.md.
+  test("synthesises exactly its committed JSON", () => {
+    const file = join(
+      __dirname,
+      "__snapshots__",
+      "json",
+      `${name
+        .replace(/^examples\//, "")
+        .replace(/\.json$/, "")
+        .replace(/ /g, "-")}.tf.json`,
+    );
+    expectCommittedJson(file, stack.json);
   });
 
   test("passes the policy check: nothing internet-facing, no open ingress, VPC links, no public IPs, least privilege, current runtimes, log retention", () => {
