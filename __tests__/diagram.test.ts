@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
 import type { PrivateApiConfig } from "../lib/config/schema";
 import { portsOf } from "../lib/config/ports";
-import { bridgeMode, bridgePort, nlbPorts, nlbServicePorts } from "../lib/model/topology";
+import { bridgeMode, bridgePort, nlbPorts, nlbServicePorts } from "../lib/config/implied";
 import { escapeLabel, MERMAID_ID, readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
-import { assignNlbShards, nlbIndexOf } from "../lib/config/shards";
+import { assignNlbShards, nlbIndexOf } from "../lib/model/shards";
 import { anyOf } from "./helpers/expect";
 
 const root = join(__dirname, "..");

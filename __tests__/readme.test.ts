@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderJsonSchema } from "../lib/config/json-schema";
 import { checkSynth } from "../lib/policy";
-import { nlbServicePorts } from "../lib/model/topology";
+import { nlbServicePorts } from "../lib/config/implied";
 import { synthToTemp } from "./helpers/synth";
 
 const root = join(__dirname, "..");

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
-import type { NlbShardLedger } from "./config/shards";
+import type { NlbShardLedger } from "./model/shards";
 import type { Topology } from "./model/topology";
 import { PrivateApiStack } from "./stacks/private-api-stack";
 import { skipTokenStackTraces } from "./token-traces";

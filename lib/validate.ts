@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { ConfigError, parseConfig } from "./config/load";
 import type { PrivateApiConfig } from "./config/schema";
-import type { NlbShardLedger } from "./config/shards";
+import type { NlbShardLedger } from "./model/shards";
 import { topologyProblems } from "./model/checks";
 import { planTopology, type Topology } from "./model/topology";
 import { PrivateApiStack } from "./stacks/private-api-stack";

@@ -1,6 +1,6 @@
 import { parseConfig } from "../../lib/config/load";
 import { configErrorOf, exampleConfig } from "../helpers/fixtures";
-import { bridgeMode, bridgePort } from "../../lib/model/topology";
+import { bridgeMode, bridgePort } from "../../lib/config/implied";
 
 const native = () => exampleConfig("alb-bridge-native");
 

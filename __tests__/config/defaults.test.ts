@@ -5,7 +5,7 @@
  */
 import { portsOf } from "../../lib/config/ports";
 import { configShape } from "../../lib/config/schema";
-import * as defaults from "../../lib/constructs/defaults";
+import * as defaults from "../../lib/core/defaults";
 import { BRIDGE_METRIC_NAMESPACE as BRIDGE_NAMESPACE_OF_THE_BRIDGE } from "../../lib/constructs/alb-bridge";
 import { DEFAULT_SSL_POLICY as SSL_POLICY_OF_THE_ALB } from "../../lib/constructs/internal-application-load-balancer";
 import { DEFAULT_ECS_AMI_SSM_PARAMETER as AMI_OF_THE_SCHEMA } from "../../lib/config/schema";

@@ -1,4 +1,4 @@
-import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../../lib/config/paths";
+import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../../lib/core/paths";
 
 function segments(path: string): PathSegment[] {
   const parsed = parseRoutePath(path);

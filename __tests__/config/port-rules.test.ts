@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { coalescePortRules, type PortRule } from "../../lib/config/port-rules";
+import { coalescePortRules, type PortRule } from "../../lib/model/port-rules";
 
 const rule = (id: string, port: number, group = "nlb-0", toPort = port): PortRule => ({ id, fromPort: port, toPort, group });
 

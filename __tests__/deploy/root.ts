@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
-import type { NlbShardLedger } from "../../lib/config/shards";
+import type { NlbShardLedger } from "../../lib/model/shards";
 import { synthesize } from "../../lib/synth";
 import type { TerraformJson } from "../helpers/synth";
 import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVarArgs, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assignNlbShards } from "../../lib/config/shards";
+import { assignNlbShards } from "../../lib/model/shards";
 import { ledgerPathFor, ledgerProblemInCi, planLedgerUpdate, readLedger, renderLedger } from "../../lib/entry/ledger-file";
 import { configErrorOf } from "../helpers/fixtures";
 

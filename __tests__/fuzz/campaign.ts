@@ -16,7 +16,7 @@
  *   FUZZ_RUNS=20 npx jest __tests__/fuzz
  */
 import fc from "fast-check";
-import { bridgeMode } from "../../lib/model/topology";
+import { bridgeMode } from "../../lib/config/implied";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import { allConfigs, defaultConfig, ledgerOf } from "../helpers/fixtures";
 import { applyMutation, mutationArb, pathsOf, showPath, type Json, type Mutation } from "./mutations";

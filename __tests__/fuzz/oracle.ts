@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
-import type { NlbShardLedger } from "../../lib/config/shards";
+import type { NlbShardLedger } from "../../lib/model/shards";
 import { synthesize } from "../../lib/synth";
 import type { TerraformJson } from "../helpers/synth";
 import { TOP_LEVEL_FIELDS, type JsonPath } from "./schema-walk";

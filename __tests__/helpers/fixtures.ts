@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { ConfigError } from "../../lib/config/load";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
-import type { NlbShardLedger } from "../../lib/config/shards";
+import type { NlbShardLedger } from "../../lib/model/shards";
 import { recordedLedger } from "../../lib/entry/ledger-file";
 
 /** The repository root. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
-import type { NlbShardLedger } from "../../lib/config/shards";
+import type { NlbShardLedger } from "../../lib/model/shards";
 import { synthesize } from "../../lib/synth";
 
 /** Terraform JSON as CDKTF writes it: resource type -> logical id -> attributes. */

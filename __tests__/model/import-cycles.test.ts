@@ -65,3 +65,33 @@ test("lib/ has no import cycle", () => {
   const cycle = findCycle(files, importsOf);
   expect(cycle?.map((f) => relative(LIB, f))).toBeUndefined();
 });
+
+/** The folder of lib/ a module is in; a module directly in lib/ (`diagram.ts`) is a unit of its own. */
+function folderOf(file: string): string {
+  const [first, ...rest] = relative(LIB, file).split("/");
+  return rest.length === 0 ? first.replace(/\.ts$/, "") : first;
+}
+
+/** Folder-level edges: every folder another folder's modules import from. */
+function folderEdges(files: readonly string[]): Map<string, Set<string>> {
+  const edges = new Map<string, Set<string>>();
+  for (const f of files) {
+    const from = folderOf(f);
+    const to = edges.get(from) ?? new Set<string>();
+    for (const target of importsOf(f)) if (target.startsWith(LIB) && folderOf(target) !== from) to.add(folderOf(target));
+    edges.set(from, to);
+  }
+  return edges;
+}
+
+test("the folders of lib/ have no import cycle either: dependencies point one way", () => {
+  const edges = folderEdges(modules(LIB));
+  const cycle = findCycle([...edges.keys()].sort(), (folder) => [...(edges.get(folder) ?? [])].sort());
+  expect(cycle).toBeUndefined();
+});
+
+test("lib/core imports nothing of ours, and lib/config nothing but lib/core", () => {
+  const edges = folderEdges(modules(LIB));
+  expect([...(edges.get("core") ?? [])]).toEqual([]);
+  expect([...(edges.get("config") ?? [])]).toEqual(["core"]);
+});

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { albTargetGroupName, AWS_NAME_LIMITS, capacityProviderName, fitName, shardNlbName, targetGroupName } from "../../lib/model/names";
 import { parseConfig } from "../../lib/config/load";
-import { nlbServicePorts } from "../../lib/model/topology";
+import { nlbServicePorts } from "../../lib/config/implied";
 import { allConfigs } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 

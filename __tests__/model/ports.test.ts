@@ -4,11 +4,12 @@
  * route's target says which port it reaches.
  */
 import { parseConfig } from "../../lib/config/load";
-import { assignNlbShards } from "../../lib/config/shards";
+import { assignNlbShards } from "../../lib/model/shards";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
 import { topologyProblems } from "../../lib/model/checks";
 import { furtherPortIdPart, PORT_ID_MARK } from "../../lib/model/ids";
-import { nlbPorts, planTopology } from "../../lib/model/topology";
+import { planTopology } from "../../lib/model/topology";
+import { nlbPorts } from "../../lib/config/implied";
 import { validateConfig } from "../../lib/validate";
 import { configErrorOf, configWithServices, defaultConfig, exampleConfig, HTTP_HEALTH_CHECK } from "../helpers/fixtures";
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
-import { assignNlbShards } from "../../lib/config/shards";
+import { assignNlbShards } from "../../lib/model/shards";
 import { renderLedger } from "../../lib/entry/ledger-file";
 import { configWithServices, exampleConfig } from "../helpers/fixtures";
 import { resourcesOf, synthToTemp } from "../helpers/synth";

@@ -12,7 +12,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Fn, TerraformStack } from "cdktf";
 import { checkSynth, type SynthJson } from "../../lib/policy";
 import { readJsonencode } from "../../lib/policy/hcl";
-import { isReadOnly, readPolicyDocument, reviewPolicyDocument, wildcardProblem } from "../../lib/policy/iam";
+import { isReadOnly, wildcardProblem } from "../../lib/core/iam-statement";
+import { readPolicyDocument, reviewPolicyDocument } from "../../lib/policy/iam";
 
 const review = (...statements: unknown[]) => reviewPolicyDocument({ Version: "2012-10-17", Statement: statements });
 

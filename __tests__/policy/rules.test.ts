@@ -3,7 +3,7 @@
  * both in a synthesised stack (cdk.tf.json) and in a plan (terraform show -json).
  */
 import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
-import { show } from "../../lib/policy/values";
+import { show } from "../../lib/core/values";
 import { defaultConfig, exampleConfig, ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type TerraformJson } from "../helpers/synth";
 

@@ -3,8 +3,8 @@
  * REST VPC link, and keeps every port on the NLB its ledger records.
  */
 import { parseConfig } from "../../lib/config/load";
-import { assignNlbShards, nlbIndexOf } from "../../lib/config/shards";
-import { nlbPorts } from "../../lib/model/topology";
+import { assignNlbShards, nlbIndexOf } from "../../lib/model/shards";
+import { nlbPorts } from "../../lib/config/implied";
 import { configWithServices } from "../helpers/fixtures";
 import { resourcesByPath, resourcesOf, synthToTemp, type TerraformJson } from "../helpers/synth";
 

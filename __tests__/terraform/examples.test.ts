@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { portsOf } from "../../lib/config/ports";
-import { bridgeMode, nlbPorts, nlbServicePorts } from "../../lib/model/topology";
-import { assignNlbShards } from "../../lib/config/shards";
+import { bridgeMode, nlbPorts, nlbServicePorts } from "../../lib/config/implied";
+import { assignNlbShards } from "../../lib/model/shards";
 import { planLedgerUpdate } from "../../lib/entry/ledger-file";
 import { checkSynth } from "../../lib/policy";
 import { allConfigs, ledgerOf, ROOT } from "../helpers/fixtures";

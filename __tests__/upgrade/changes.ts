@@ -3,9 +3,9 @@
  * removing one route or one service, autoscaling a service), and how they compare two synths. upgrade-safety.test.ts
  * compares the synths; upgrade-safety.process.test.ts plans the changed configs with Terraform.
  */
-import { albPathPattern, parseRoutePath, pathId } from "../../lib/config/paths";
+import { albPathPattern, parseRoutePath, pathId } from "../../lib/core/paths";
 import type { PrivateApiConfigInput } from "../../lib/config/schema";
-import { DEFAULT_CLUSTER_MIN_SIZE, DEFAULT_DESIRED_COUNT } from "../../lib/constructs/defaults";
+import { DEFAULT_CLUSTER_MIN_SIZE, DEFAULT_DESIRED_COUNT } from "../../lib/core/defaults";
 import { allConfigs } from "../helpers/fixtures";
 import type { TerraformJson } from "../helpers/synth";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
-import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "./arn";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
+import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
@@ -33,7 +33,7 @@ import {
   DEFAULT_SYNC_SCHEDULE,
   DEFAULT_TARGET_CAPACITY_PERCENT,
   DEFAULT_VPC_ENDPOINTS,
-} from "../constructs/defaults";
+} from "../core/defaults";
 import {
   HTTP_METHODS,
   type Authorization,
@@ -43,7 +43,7 @@ import {
   type HealthCheck,
   type TaskRolePermissions,
   type ThrottleSettings,
-} from "../constructs/types";
+} from "../core/types";
 
 /**
  * The one typed config a platform team writes. Every field is checked here at runtime (zod), and
@@ -726,7 +726,6 @@ export type TaskRoleConfig = AssignableTo<NonNullable<ServiceConfig["taskRole"]>
 export type RouteConfig = PrivateApiConfig["routes"][number];
 export type ClusterConfig = PrivateApiConfig["cluster"];
 export type NetworkConfig = PrivateApiConfig["network"];
-export type { HttpMethod } from "../constructs/types";
 export type ApiConfig = PrivateApiConfig["api"];
 export type AuthorizerConfig = AssignableTo<ApiConfig["authorizers"][string], Authorizer>;
 export type RouteAuthorization = AssignableTo<RouteConfig["authorization"], Authorization>;

@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
-import { albPathPattern, parseRoutePath, type PathSegment } from "./paths";
+import { albPathPattern, parseRoutePath, type PathSegment } from "../core/paths";
 import type { PrivateApiConfig } from "./schema";
-import { MAX_RULES_PER_ALB } from "../model/limits";
-import { managedPolicyAttachmentId } from "../model/task-permissions";
-import { reviewStatement } from "../policy/iam";
-import { bridgeMode, bridgePort, nlbServicePorts, portVia } from "../model/topology";
+import { managedPolicyKey } from "../core/arn";
+import { MAX_RULES_PER_ALB } from "../core/limits";
+import { reviewStatement } from "../core/iam-statement";
+import { bridgeMode, bridgePort, nlbServicePorts, portVia } from "./implied";
 import { describePort, portOfRoute, portPath, portsOf, type ServicePort } from "./ports";
 
 /** Host ports the ECS container agent reserves on every container instance. */
@@ -238,7 +238,7 @@ function checkContainers(cfg: PrivateApiConfig, ctx: Ctx): void {
     }
     const attachments = new Map<string, number>();
     (svc.taskRole?.managedPolicyArns ?? []).forEach((arn, j) => {
-      const id = managedPolicyAttachmentId(arn);
+      const id = managedPolicyKey(arn);
       const first = attachments.get(id);
       if (first !== undefined) {
         fail(

@@ -21,7 +21,7 @@ import {
   syncStateParameterName,
 } from "../model/names";
 import { BundledNodejsFunction } from "./bundled-nodejs-function";
-import { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE } from "./defaults";
+import { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE } from "../core/defaults";
 import type { InternalApplicationLoadBalancer } from "./internal-application-load-balancer";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 

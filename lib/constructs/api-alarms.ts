@@ -1,7 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
 import { alarmName } from "../model/names";
-import { DEFAULT_ALARM_EVALUATION_MINUTES, DEFAULT_P99_LATENCY_MS, DEFAULT_SERVER_ERROR_RATE_PERCENT } from "./defaults";
+import { DEFAULT_ALARM_EVALUATION_MINUTES, DEFAULT_P99_LATENCY_MS, DEFAULT_SERVER_ERROR_RATE_PERCENT } from "../core/defaults";
 
 export { DEFAULT_ALARM_EVALUATION_MINUTES, DEFAULT_P99_LATENCY_MS, DEFAULT_SERVER_ERROR_RATE_PERCENT };
 

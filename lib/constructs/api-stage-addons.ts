@@ -4,7 +4,7 @@ import { HttpApiCustomDomain } from "./http-api-custom-domain";
 import type { PrivateHttpApi } from "./private-http-api";
 import type { PrivateRestApi } from "./private-rest-api";
 import { RestApiCustomDomain } from "./rest-api-custom-domain";
-import type { CustomDomainOptions } from "./types";
+import type { CustomDomainOptions } from "../core/types";
 
 /**
  * What goes on an API stage besides the API, the same way for a REST and an HTTP API: alarms and a

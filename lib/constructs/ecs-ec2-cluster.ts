@@ -28,7 +28,7 @@ import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
   DEFAULT_TARGET_CAPACITY_PERCENT,
-} from "./defaults";
+} from "../core/defaults";
 
 export {
   DEFAULT_CLUSTER_DESIRED_CAPACITY,

@@ -7,7 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../model/limits";
+import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
 import { executionRoleName, serviceLogGroupName, taskFamilyName, taskRoleName } from "../model/names";
 import {
   ecsExecutionTrustPolicy,
@@ -23,10 +23,10 @@ import {
   DEFAULT_CONTAINER_MEMORY_MIB,
   DEFAULT_DESIRED_COUNT,
   DEFAULT_SERVICE_LOG_RETENTION_DAYS,
-} from "./defaults";
+} from "../core/defaults";
 import type { EcsCapacityProviderRef } from "./ecs-ec2-cluster";
 import { ServiceAutoscaling } from "./service-autoscaling";
-import type { ContainerHealthCheck, TaskRolePermissions } from "./types";
+import type { ContainerHealthCheck, TaskRolePermissions } from "../core/types";
 
 export {
   DEFAULT_CONTAINER_CPU,

@@ -2,7 +2,7 @@ import { Apigatewayv2ApiMapping } from "@cdktf/provider-aws/lib/apigatewayv2-api
 import { Apigatewayv2DomainName } from "@cdktf/provider-aws/lib/apigatewayv2-domain-name";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { Construct } from "constructs";
-import type { CustomDomainOptions } from "./types";
+import type { CustomDomainOptions } from "../core/types";
 
 export interface HttpApiCustomDomainProps extends CustomDomainOptions {
   /** Id of the HTTP API. */

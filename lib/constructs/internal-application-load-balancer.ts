@@ -6,11 +6,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { targetPortRanges } from "../model/connections";
-import { DYNAMIC_PORT_RANGE } from "../model/limits";
+import { DYNAMIC_PORT_RANGE } from "../core/limits";
 import { albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
-import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "./defaults";
-import type { HealthCheck } from "./types";
+import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
+import type { HealthCheck } from "../core/types";
 
 export { DEFAULT_SSL_POLICY };
 

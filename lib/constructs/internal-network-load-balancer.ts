@@ -6,8 +6,8 @@ import { Construct } from "constructs";
 import { userIdPart } from "../model/ids";
 import { nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
-import { healthCheckWithDefaults } from "./defaults";
-import type { HealthCheck } from "./types";
+import { healthCheckWithDefaults } from "../core/defaults";
+import type { HealthCheck } from "../core/types";
 
 /** One TCP port on the NLB, forwarded to the same port on the ECS instances. */
 export interface NlbPort {

@@ -9,7 +9,7 @@ import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
 import { methodConstructId } from "../model/ids";
 import { httpVpcLinkSecurityGroupName } from "../model/names";
-import { parseRoutePath, pathId, type PathSegment } from "../config/paths";
+import { parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
 import type { Connections } from "./connections";
 import {
@@ -18,10 +18,18 @@ import {
   DEFAULT_HTTP_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
-} from "./defaults";
+} from "../core/defaults";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
 import { MovedBlock } from "./state-blocks";
-import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, JwtAuthorizer, LambdaAuthorizer, ThrottleSettings } from "./types";
+import type {
+  AccessLogOptions,
+  Authorization,
+  Authorizer,
+  HttpMethod,
+  JwtAuthorizer,
+  LambdaAuthorizer,
+  ThrottleSettings,
+} from "../core/types";
 import { VpcLinkV2 } from "./vpc-link-v2";
 
 /** A load balancer listener that routes of the HTTP API are sent to. */

@@ -8,7 +8,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { endpointSecurityGroupName } from "../model/names";
-import { DEFAULT_VPC_ENDPOINTS } from "./defaults";
+import { DEFAULT_VPC_ENDPOINTS } from "../core/defaults";
 
 export { DEFAULT_VPC_ENDPOINTS };
 

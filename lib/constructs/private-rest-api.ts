@@ -10,7 +10,7 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../config/paths";
+import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { methodConstructId } from "../model/ids";
 import { restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
@@ -24,11 +24,11 @@ import {
   DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
-} from "./defaults";
+} from "../core/defaults";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
 import { RestVpcLink } from "./rest-vpc-link";
-import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, ThrottleSettings } from "./types";
+import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, ThrottleSettings } from "../core/types";
 
 export {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,

@@ -2,7 +2,7 @@ import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-b
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
-import type { CustomDomainOptions } from "./types";
+import type { CustomDomainOptions } from "../core/types";
 
 export interface RestApiCustomDomainProps extends CustomDomainOptions {
   /** Id of the REST API. */

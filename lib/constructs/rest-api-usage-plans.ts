@@ -3,8 +3,8 @@ import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usage-plan-key";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULT_API_KEY_VALUE } from "./defaults";
-import type { HttpMethod, ThrottleSettings } from "./types";
+import { DEFAULT_API_KEY_VALUE } from "../core/defaults";
+import type { HttpMethod, ThrottleSettings } from "../core/types";
 
 export { DEFAULT_API_KEY_VALUE };
 

@@ -17,7 +17,7 @@
  */
 import { ConfigError, configPathFromEnv, isCi, loadConfigFile, loadConfigFromEnv } from "../config/load";
 import type { PrivateApiConfig } from "../config/schema";
-import type { NlbShardLedger } from "../config/shards";
+import type { NlbShardLedger } from "../model/shards";
 import type { Topology } from "../model/topology";
 import { checkTopology } from "../validate";
 import type { SynthFormat } from "../synth";

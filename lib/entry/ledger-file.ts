@@ -7,8 +7,8 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load";
-import { MAX_LISTENERS_PER_NLB } from "../model/limits";
-import { assignNlbShards, sameLedger, type NlbShardLedger } from "../config/shards";
+import { MAX_LISTENERS_PER_NLB } from "../core/limits";
+import { assignNlbShards, sameLedger, type NlbShardLedger } from "../model/shards";
 
 const ledgerSchema = z.strictObject({
   version: z.literal(1),

@@ -4,10 +4,10 @@
  * NLB placement), and security group rules per group after merging. Each problem is a
  * `field: message` line, as the config phases give, and names the quota and its AWS default.
  */
-import { parseRoutePath, type PathSegment } from "../config/paths";
+import { parseRoutePath, type PathSegment } from "../core/paths";
 import type { PrivateApiConfig } from "../config/schema";
 import { describeGroup, rulesPerGroup } from "./connections";
-import { MAX_HTTP_API_INTEGRATIONS, MAX_LISTENERS_PER_NLB } from "./limits";
+import { MAX_HTTP_API_INTEGRATIONS, MAX_LISTENERS_PER_NLB } from "../core/limits";
 import type { Topology } from "./topology";
 
 export function topologyProblems(cfg: PrivateApiConfig, topology: Topology): string[] {

@@ -18,9 +18,9 @@
  * A group's rules of one direction are merged into port ranges only when one rule per port would
  * pass the rules-per-group quota (see `coalescePortRules`).
  */
-import { coalescePortRules, type PortRule } from "../config/port-rules";
+import { coalescePortRules, type PortRule } from "./port-rules";
 import { PORT_ID_MARK, userIdPart, USER_ID_MARK } from "./ids";
-import { DYNAMIC_PORT_RANGE } from "./limits";
+import { DYNAMIC_PORT_RANGE } from "../core/limits";
 
 /** A security group of the stack. */
 export type GroupRef =

@@ -4,8 +4,8 @@
  * application's). Pure: the construct (lib/constructs/ecs-ec2-service.ts) turns these documents
  * into resources, and the tests read them here.
  */
-import { SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../config/arn";
-import type { TaskRoleStatement } from "../constructs/types";
+import { managedPolicyKey, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
+import type { TaskRoleStatement } from "../core/types";
 import { partitionOf } from "./names";
 
 /** One Allow statement of an IAM policy document, as IAM reads it. */
@@ -158,7 +158,5 @@ export function ecsExecutionTrustPolicy(): Record<string, unknown> {
  * different policies never share an id, and the id does not move when the list is reordered.
  */
 export function managedPolicyAttachmentId(policyArn: string): string {
-  const [, , , , account, resource = ""] = policyArn.split(":");
-  const name = resource.slice(resource.lastIndexOf("/") + 1);
-  return `ManagedPolicy-${account}-${name}`;
+  return `ManagedPolicy-${managedPolicyKey(policyArn)}`;
 }

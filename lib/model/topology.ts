@@ -5,59 +5,15 @@
  * them works any part of it out again, so "is there an NLB?", "which NLB has port 10001?", "does
  * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
  */
-import { albPathPattern, parseRoutePath, pathId } from "../config/paths";
-import { portOfRoute, portsOf, type ServicePort, type ServicePortFields } from "../config/ports";
-import type { HealthCheckConfig, HttpMethod, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
-import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "../config/shards";
+import { albPathPattern, parseRoutePath, pathId } from "../core/paths";
+import { albHttps, bridgeMode, bridgePort, nlbPorts, nlbServicePorts, portVia } from "../config/implied";
+import { portOfRoute, portsOf, type ServicePort } from "../config/ports";
+import type { HealthCheckConfig, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
+import type { HttpMethod } from "../core/types";
+import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./shards";
 import { apiConstructId, furtherPortIdPart, methodConstructId } from "./ids";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
-
-/** The bridge mode in force: the configured one, "native" when ALB services exist, else "none". */
-export function bridgeMode(cfg: Pick<PrivateApiConfig, "bridge" | "services" | "api">): "native" | "lambda" | "none" {
-  // An HTTP API's VPC link reaches the ALB directly; only a REST API needs the bridge.
-  if (cfg.api.type === "http") return "none";
-  if (cfg.bridge) return cfg.bridge.mode;
-  return cfg.services.some((s) => s.via === "alb") ? "native" : "none";
-}
-
-/** Whether the ALB listener speaks HTTPS: a new ALB with a certificate, or an existing one that says so. */
-export function albHttps(cfg: Pick<PrivateApiConfig, "alb">): boolean {
-  return cfg.alb?.existing ? cfg.alb.existing.https : cfg.alb?.certificateArn !== undefined;
-}
-
-/** The ALB listener port, which is also the bridge's NLB listener port. */
-export function bridgePort(cfg: Pick<PrivateApiConfig, "bridge" | "alb">): number {
-  if (cfg.alb?.existing) return cfg.alb.existing.listenerPort;
-  const explicit = cfg.bridge && cfg.bridge.mode !== "none" ? cfg.bridge.port : undefined;
-  return explicit ?? (cfg.alb?.certificateArn ? 443 : 80);
-}
-
-/**
- * What serves a port of a service: the ALB serves the first port of a via "alb" service (by path
- * rules, one port per service), and the NLB every other port, each with its own listener.
- */
-export function portVia(service: Pick<ServiceConfig, "via">, port: Pick<ServicePort, "index">): "nlb" | "alb" {
-  return service.via === "alb" && port.index === 0 ? "alb" : "nlb";
-}
-
-/** Every port the NLB serves, with its service: in config order, a service's ports in their order. */
-export function nlbServicePorts<S extends Pick<ServiceConfig, "via" | "name"> & ServicePortFields>(cfg: {
-  readonly services: readonly S[];
-}): { service: S; port: ServicePort }[] {
-  return cfg.services.flatMap((service) =>
-    portsOf(service)
-      .filter((port) => portVia(service, port) === "nlb")
-      .map((port) => ({ service, port })),
-  );
-}
-
-/** NLB listener ports of a config, ascending: each fixed port behind the NLB, and the bridge's. */
-export function nlbPorts(cfg: PrivateApiConfig): number[] {
-  const ports = nlbServicePorts(cfg).map((p) => p.port.hostPort);
-  if (cfg.services.some((s) => s.via === "alb") && bridgeMode(cfg) !== "none") ports.push(bridgePort(cfg));
-  return ports.sort((a, b) => a - b);
-}
 
 /** One listener of an NLB that forwards to a service's host port. */
 export interface NlbServicePort {

@@ -16,7 +16,7 @@ import type {
   SynthCheckOptions,
   Unchecked,
 } from "./types";
-import { isRecord } from "./values";
+import { isRecord } from "../core/values";
 
 /** The parts of a synthesised stack (`cdk.tf.json`) the check reads. */
 export interface SynthJson {

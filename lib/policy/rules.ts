@@ -6,7 +6,7 @@
 import { readPolicyDocument, reviewPolicyDocument, reviewTrustPolicy } from "./iam";
 import { RUNTIME_TABLE_AS_OF, runtimeStatus } from "./runtimes";
 import type { AttributePath, Outcome, ResourceView, Rule } from "./types";
-import { asBool, isRecord, listOf, quote, show } from "./values";
+import { asBool, isRecord, listOf, quote, show } from "../core/values";
 
 const finding = (message: string): Outcome => ({ kind: "finding", message });
 const unchecked = (message: string): Outcome => ({ kind: "unchecked", message });

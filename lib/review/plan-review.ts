@@ -16,7 +16,7 @@ import type { PlanJson, ResourceChange } from "../plan/plan-json";
 import { checkPlan } from "../policy/check";
 import { RULES_BY_TYPE } from "../policy/rules";
 import type { CheckOptions, CheckResult, Finding } from "../policy/types";
-import { show } from "../policy/values";
+import { show } from "../core/values";
 
 /** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for lib/tooling and the tests' helpers. */
 export type { PlanJson as TerraformShowJson, ResourceChange };

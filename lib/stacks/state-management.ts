@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
-import { arnPattern } from "../config/arn";
+import { arnPattern } from "../core/arn";
 import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
 import type { PrivateApiConfig } from "../config/schema";
 import { terraformLiteral } from "./terraform-literals";

@@ -11,7 +11,7 @@
  * port may fill. Without a ledger the same rule starts from empty NLBs. Reading and writing the
  * ledger file is the entry side's: lib/entry/ledger-file.ts.
  */
-import { MAX_LISTENERS_PER_NLB } from "../model/limits";
+import { MAX_LISTENERS_PER_NLB } from "../core/limits";
 
 /** The recorded assignment: `nlbs[i]` holds the listener ports of NLB number i (0 is the first). */
 export interface NlbShardLedger {

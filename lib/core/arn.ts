@@ -30,3 +30,14 @@ export const SSM_PARAMETER_ARN = arnPattern("ssm", "parameter/[A-Za-z0-9_.-][A-Z
 export const KMS_KEY_ARN = arnPattern("kms", "key/[A-Za-z0-9-]+");
 /** A managed IAM policy ARN, AWS's (`arn:aws:iam::aws:policy/ReadOnlyAccess`) or an account's, with or without a path. */
 export const IAM_POLICY_ARN = globalArnPattern("iam", "policy/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,128}");
+
+/**
+ * What makes two managed policy ARNs the same policy: its account (`aws` for AWS managed ones) and
+ * its name, whatever its path. The config refuses a policy listed twice by this key, and each
+ * attachment's construct id is built from it (lib/model/task-permissions.ts).
+ */
+export function managedPolicyKey(policyArn: string): string {
+  const [, , , , account, resource = ""] = policyArn.split(":");
+  const name = resource.slice(resource.lastIndexOf("/") + 1);
+  return `${account}-${name}`;
+}
