@@ -19,12 +19,12 @@ import { stackFileName, synthesize } from "./lib/synth";
 function main(env: NodeJS.ProcessEnv): number {
   try {
     // The config, its ledger and the CI ledger rule (a stale ledger in CI stops here), the output.
-    const { config, topology, placement, ledgerUpdate: ledger, outdir, format, ci } = bootstrap(env);
+    const { config, plan, ledgerUpdate: ledger, outdir, format, ci } = bootstrap(env);
     // Building the stack can still reject the config (an adopt entry naming no resource) before writing.
-    const { stack, warnings } = synthesize(config, outdir, { format, nlbShards: placement, topology });
+    const { warnings } = synthesize(config, outdir, { format, plan });
     for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
     const file = stackFileName(format);
-    writeFileSync(join(outdir, "stacks", config.name, "diagram.md"), `\`\`\`mermaid\n${renderMermaid(config, stack.topology)}\n\`\`\`\n`);
+    writeFileSync(join(outdir, "stacks", config.name, "diagram.md"), `\`\`\`mermaid\n${renderMermaid(plan)}\n\`\`\`\n`);
     process.stderr.write(`Synthesised stack "${config.name}" to ${outdir}/stacks/${config.name}/${file} (and diagram.md)\n`);
     if (ledger?.changed && !ci) {
       try {

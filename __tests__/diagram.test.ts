@@ -1,4 +1,5 @@
 /** The Mermaid diagram: generated from the config, in the README, and valid Mermaid ids throughout. */
+import { planStack } from "../lib/model/stack-plan";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
@@ -33,9 +34,9 @@ const MERMAID_KEYWORDS = ["end", "graph", "flowchart", "subgraph", "click", "sty
 
 test("the README's diagram block is generated from the embedded default config (npm run diagram)", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  expect(readDiagramBlock(readme)).toBe(renderMermaid(loadConfigFromEnv({})));
+  expect(readDiagramBlock(readme)).toBe(renderMermaid(planStack(loadConfigFromEnv({}))));
   // Rewriting the block with the same diagram changes nothing.
-  expect(writeDiagramBlock(readme, renderMermaid(loadConfigFromEnv({})))).toBe(readme);
+  expect(writeDiagramBlock(readme, renderMermaid(planStack(loadConfigFromEnv({}))))).toBe(readme);
 });
 
 test("there are examples of a REST API in each bridge mode and of an HTTP API", () => {
@@ -46,13 +47,13 @@ test("there are examples of a REST API in each bridge mode and of an HTTP API", 
 });
 
 describe.each(all)("%s", (_name, config) => {
-  const mermaid = renderMermaid(config);
+  const mermaid = renderMermaid(planStack(config));
   const { definitions, subgraphs, edges } = parse(mermaid);
 
   test("is a left-to-right flowchart, without fences, and deterministic", () => {
     expect(mermaid.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid).not.toContain("```");
-    expect(renderMermaid(config)).toBe(mermaid);
+    expect(renderMermaid(planStack(config))).toBe(mermaid);
   });
 
   test("every node id is unique, a valid Mermaid id and no keyword; every edge joins defined nodes", () => {
@@ -133,7 +134,7 @@ describe.each(all)("%s", (_name, config) => {
 
 test("the lambda bridge example: NLB on 443 to the ALB, path patterns to both services", () => {
   const [, config] = examples.find(([name]) => name === "examples/alb-bridge-lambda.json") as [string, PrivateApiConfig];
-  const mermaid = renderMermaid(config);
+  const mermaid = renderMermaid(planStack(config));
   expect(mermaid).toContain('nlb -->|"TCP 443, bridge (lambda)"| alb');
   expect(mermaid).toContain('alb -->|"/claims/*"| svc_intake');
   expect(mermaid).toContain('alb -->|"/claims/*/documents/*"| svc_documents');
@@ -142,7 +143,7 @@ test("the lambda bridge example: NLB on 443 to the ALB, path patterns to both se
 
 test("the HTTP API example reaches the ALB through its VPC link, without a bridge", () => {
   const [, config] = examples.find(([name]) => name === "examples/http-api.json") as [string, PrivateApiConfig];
-  const mermaid = renderMermaid(config);
+  const mermaid = renderMermaid(planStack(config));
   expect(mermaid).toContain("vpc_link --> alb");
   expect(mermaid).toContain("vpc_link --> nlb");
   expect(mermaid).not.toContain("bridge");
@@ -162,7 +163,7 @@ test("names that are not Mermaid ids are sanitised and stay unique; label text i
       { path: "/b", methods: ["GET"], service: "class" },
     ],
   });
-  const { definitions } = parse(renderMermaid(config));
+  const { definitions } = parse(renderMermaid(planStack(config)));
   expect(definitions).toEqual(expect.arrayContaining(["svc_end", "svc_class"]));
   expect(escapeLabel('a "b" <c> | #d & e')).toBe("a #34;b#34; #60;c#62; #124; #35;d #38; e");
 });
@@ -176,15 +177,18 @@ describe("capacity and autoscaling in the diagram", () => {
     // GIVEN
     const cfg = base();
     // WHEN / THEN
-    expect(asgLine(renderMermaid(cfg))).toContain("<br/>capacity provider, target 100 %");
+    expect(asgLine(renderMermaid(planStack(cfg)))).toContain("<br/>capacity provider, target 100 %");
     cfg.cluster.capacityProvider.targetCapacityPercent = 80;
-    expect(asgLine(renderMermaid(cfg))).toContain("<br/>capacity provider, target 80 %");
+    expect(asgLine(renderMermaid(planStack(cfg)))).toContain("<br/>capacity provider, target 80 %");
   });
 
-  test("an existing cluster has no capacity provider of ours", () => {
+  test("an existing cluster is drawn as that cluster, with no autoscaling group or capacity provider of ours", () => {
     const cfg = base();
     cfg.cluster.existing = { clusterName: "shared", instanceSecurityGroupId: "sg-0123456789abcdef0" };
-    expect(asgLine(renderMermaid(cfg))).not.toContain("capacity provider");
+    const line = asgLine(renderMermaid(planStack(cfg)));
+    expect(line).toContain("existing ECS cluster shared");
+    expect(line).not.toContain("capacity provider");
+    expect(line).not.toContain("autoscaling group");
   });
 
   test("an autoscaled service shows its task range; the others do not", () => {
@@ -196,7 +200,7 @@ describe("capacity and autoscaling in the diagram", () => {
       ),
     });
     // WHEN
-    const mermaid = renderMermaid(cfg);
+    const mermaid = renderMermaid(planStack(cfg));
     // THEN
     expect(serviceLine(mermaid, "orders")).toContain('hostPort 10000 -> 8080<br/>tasks 2-4"]');
     expect(serviceLine(mermaid, "inventory")).not.toContain("tasks");

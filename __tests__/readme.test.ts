@@ -54,11 +54,11 @@ test("every JSON config in the README synthesises and passes the policy check (n
   const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
   expect(blocks.length).toBeGreaterThanOrEqual(1);
   for (const block of blocks) {
-    const { json, config } = synthToTemp(block);
+    const { json, config, plan } = synthToTemp(block);
     // One NLB listener per service port (the ALB's and the bridge's listeners are not service ports).
     const nlbListeners = Object.keys(json.resource.aws_lb_listener ?? {}).filter((id) => /^Nlb(-\d+)?_Listener-/.test(id));
     expect(nlbListeners).toHaveLength(nlbServicePorts(config).length);
-    const result = checkSynth(json, { config });
+    const result = checkSynth(json, { plan });
     expect({ name: config.name, findings: result.findings, unchecked: result.unchecked }).toEqual({
       name: config.name,
       findings: [],

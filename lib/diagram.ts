@@ -5,9 +5,7 @@
  * gives the same text. It draws the topology PrivateApiStack builds (lib/model/topology.ts), so
  * the picture is of the real stack, not of an idealised one.
  */
-import type { PrivateApiConfig } from "./config/schema";
-import { planTopology, type Topology } from "./model/topology";
-import { capacityProviderOf, serviceCapacity } from "./model/capacity";
+import type { StackPlan } from "./model/stack-plan";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -28,11 +26,12 @@ export function escapeLabel(text: string): string {
 }
 
 /**
- * Renders the topology of a validated config as Mermaid `flowchart LR` source (no fences). Past
- * 50 ports there is one NLB node per NLB, each with the listeners its placement puts on it; pass
- * the topology planned with the config's ledger (the default plans one without).
+ * Renders the plan of a stack (lib/model/stack-plan.ts) as Mermaid `flowchart LR` source (no
+ * fences). Past 50 ports there is one NLB node per NLB, each with the listeners its placement puts
+ * on it, so pass the plan made with the config's ledger.
  */
-export function renderMermaid(config: PrivateApiConfig, topology: Topology = planTopology(config)): string {
+export function renderMermaid(plan: StackPlan): string {
+  const topology = plan.topology;
   const ids = new IdAllocator();
   const nodes: string[] = [];
   const vpcNodes: string[] = [];
@@ -46,7 +45,7 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
   const client = ids.take("client");
   nodes.push(`${client}(["API clients"])`);
   const api = ids.take("api");
-  nodes.push(`${api}["${apiLabel(config)}"]`);
+  nodes.push(`${api}["${apiLabel(plan)}"]`);
   edge(client, api, "HTTPS");
   const link = ids.take("vpc_link");
   const nlbCount = topology.nlbs.length;
@@ -54,7 +53,7 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
   nodes.push(`${link}[["${rest ? restLinks : "VPC Link v2 (HTTP API)"}"]]`);
   edge(api, link);
 
-  const serviceIds = new Map(config.services.map((s) => [s.name, ids.take(`svc_${s.name}`)]));
+  const serviceIds = new Map(plan.services.map((s) => [s.name, ids.take(`svc_${s.name}`)]));
   const serviceId = (name: string): string => serviceIds.get(name) as string;
 
   const nlbIds = new Map<number, string>();
@@ -81,35 +80,30 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
       for (const pattern of svc.pathPatterns) edge(alb, serviceId(svc.service), escapeLabel(pattern));
     }
   }
-  const configOf = new Map(config.services.map((s) => [s.name, s]));
+  const scalingOf = new Map(plan.services.map((s) => [s.name, s.autoscaling]));
   for (const svc of topology.services) {
     // The first port as it always was drawn (`hostPort 10000 -> 8080`), each further one by its name.
     const ports = svc.ports.map((p) => {
       const host = p.hostPort === 0 ? "dynamic" : String(p.hostPort);
       return `${p.index === 0 ? "hostPort" : escapeLabel(p.name ?? "")} ${host} -> ${p.containerPort}`;
     });
-    const svcConfig = configOf.get(svc.name);
-    const tasks = svcConfig ? serviceCapacity(config, svcConfig).tasks : undefined;
-    const scaling = tasks ? `<br/>tasks ${tasks.min}-${tasks.max}` : "";
+    const tasks = scalingOf.get(svc.name);
+    const scaling = tasks ? `<br/>tasks ${tasks.minCapacity}-${tasks.maxCapacity}` : "";
     vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}${scaling}"]`);
   }
   const asg = ids.take("asg");
-  const c = config.cluster;
-  const provider = capacityProviderOf(config);
-  const managed = provider ? `<br/>capacity provider, target ${provider.targetCapacityPercent} %` : "";
-  vpcNodes.push(
-    `${asg}[("EC2 autoscaling group<br/>${escapeLabel(c.instanceType)}, ${c.minSize}-${c.maxSize} instances, no public IPs${managed}")]`,
-  );
-  for (const svc of config.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
+  vpcNodes.push(`${asg}[("${clusterLabel(plan)}")]`);
+  for (const svc of plan.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
 
   const lambdas: string[] = [];
-  if (bridge?.mode === "lambda" && alb && config.bridge?.mode === "lambda") {
+  const functions = plan.bridge?.functionNames;
+  if (bridge?.mode === "lambda" && alb && functions) {
     const nlb = nlbId(bridge.nlbIndex);
     const sync = ids.take("fn_nlb_target_sync");
     const ingress = ids.take("fn_alb_ingress_from_nlb");
     lambdas.push(sync, ingress);
-    vpcNodes.push(`${sync}["Lambda ${escapeLabel(config.name)}-nlb-target-sync<br/>${escapeLabel(config.bridge.syncSchedule)}"]`);
-    vpcNodes.push(`${ingress}["Lambda ${escapeLabel(config.name)}-alb-ingress-from-nlb"]`);
+    vpcNodes.push(`${sync}["Lambda ${escapeLabel(functions.nlbTargetSync)}<br/>${escapeLabel(plan.bridge?.props.syncSchedule ?? "")}"]`);
+    vpcNodes.push(`${ingress}["Lambda ${escapeLabel(functions.albIngress)}"]`);
     edge(sync, nlb, "registers ALB IPs", true);
     edge(ingress, alb, "admits NLB IPs", true);
   }
@@ -118,7 +112,7 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
   const lines = [
     "flowchart LR",
     ...nodes.map((n) => `  ${n}`),
-    `  subgraph ${vpc} ["${escapeLabel(vpcTitle(config))}"]`,
+    `  subgraph ${vpc} ["${escapeLabel(vpcTitle(plan))}"]`,
     ...vpcNodes.map((n) => `    ${n}`),
     "  end",
     ...edges.map((e) => `  ${e}`),
@@ -130,26 +124,35 @@ export function renderMermaid(config: PrivateApiConfig, topology: Topology = pla
   return lines.join("\n");
 }
 
-function vpcTitle(config: PrivateApiConfig): string {
-  const net = config.network;
-  return net.type === "create"
-    ? `new VPC ${net.vpcCidr}: private subnets only`
-    : `existing VPC ${net.vpcId} (${net.vpcCidr}): private subnets`;
+/** The cluster's EC2 capacity, or the existing cluster the services join. */
+function clusterLabel(plan: StackPlan): string {
+  const c = plan.cluster.props;
+  if (c.existing) return `existing ECS cluster ${escapeLabel(c.existing.clusterName)}<br/>its own EC2 capacity`;
+  const managed = c.capacityProvider ? `<br/>capacity provider, target ${c.capacityProvider.targetCapacityPercent} %` : "";
+  return `EC2 autoscaling group<br/>${escapeLabel(c.instanceType ?? "")}, ${c.minSize}-${c.maxSize} instances, no public IPs${managed}`;
+}
+
+function vpcTitle(plan: StackPlan): string {
+  const net = plan.network.props;
+  return net.existing
+    ? `existing VPC ${net.existing.vpcId} (${net.vpcCidr}): private subnets`
+    : `new VPC ${net.vpcCidr}: private subnets only`;
 }
 
 /** `API Gateway REST API<br/>stage v1<br/>default auth AWS_IAM (SigV4)`, plus authorizers and open routes. */
-function apiLabel(config: PrivateApiConfig): string {
-  const lines = [`API Gateway ${config.api.type === "rest" ? "REST" : "HTTP"} API`, `stage ${escapeLabel(config.api.stageName)}`];
+function apiLabel(plan: StackPlan): string {
+  const api = plan.api;
+  const lines = [`API Gateway ${api.kind === "rest" ? "REST" : "HTTP"} API`, `stage ${escapeLabel(api.props.stageName)}`];
   lines.push("default auth AWS_IAM (SigV4)");
   const authorizers: string[] = [];
   let open = 0;
-  for (const route of config.routes) {
+  for (const route of plan.topology.api.routes) {
     const auth = route.authorization;
     if (auth === "NONE") open += route.methods.length;
     else if (typeof auth === "object" && !authorizers.includes(auth.authorizer)) authorizers.push(auth.authorizer);
   }
   if (authorizers.length > 0) {
-    const described = authorizers.map((name) => `${escapeLabel(name)} (${config.api.authorizers[name]?.type ?? "unknown"})`);
+    const described = authorizers.map((name) => `${escapeLabel(name)} (${api.props.authorizers[name]?.type ?? "unknown"})`);
     lines.push(`authorizers: ${described.join(", ")}`);
   }
   if (open > 0) lines.push(`${open} open method${open === 1 ? "" : "s"} (NONE)`);

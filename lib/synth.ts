@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import type { PrivateApiConfig } from "./config/schema";
 import type { NlbShardLedger } from "./model/shards";
-import type { Topology } from "./model/topology";
+import type { StackPlan } from "./model/stack-plan";
 import { PrivateApiStack } from "./stacks/private-api-stack";
 import { skipTokenStackTraces } from "./token-traces";
-import { checkTopology } from "./validate";
+import { checkedPlan } from "./validate";
 
 /** A warning a construct attached to the tree (for example a route with authorization NONE). */
 export interface SynthWarning {
@@ -28,10 +28,10 @@ export interface SynthOptions {
   /** The ledger recorded for the config (lib/entry/ledger-file.ts), if there is one. */
   readonly nlbShards?: NlbShardLedger;
   /**
-   * The config's topology, planned on `nlbShards` and checked (the bootstrap's): not planned again.
+   * The config's plan, made on `nlbShards` and checked (the bootstrap's): not made again.
    * @default - planned and checked here
    */
-  readonly topology?: Topology;
+  readonly plan?: StackPlan;
 }
 
 /**
@@ -44,12 +44,12 @@ export function synthesize(
   options: SynthOptions = {},
 ): { stack: PrivateApiStack; warnings: SynthWarning[] } {
   // Every validation phase has run before the app that is written exists (lib/validate.ts).
-  const topology = options.topology ?? checkTopology(config, options.nlbShards);
+  const plan = options.plan ?? checkedPlan(config, options.nlbShards);
   const format = options.format ?? "json";
   const stack = withCdktfFormat(format, () => {
     const app = new App({ outdir, hclOutput: format === "hcl" });
     return withoutTokenStackTraces(() => {
-      const built = new PrivateApiStack(app, config.name, { config, nlbShards: options.nlbShards, topology });
+      const built = new PrivateApiStack(app, plan.name, { plan });
       app.synth();
       return built;
     });

@@ -19,49 +19,52 @@ import { ConfigError, parseConfig } from "./config/load";
 import type { PrivateApiConfig } from "./config/schema";
 import type { NlbShardLedger } from "./model/shards";
 import { topologyProblems } from "./model/checks";
-import { planTopology, type Topology } from "./model/topology";
+import { planStack, type StackPlan } from "./model/stack-plan";
 import { PrivateApiStack } from "./stacks/private-api-stack";
 import { adoptionProblems } from "./stacks/state-management";
 
-/** A config that passed every phase, and its topology. */
+/** A config that passed every phase, and the plan of its stack. */
 export interface ValidatedConfig {
   readonly config: PrivateApiConfig;
-  readonly topology: Topology;
+  readonly plan: StackPlan;
 }
 
-/** Phases 1 and 2, then 3: a raw config (parsed JSON) in, a valid config and its topology out. */
+/** Phases 1 and 2, then 3: a raw config (parsed JSON) in, a valid config and its plan out. */
 export function validateConfig(
   input: unknown,
   options: { readonly source?: string; readonly placement?: NlbShardLedger } = {},
 ): ValidatedConfig {
   const config = parseConfig(input, options.source);
-  return { config, topology: checkTopology(config, options.placement) };
+  return { config, plan: checkedPlan(config, options.placement) };
 }
 
-/** Phase 3 for a config that passed phases 1 and 2 (`parseConfig`): its topology, or a ConfigError. */
-export function checkTopology(config: PrivateApiConfig, placement?: NlbShardLedger): Topology {
-  const topology = planTopology(config, placement);
-  const problems = [...topologyProblems(config, topology), ...adoptionPathProblems(config, topology)];
+/**
+ * Phase 3 for a config that passed phases 1 and 2 (`parseConfig`): the plan of its stack
+ * (lib/model/stack-plan.ts), or a ConfigError.
+ */
+export function checkedPlan(config: PrivateApiConfig, placement?: NlbShardLedger): StackPlan {
+  const plan = planStack(config, placement);
+  const problems = [...topologyProblems(config, plan.topology), ...adoptionPathProblems(plan)];
   if (problems.length > 0) {
     throw new ConfigError(
       `Invalid config (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
       problems,
     );
   }
-  return topology;
+  return plan;
 }
 
 /**
  * `adopt` entries name construct paths, which only a built tree has: the stack is built in a
  * scratch app that is never synthesised, and only when there is something to adopt.
  */
-function adoptionPathProblems(config: PrivateApiConfig, topology: Topology): string[] {
-  if (config.adopt.length === 0) return [];
+function adoptionPathProblems(plan: StackPlan): string[] {
+  if (plan.state.adoptions.length === 0) return [];
   const outdir = mkdtempSync(join(tmpdir(), "adopt-check-"));
   try {
     const scratch = new App({ outdir, skipValidation: true });
-    const stack = new PrivateApiStack(scratch, config.name, { config: { ...config, adopt: [] }, topology });
-    return adoptionProblems(stack, config);
+    const stack = new PrivateApiStack(scratch, plan.name, { plan: { ...plan, state: { ...plan.state, adoptions: [] } } });
+    return adoptionProblems(stack, plan.state.adoptions);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

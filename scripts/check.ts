@@ -160,8 +160,8 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
   }
   const boot = bootstrap(env, { configPath: args.config });
   const inputs = inputsOf(args, boot.outdir);
-  const config = args.config === undefined ? undefined : boot.config;
-  if (config !== undefined && !inputs.some((i) => i.kind === "synth")) {
+  const plan = args.config === undefined ? undefined : boot.plan;
+  if (plan !== undefined && !inputs.some((i) => i.kind === "synth")) {
     throw new UsageError(
       "--config needs a synthesised stack: it finds the open routes through the construct paths there. For a plan, allow each address with --allow-none.",
     );
@@ -169,7 +169,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const results: (CheckResult & { readonly source: string })[] = inputs.map((input) => ({
     source: input.source,
     ...(input.kind === "synth"
-      ? checkSynth(input.json as Parameters<typeof checkSynth>[0], { config, allowNone: args.allowNone })
+      ? checkSynth(input.json as Parameters<typeof checkSynth>[0], { plan, allowNone: args.allowNone })
       : checkPlan(input.json as Parameters<typeof checkPlan>[0], { allowNone: args.allowNone })),
   }));
   const findings = results.flatMap((r) => r.findings.map((f) => ({ ...f, source: r.source })));

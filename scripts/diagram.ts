@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigFromEnv } from "../lib/config/load";
+import { planStack } from "../lib/model/stack-plan";
 import { readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
 
 function main(argv: readonly string[]): number {
@@ -13,7 +14,7 @@ function main(argv: readonly string[]): number {
   const readmePath = join(__dirname, "..", "README.md");
   const readme = readFileSync(readmePath, "utf8");
   // An empty environment: always the embedded default, whatever PRIVATE_API_CONFIG says.
-  const mermaid = renderMermaid(loadConfigFromEnv({}));
+  const mermaid = renderMermaid(planStack(loadConfigFromEnv({})));
   if (check) {
     if (readDiagramBlock(readme) === mermaid) return 0;
     process.stderr.write("README.md: the diagram block is out of date; run `npm run diagram`\n");

@@ -66,8 +66,8 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { config, topology, placement, outdir, format } = bootstrap(env);
-  const { warnings } = synthesize(config, outdir, { format, nlbShards: placement, topology });
+  const { config, plan: stackPlan, outdir, format } = bootstrap(env);
+  const { warnings } = synthesize(config, outdir, { format, plan: stackPlan });
   for (const w of warnings) process.stderr.write(`warning: ${w.message} [${w.path}]\n`);
   const stackDir = join(outdir, "stacks", config.name);
 

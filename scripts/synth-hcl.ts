@@ -98,7 +98,7 @@ function stringsIn(value: unknown, into: Set<string>): Set<string> {
  * SYNTH_HCL_OUTPUT=true, which the bootstrap reads as the "hcl" format).
  */
 function repair(env: NodeJS.ProcessEnv): number {
-  const { config, topology, placement, outdir, format } = bootstrap(env);
+  const { config, plan, outdir, format } = bootstrap(env);
   if (format !== "hcl") {
     process.stderr.write("--repair runs inside `cdktf synth --hcl`, which sets SYNTH_HCL_OUTPUT=true and CDKTF_OUTDIR\n");
     return 2;
@@ -110,7 +110,7 @@ function repair(env: NodeJS.ProcessEnv): number {
   }
   // The same config as JSON, whose strings are the truth, in a scratch directory.
   const scratch = mkdtempSync(join(tmpdir(), "synth-hcl-json-"));
-  synthesize(config, scratch, { format: "json", nlbShards: placement, topology });
+  synthesize(config, scratch, { format: "json", plan });
   const json = JSON.parse(readFileSync(join(scratch, "stacks", config.name, "cdk.tf.json"), "utf8")) as unknown;
   rmSync(scratch, { recursive: true, force: true });
 

@@ -6,9 +6,6 @@
 import { portsOf } from "../../lib/config/ports";
 import { configShape } from "../../lib/config/schema";
 import * as defaults from "../../lib/core/defaults";
-import { BRIDGE_METRIC_NAMESPACE as BRIDGE_NAMESPACE_OF_THE_BRIDGE } from "../../lib/constructs/alb-bridge";
-import { DEFAULT_SSL_POLICY as SSL_POLICY_OF_THE_ALB } from "../../lib/constructs/internal-application-load-balancer";
-import { DEFAULT_ECS_AMI_SSM_PARAMETER as AMI_OF_THE_SCHEMA } from "../../lib/config/schema";
 
 /** A config that gives only what has no default, and opens every object that has defaults inside. */
 const MINIMAL = {
@@ -98,7 +95,4 @@ test("the constants keep their values, and the modules that re-export them expor
   expect(defaults.DEFAULT_TARGET_CAPACITY_PERCENT).toBe(100);
   // An existing service switched to a capacity provider strategy is replaced: the default must stay the launch type.
   expect(defaults.DEFAULT_SERVICE_CAPACITY).toBe("launchType");
-  expect(SSL_POLICY_OF_THE_ALB).toBe(defaults.DEFAULT_SSL_POLICY);
-  expect(BRIDGE_NAMESPACE_OF_THE_BRIDGE).toBe(defaults.BRIDGE_METRIC_NAMESPACE);
-  expect(AMI_OF_THE_SCHEMA).toBe(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER);
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { synthesize } from "../../lib/synth";
-import { terraformLiteral } from "../../lib/stacks/terraform-literals";
+import { terraformLiteral } from "../../lib/model/terraform-literals";
 import { defaultConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 

@@ -1,4 +1,5 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { planStack } from "../../lib/model/stack-plan";
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -8,13 +9,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { parseConfig } from "../../lib/config/load";
-import {
-  DEFAULT_ECS_AMI_SSM_PARAMETER,
-  DEFAULT_INSTANCE_TYPE,
-  EcsEc2Cluster,
-  type EcsEc2ClusterProps,
-  type HostPortRule,
-} from "../../lib/constructs/ecs-ec2-cluster";
+import { EcsEc2Cluster, type EcsEc2ClusterProps, type HostPortRule } from "../../lib/constructs/ecs-ec2-cluster";
+import { DEFAULT_ECS_AMI_SSM_PARAMETER, DEFAULT_INSTANCE_TYPE } from "../../lib/core/defaults";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { defaultConfig } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
@@ -223,7 +219,7 @@ describe("EcsEc2Cluster instance security group", () => {
     const app = Testing.app();
     const config = parseConfig(defaultConfig());
     // WHEN
-    const json = JSON.parse(Testing.synth(new PrivateApiStack(app, "private-api", { config }), true)) as TerraformJson;
+    const json = JSON.parse(Testing.synth(new PrivateApiStack(app, "private-api", { plan: planStack(config) }), true)) as TerraformJson;
     // THEN
     const cidrs = ingressCidrs(json);
     expect(cidrs).not.toContain("0.0.0.0/0");

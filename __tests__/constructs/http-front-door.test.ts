@@ -63,7 +63,7 @@ describe("an HTTP API whose services all sit behind the ALB", () => {
     expect(lbs).toEqual(["application"]);
     expect(stack.json.output?.nlb_dns_name).toBeUndefined();
     // The policy check, with the routes the config opened deliberately allowed.
-    const result = checkSynth(stack.json, { config: stack.config });
+    const result = checkSynth(stack.json, { plan: stack.plan });
     expect(result.findings).toEqual([]);
     expect(result.allowed.length).toBe(
       stack.config.routes.filter((r) => r.authorization === "NONE").reduce((n, r) => n + r.methods.length, 0),

@@ -7,8 +7,8 @@ import {
   InternalApplicationLoadBalancer,
   type InternalApplicationLoadBalancerProps,
   rulePriority,
-  targetPortRanges,
 } from "../../lib/constructs/internal-application-load-balancer";
+import { targetPortRanges } from "../../lib/model/connections";
 import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 import { objectContaining } from "../helpers/expect";

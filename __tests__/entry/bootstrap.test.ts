@@ -215,15 +215,12 @@ describe("the topology is planned once, at the bootstrap", () => {
   test("it is checked there (a topology-phase problem stops the bootstrap), and the stack builds that very topology", () => {
     // GIVEN the 200-service example, whose placement comes from its ledger
     const boot = bootstrap({ PRIVATE_API_CONFIG: join(ROOT, "examples", "200-services.json") });
-    expect(boot.topology.placement).toEqual(boot.ledgerUpdate?.next);
-    expect(boot.topology.nlbs.length).toBeGreaterThan(1);
+    expect(boot.plan.topology.placement).toEqual(boot.ledgerUpdate?.next);
+    expect(boot.plan.nlbs.length).toBeGreaterThan(1);
     // WHEN the entry point synthesises from it
-    const { stack } = synthesize(boot.config, mkdtempSync(join(tmpdir(), "boot-synth-")), {
-      nlbShards: boot.placement,
-      topology: boot.topology,
-    });
+    const { stack } = synthesize(boot.config, mkdtempSync(join(tmpdir(), "boot-synth-")), { plan: boot.plan });
     // THEN nothing was planned again
-    expect(stack.topology).toBe(boot.topology);
+    expect(stack.plan).toBe(boot.plan);
     // AND a config whose topology breaks a quota is refused by the bootstrap itself
     const dir = mkdtempSync(join(tmpdir(), "boot-quota-"));
     const configPath = join(dir, "quota.json");

@@ -3,14 +3,16 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 /**
  * Whole synthesised stacks, committed as JSON files and compared byte for byte: the contract that a
  * refactor changes no output. Volatile values are blanked first: the Lambda bundles' asset hashes,
- * which change with any edit to lambdas/ and are covered by the bundling tests instead.
+ * which change with any edit to lambdas/ and are covered by the bundling tests instead, and the
+ * working directory, which CDKTF writes into the local backend's absolute state path.
  *
  * `UPDATE_SYNTH_SNAPSHOTS=1 npx jest __tests__/terraform/examples.test.ts` rewrites the files; the
  * diff is then reviewed like code and the change noted in CHANGELOG.md. Under CI a missing file
  * fails, it is never written.
  */
 function stableStackJson(json: unknown): string {
-  const text = JSON.stringify(json, null, 2);
+  const cwd = JSON.stringify(process.cwd()).slice(1, -1);
+  const text = JSON.stringify(json, null, 2).split(`"${cwd}/`).join('"<cwd>/');
   return (
     text
       // assets/<construct id>/<hash>/archive.zip

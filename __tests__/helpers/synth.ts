@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import type { NlbShardLedger } from "../../lib/model/shards";
+import type { StackPlan } from "../../lib/model/stack-plan";
 import { synthesize } from "../../lib/synth";
 
 /** Terraform JSON as CDKTF writes it: resource type -> logical id -> attributes. */
@@ -19,6 +20,8 @@ export interface TerraformJson {
 
 export interface SynthesisedStack {
   readonly config: PrivateApiConfig;
+  /** The plan the stack was built from. */
+  readonly plan: StackPlan;
   readonly stackDir: string;
   readonly json: TerraformJson;
 }
@@ -30,10 +33,10 @@ export interface SynthesisedStack {
 export function synthToTemp(input: unknown, options: { nlbShards?: NlbShardLedger } = {}): SynthesisedStack {
   const config = parseConfig(input);
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
-  synthesize(config, outdir, options);
+  const { stack } = synthesize(config, outdir, options);
   const stackDir = join(outdir, "stacks", config.name);
   const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
-  return { config, stackDir, json };
+  return { config, plan: stack.plan, stackDir, json };
 }
 
 /** All resources of one type, as [logical id, attributes]. */

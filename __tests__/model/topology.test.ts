@@ -1,4 +1,5 @@
 import { parseConfig } from "../../lib/config/load";
+import { planStack } from "../../lib/model/stack-plan";
 import { renderMermaid } from "../../lib/diagram";
 import { planTopology } from "../../lib/model/topology";
 import { allConfigs, exampleConfig, ledgerOf } from "../helpers/fixtures";
@@ -19,7 +20,7 @@ describe("an existing ALB whose listener speaks HTTPS", () => {
     const config = parseConfig(existingHttpsAlb());
     const topology = planTopology(config);
     expect(topology.alb).toMatchObject({ https: true, listenerPort: 443 });
-    expect(renderMermaid(config, topology)).toContain('["internal ALB<br/>HTTPS 443"]');
+    expect(renderMermaid(planStack(config))).toContain('["internal ALB<br/>HTTPS 443"]');
     const uris = resourcesOf(synthToTemp(existingHttpsAlb()).json, "aws_api_gateway_integration").map(([, i]) => String(i.uri));
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) expect(uri).toMatch(/^https:\/\/.*:443\//);

@@ -3,6 +3,7 @@
  * synthesised stack) a method or route whose config route says `"authorization": "NONE"`, matched
  * through the construct path in the resource's metadata.
  */
+import { planStack } from "../../lib/model/stack-plan";
 import { checkSynth, openRouteConstructPaths } from "../../lib/policy";
 import { exampleConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
@@ -21,7 +22,7 @@ describe.each([
     const [[, resource]] = open;
     const path = `${stack.config.name}/${constructPath}`;
     expect((resource["//"] as { metadata: { path: string } }).metadata.path).toBe(path);
-    expect([...openRouteConstructPaths(stack.config).keys()]).toEqual([path]);
+    expect([...openRouteConstructPaths(stack.plan).keys()]).toEqual([path]);
   });
 
   test("without the config it is a finding", () => {
@@ -31,7 +32,7 @@ describe.each([
   });
 
   test("with the config it is allowed, and says which route allowed it", () => {
-    const result = checkSynth(stack.json, { config: stack.config });
+    const result = checkSynth(stack.json, { plan: stack.plan });
     expect(result.findings).toEqual([]);
     expect(result.allowed).toEqual([
       objectContaining({
@@ -50,8 +51,10 @@ describe.each([
 
   test("a config that does not open the route allows nothing", () => {
     const closed = { ...stack.config, routes: stack.config.routes.map((r) => ({ ...r, authorization: "AWS_IAM" as const })) };
-    expect(checkSynth(stack.json, { config: closed }).findings.map((f) => f.rule)).toEqual(["authorization"]);
+    expect(checkSynth(stack.json, { plan: planStack(closed) }).findings.map((f) => f.rule)).toEqual(["authorization"]);
     // Nor does the config of another stack (the stack name is part of the path).
-    expect(checkSynth(stack.json, { config: { ...stack.config, name: "other" } }).findings.map((f) => f.rule)).toEqual(["authorization"]);
+    expect(checkSynth(stack.json, { plan: planStack({ ...stack.config, name: "other" }) }).findings.map((f) => f.rule)).toEqual([
+      "authorization",
+    ]);
   });
 });

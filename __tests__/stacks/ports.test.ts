@@ -42,10 +42,10 @@ describe("converting a one-port service to ports with the same port moves nothin
 });
 
 describe("a REST API service with two NLB ports", () => {
-  const { json, config } = synthToTemp(ordersWithAdmin());
+  const { json, plan } = synthToTemp(ordersWithAdmin());
 
   test("passes the policy check (npm run check)", () => {
-    const result = checkSynth(json, { config });
+    const result = checkSynth(json, { plan });
     expect(result.findings).toEqual([]);
     expect(result.unchecked).toEqual([]);
   });
@@ -113,10 +113,10 @@ describe("a REST API service with two NLB ports", () => {
 describe("an HTTP API service with two NLB ports", () => {
   const input = ordersWithAdmin();
   input.api = { type: "http" };
-  const { json, config } = synthToTemp(input);
+  const { json, plan } = synthToTemp(input);
 
   test("passes the policy check (npm run check)", () => {
-    expect(checkSynth(json, { config }).findings).toEqual([]);
+    expect(checkSynth(json, { plan }).findings).toEqual([]);
   });
 
   test("one integration per port: the first keeps the service's, the named one gets its own", () => {
@@ -148,10 +148,10 @@ describe("an HTTP API service with two NLB ports", () => {
 
 describe("a service behind the ALB with a further port", () => {
   test("REST: the first port stays on the ALB; the further port gets an NLB listener, and its route goes there, not to the bridge", () => {
-    const { json, config } = synthToTemp(albServiceWithAdmin("alb-bridge-native", "search"), {
+    const { json, plan } = synthToTemp(albServiceWithAdmin("alb-bridge-native", "search"), {
       nlbShards: ledgerOf("examples/alb-bridge-native.json"),
     });
-    expect(checkSynth(json, { config }).findings).toEqual([]);
+    expect(checkSynth(json, { plan }).findings).toEqual([]);
     expect(at(json, "aws_lb_target_group", "Alb/TargetGroup-search").attrs).toMatchObject({ protocol: "HTTP" });
     expect(at(json, "aws_lb_listener", "Nlb/Listener-search-Port-admin").attrs).toMatchObject({ port: 10100 });
     const uris = resourcesOf(json, "aws_api_gateway_integration").map(([, i]) => String(i.uri));

@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { planStack } from "../../lib/model/stack-plan";
 import { parseConfig } from "../../lib/config/load";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { adoptableResources } from "../../lib/stacks/state-management";
@@ -124,6 +125,6 @@ describe("renames", () => {
 });
 
 test("adoptableResources names primary resources by their construct path", () => {
-  const stack = new PrivateApiStack(new App({ skipValidation: true }), "s", { config: parseConfig(defaultConfig()) });
+  const stack = new PrivateApiStack(new App({ skipValidation: true }), "s", { plan: planStack(parseConfig(defaultConfig())) });
   expect(adoptableResources(stack)).toEqual(expect.arrayContaining(["Nlb", "Api/VpcLink", "Network", "Cluster", "Service-orders"]));
 });

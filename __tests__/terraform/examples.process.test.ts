@@ -51,7 +51,7 @@ describeWithTerraform("terraform init and plan against the real provider", (tf) 
     expect(changes).toHaveLength(resources);
     expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
     // AND the plan passes the policy check, but for the authorization NONE the config opened (same addresses as the stack).
-    const openInStack = checkSynth(stack.json, { config: stack.config }).allowed.map((a) => a.address);
+    const openInStack = checkSynth(stack.json, { plan: stack.plan }).allowed.map((a) => a.address);
     const policy = checkPlan(plan, { allowNone: openInStack });
     expect(policy.resources).toBe(resources);
     expect(policy.findings).toEqual([]);

@@ -57,7 +57,7 @@ describe.each(configs)("%s", (name, stack) => {
   });
 
   test("passes the policy check: nothing internet-facing, no open ingress, VPC links, no public IPs, least privilege, current runtimes, log retention", () => {
-    const result = checkSynth(stack.json, { config: stack.config });
+    const result = checkSynth(stack.json, { plan: stack.plan });
     expect(result.findings).toEqual([]);
     expect(result.unchecked).toEqual([]);
     // Every method or route with authorization NONE comes from a route that says NONE, and each of those is there.

@@ -69,9 +69,6 @@ const arn = (service: string, resource: string, example: string) =>
 const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
 const acmCertificateArn = arn("acm", "certificate/[A-Za-z0-9-]+", "arn:aws:acm:eu-west-2:123456789012:certificate/abc");
 
-// Defined with the constructs that apply them; exported here too, where they always were.
-export { HTTP_METHODS, DEFAULT_ECS_AMI_SSM_PARAMETER };
-
 const createNetwork = z
   .strictObject({
     type: z.literal("create"),

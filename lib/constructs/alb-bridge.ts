@@ -25,8 +25,6 @@ import { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE 
 import type { InternalApplicationLoadBalancer } from "./internal-application-load-balancer";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 
-export { BRIDGE_METRIC_NAMESPACE, DEFAULT_ANTI_FLAP_RUNS, DEFAULT_SYNC_SCHEDULE };
-
 /**
  * Where the Lambda handlers' TypeScript sources live: two levels up, then lambdas/. That is the repo
  * root from lib/constructs/ (tsx, Jest) and the package root from dist/constructs/ (an installed

@@ -3,8 +3,6 @@ import { Construct } from "constructs";
 import { alarmName } from "../model/names";
 import { DEFAULT_ALARM_EVALUATION_MINUTES, DEFAULT_P99_LATENCY_MS, DEFAULT_SERVER_ERROR_RATE_PERCENT } from "../core/defaults";
 
-export { DEFAULT_ALARM_EVALUATION_MINUTES, DEFAULT_P99_LATENCY_MS, DEFAULT_SERVER_ERROR_RATE_PERCENT };
-
 /** When the alarms of an API stage fire, and whom they notify. */
 export interface ApiAlarmOptions {
   /**

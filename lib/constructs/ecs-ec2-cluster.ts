@@ -30,16 +30,6 @@ import {
   DEFAULT_TARGET_CAPACITY_PERCENT,
 } from "../core/defaults";
 
-export {
-  DEFAULT_CLUSTER_DESIRED_CAPACITY,
-  DEFAULT_CLUSTER_MAX_SIZE,
-  DEFAULT_CLUSTER_MIN_SIZE,
-  DEFAULT_ECS_AMI_SSM_PARAMETER,
-  DEFAULT_INSTANCE_TYPE,
-  DEFAULT_ROOT_VOLUME_SIZE_GIB,
-  DEFAULT_TARGET_CAPACITY_PERCENT,
-};
-
 /** Host ports the instances accept traffic on, and from whom. */
 export interface HostPortRule {
   /** Names the rule (a service, or "dynamic-ports"); it is part of the Terraform address. */

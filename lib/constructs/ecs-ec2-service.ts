@@ -28,14 +28,6 @@ import type { EcsCapacityProviderRef } from "./ecs-ec2-cluster";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import type { ContainerHealthCheck, TaskRolePermissions } from "../core/types";
 
-export {
-  DEFAULT_CONTAINER_CPU,
-  DEFAULT_CONTAINER_HEALTH_CHECK,
-  DEFAULT_CONTAINER_MEMORY_MIB,
-  DEFAULT_DESIRED_COUNT,
-  DEFAULT_SERVICE_LOG_RETENTION_DAYS,
-};
-
 /** A further container port of a service, registered in a target group of its own. */
 export interface EcsEc2ServicePort {
   /** Port the container listens on. */

@@ -6,15 +6,10 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { targetPortRanges } from "../model/connections";
-import { DYNAMIC_PORT_RANGE } from "../core/limits";
 import { albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
 import type { HealthCheck } from "../core/types";
-
-export { DEFAULT_SSL_POLICY };
-
-export { DYNAMIC_PORT_RANGE };
 
 /** A service behind the ALB and the path patterns that reach it. */
 export interface AlbServiceRoute {
@@ -222,8 +217,6 @@ export class InternalApplicationLoadBalancer extends Construct {
     }
   }
 }
-
-export { targetPortRanges };
 
 function allPatterns(services: readonly AlbServiceRoute[]): string[] {
   return services.flatMap((s) => s.pathPatterns);

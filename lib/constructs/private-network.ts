@@ -10,8 +10,6 @@ import { Construct } from "constructs";
 import { endpointSecurityGroupName } from "../model/names";
 import { DEFAULT_VPC_ENDPOINTS } from "../core/defaults";
 
-export { DEFAULT_VPC_ENDPOINTS };
-
 /** Interface endpoints an ECS container instance needs when its subnets have no route to the internet. */
 export const ECS_INTERFACE_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"] as const;
 

@@ -30,21 +30,6 @@ import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer"
 import { RestVpcLink } from "./rest-vpc-link";
 import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, ThrottleSettings } from "../core/types";
 
-export {
-  DEFAULT_ACCESS_LOG_RETENTION_DAYS,
-  DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
-  DEFAULT_CACHE_SIZE_GB,
-  DEFAULT_CACHE_TTL_SECONDS,
-  DEFAULT_EXECUTION_LOG_LEVEL,
-  DEFAULT_LAMBDA_AUTHORIZER_KIND,
-  DEFAULT_REST_IDENTITY_SOURCE,
-  DEFAULT_ROUTE_AUTHORIZATION,
-  DEFAULT_STAGE_NAME,
-};
-
-/** The REST API's access-log format (defined in ./access-log-format.ts). */
-export const ACCESS_LOG_FORMAT = REST_ACCESS_LOG_FORMAT;
-
 /** One API path and its methods, sent to one NLB port. */
 export interface RestApiRoute {
   /** API path: `/orders`, `/orders/{id}`, `/orders/{proxy+}`. */

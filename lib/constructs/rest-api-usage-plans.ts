@@ -6,8 +6,6 @@ import { Construct } from "constructs";
 import { DEFAULT_API_KEY_VALUE } from "../core/defaults";
 import type { HttpMethod, ThrottleSettings } from "../core/types";
 
-export { DEFAULT_API_KEY_VALUE };
-
 /** An API key; its value never comes from the config. */
 export interface ApiKeyOptions {
   /** Name of the key (the API key is named `<name>-<key name>`). */

@@ -28,3 +28,12 @@ export function quote(value: unknown): string {
 export function show(value: unknown): string {
   return typeof value === "string" ? value : (JSON.stringify(value) ?? typeof value);
 }
+
+/** `value`, and everything reachable from it, frozen: a plan or a topology is read-only all the way down. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}

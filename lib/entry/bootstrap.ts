@@ -18,8 +18,8 @@
 import { ConfigError, configPathFromEnv, isCi, loadConfigFile, loadConfigFromEnv } from "../config/load";
 import type { PrivateApiConfig } from "../config/schema";
 import type { NlbShardLedger } from "../model/shards";
-import type { Topology } from "../model/topology";
-import { checkTopology } from "../validate";
+import type { StackPlan } from "../model/stack-plan";
+import { checkedPlan } from "../validate";
 import type { SynthFormat } from "../synth";
 import { ledgerProblemInCi, planLedgerUpdateWith, type LedgerUpdate } from "./ledger-file";
 
@@ -31,7 +31,7 @@ export interface Bootstrap {
   /** The validated config: the file (`configPath`) or the embedded default. */
   readonly config: PrivateApiConfig;
   /** What the config builds, planned on `placement` and checked (validation's topology phase). */
-  readonly topology: Topology;
+  readonly plan: StackPlan;
   /** The config file, when there is one (PRIVATE_API_CONFIG, or `options.configPath`). */
   readonly configPath?: string;
   /** The NLB shard ledger recorded next to the config file, if any: what the stack is built from. */
@@ -68,15 +68,15 @@ export function bootstrap(env: NodeJS.ProcessEnv = process.env, options: Bootstr
   const ci = isCi(env);
   // Validation's topology phase, on the recorded placement: the one topology every entry point
   // builds from, and the placement the ledger records.
-  let topology: Topology | undefined;
-  const plan = (previous: NlbShardLedger | undefined): NlbShardLedger => (topology = checkTopology(config, previous)).placement;
-  const ledgerUpdate = configPath !== undefined ? Object.freeze(planLedgerUpdateWith(configPath, plan)) : undefined;
-  if (ledgerUpdate === undefined) plan(undefined);
+  let plan: StackPlan | undefined;
+  const place = (previous: NlbShardLedger | undefined): NlbShardLedger => (plan = checkedPlan(config, previous)).topology.placement;
+  const ledgerUpdate = configPath !== undefined ? Object.freeze(planLedgerUpdateWith(configPath, place)) : undefined;
+  if (ledgerUpdate === undefined) place(undefined);
   const stale = ledgerUpdate && ci ? ledgerProblemInCi(ledgerUpdate) : undefined;
   if (stale) throw new ConfigError(stale);
   return Object.freeze({
     config,
-    topology: topology as Topology,
+    plan: plan as StackPlan,
     ...(configPath !== undefined ? { configPath } : {}),
     placement: ledgerUpdate?.previous,
     ...(ledgerUpdate ? { ledgerUpdate } : {}),

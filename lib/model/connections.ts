@@ -86,10 +86,6 @@ export function describeGroup(group: GroupRef, direction: "ingress" | "egress"):
   }
 }
 
-export function sameGroup(a: GroupRef, b: GroupRef): boolean {
-  return a.kind === b.kind && (a.kind !== "nlb" || a.index === (b as { index: number }).index);
-}
-
 const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind);
 const peerOfKey = (key: string): GroupRef => (/^\d+$/.test(key) ? { kind: "nlb", index: Number(key) } : ({ kind: key } as GroupRef));
 /** The name a rule's description shows: a user's name without its id mark, and `orders port admin` for a further port. */

@@ -11,6 +11,7 @@ import { portOfRoute, portsOf, type ServicePort } from "../config/ports";
 import type { HealthCheckConfig, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import type { HttpMethod } from "../core/types";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./shards";
+import { deepFreeze } from "../core/values";
 import { apiConstructId, furtherPortIdPart, methodConstructId } from "./ids";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
@@ -172,14 +173,6 @@ export interface ServicePortModel {
   readonly portId?: string;
 }
 
-/** The NLB that carries `port`; throws when the topology has none (a bug, not a config error). */
-export function nlbOfPort(topology: Topology, port: number): NlbModel {
-  const index = nlbIndexOf(topology.placement, port);
-  const nlb = topology.nlbs.find((n) => n.index === index);
-  if (!nlb) throw new Error(`Topology: port ${port} is placed on NLB ${index + 1}, which does not exist`);
-  return nlb;
-}
-
 /**
  * The topology of a validated config. `placement` is the NLB shard ledger recorded for the config
  * (lib/config/shards.ts): ports in it stay on their NLB; the result's `placement` is the ledger
@@ -318,12 +311,4 @@ function albPatternsOf(cfg: PrivateApiConfig, service: ServiceConfig): string[] 
     .map((r) => parseRoutePath(r.path))
     .flatMap((segments) => (typeof segments === "string" ? [] : [albPathPattern(segments)]));
   return [...new Set(patterns)];
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }

@@ -2,7 +2,7 @@
  * The policy check over a synthesised stack (`cdk.tf.json`) or `terraform show -json` of a plan.
  * Pure: no I/O and no AWS calls; the same input and options always give the same result.
  */
-import { planTopology } from "../model/topology";
+import type { StackPlan } from "../model/stack-plan";
 import type { ConfigModule, ConfigResource, PlanJson } from "../plan/plan-json";
 import { RULES_BY_TYPE } from "./rules";
 import type {
@@ -12,7 +12,6 @@ import type {
   CheckResult,
   Finding,
   ResourceView,
-  RoutesConfig,
   SynthCheckOptions,
   Unchecked,
 } from "./types";
@@ -53,12 +52,12 @@ export function checkInput(json: unknown, options: SynthCheckOptions = {}): Chec
 }
 
 /**
- * Construct paths of the methods (REST) or routes (HTTP API) that the config opens with
- * `"authorization": "NONE"`, each with the route that opens it, as the topology names them
+ * Construct paths of the methods (REST) or routes (HTTP API) that the plan opens with
+ * `"authorization": "NONE"`, each with the route that opens it, as its topology names them
  * (lib/model/topology.ts), under the stack named after the config.
  */
-export function openRouteConstructPaths(config: RoutesConfig): Map<string, string> {
-  const topology = planTopology(config);
+export function openRouteConstructPaths(plan: Pick<StackPlan, "topology">): Map<string, string> {
+  const topology = plan.topology;
   const paths = new Map<string, string>();
   for (const route of topology.api.routes) {
     if (route.authorization !== "NONE") continue;
@@ -69,10 +68,10 @@ export function openRouteConstructPaths(config: RoutesConfig): Map<string, strin
   return paths;
 }
 
-/** Checks a synthesised stack. With `config`, the methods or routes its NONE routes open are allowed. */
+/** Checks a synthesised stack. With `plan`, the methods or routes its NONE routes open are allowed. */
 export function checkSynth(json: SynthJson, options: SynthCheckOptions = {}): CheckResult {
   const resources = json.resource ?? {};
-  const openPaths = options.config ? openRouteConstructPaths(options.config) : new Map<string, string>();
+  const openPaths = options.plan ? openRouteConstructPaths(options.plan) : new Map<string, string>();
   const views: ResourceView[] = Object.entries(resources).flatMap(([type, byName]) =>
     Object.entries(byName).map(([name, values]): ResourceView => {
       const meta = values["//"];

@@ -7,4 +7,4 @@ export type { PlanJson } from "../plan/plan-json";
 export { READ_ONLY_VERBS } from "../core/iam-statement";
 export { RULES } from "./rules";
 export { LAMBDA_RUNTIME_DEPRECATION, RUNTIME_TABLE_AS_OF, RUNTIME_TABLE_SOURCE, runtimeStatus } from "./runtimes";
-export type { AllowedFinding, CheckOptions, CheckResult, Finding, Rule, RuleId, RoutesConfig, SynthCheckOptions, Unchecked } from "./types";
+export type { AllowedFinding, CheckOptions, CheckResult, Finding, Rule, RuleId, SynthCheckOptions, Unchecked } from "./types";

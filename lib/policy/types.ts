@@ -1,4 +1,4 @@
-import type { PrivateApiConfig } from "../config/schema";
+import type { StackPlan } from "../model/stack-plan";
 /**
  * The shapes the policy check works with: findings, what was allowed or could not be checked,
  * and the one view of a resource that every rule reads, whichever input it came from.
@@ -62,16 +62,14 @@ export interface CheckOptions {
   readonly now?: Date;
 }
 
-/** The validated project config a stack was synthesised from (lib/config/schema.ts). */
-export type RoutesConfig = PrivateApiConfig;
-
 /** Options of a check of a synthesised stack. */
 export interface SynthCheckOptions extends CheckOptions {
   /**
-   * The config the stack was synthesised from: methods and routes of its `"authorization": "NONE"`
-   * routes are allowed, matched through the construct path in each resource's metadata.
+   * The plan the stack was built from (lib/model/stack-plan.ts): methods and routes of its
+   * `"authorization": "NONE"` routes are allowed, matched through the construct path in each
+   * resource's metadata.
    */
-  readonly config?: RoutesConfig;
+  readonly plan?: Pick<StackPlan, "topology">;
 }
 
 /** An attribute path: names and list indexes. */

@@ -1,55 +1,43 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { portsOf } from "../config/ports";
-import type { PrivateApiConfig, ServiceConfig } from "../config/schema";
 import type { NlbShardLedger } from "../model/shards";
-import { userIdPart } from "../model/ids";
-import { topologyProblems } from "../model/checks";
-import { planTopology, type Topology } from "../model/topology";
-import { serviceCapacity } from "../model/capacity";
+import type { ServicePlan, StackPlan } from "../model/stack-plan";
+import type { Topology } from "../model/topology";
 import { AlbBridge } from "../constructs/alb-bridge";
 import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-role";
 import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-addons";
 import { applySecurityGroupRules } from "../constructs/connections";
-import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
-import { EcsEc2Service, type EcsEc2ServiceProps } from "../constructs/ecs-ec2-service";
+import { EcsEc2Service, type EcsEc2ServicePort } from "../constructs/ecs-ec2-service";
 import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
 import { PrivateHttpApi } from "../constructs/private-http-api";
 import { PrivateNetwork } from "../constructs/private-network";
 import { PrivateRestApi } from "../constructs/private-rest-api";
-import { applyAdoptions, applyRenames, attachBackend } from "./state-management";
-import { withTerraformLiterals } from "./terraform-literals";
 import { RestApiUsagePlans } from "../constructs/rest-api-usage-plans";
+import { applyAdoptions, applyRenames, attachBackend } from "./state-management";
 
 /** The hashicorp/aws version @cdktf/provider-aws 20.1.0 was generated from; pinned exactly. */
 export const AWS_PROVIDER_VERSION = "5.100.0";
 
 export interface PrivateApiStackProps {
-  /** A validated config (see lib/config/load.ts). */
-  readonly config: PrivateApiConfig;
   /**
-   * The NLB shard ledger recorded for this config (lib/config/shards.ts): ports in it stay on
-   * their NLB. The stack's `nlbShards` is the ledger after this config's ports are placed.
-   * @default - none: ports fill the NLBs in ascending order
+   * What to build, decided and checked before the app exists: `planStack(config, ledger)`
+   * (lib/model/stack-plan.ts) of a config that passed every validation phase (lib/validate.ts).
    */
-  readonly nlbShards?: NlbShardLedger;
-  /**
-   * The config's topology, when the caller has planned (and checked) it already; it must be
-   * `planTopology(config, nlbShards)`.
-   * @default - planned from `config` and `nlbShards`
-   */
-  readonly topology?: Topology;
+  readonly plan: StackPlan;
 }
 
 /**
  * The whole path from the internet to the containers: REST API -> VPC Link -> internal NLB
  * (one listener per service port) -> ECS services on EC2 with fixed host ports, in private subnets.
- * Construct ids are part of the Terraform addresses: do not rename them.
+ * It builds its plan and decides nothing: every choice (what exists, names, ids, who reaches whom)
+ * is in the plan. Construct ids are part of the Terraform addresses: do not rename them.
  */
 export class PrivateApiStack extends TerraformStack {
+  /** What this stack builds (lib/model/stack-plan.ts). */
+  public readonly plan: StackPlan;
   public readonly network: PrivateNetwork;
   public readonly cluster: EcsEc2Cluster;
   /** The first internal NLB: always with a REST API, and with an HTTP API when a service has via: "nlb". */
@@ -71,256 +59,95 @@ export class PrivateApiStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PrivateApiStackProps) {
     super(scope, id);
-    // Free text of the config goes into the Terraform JSON as literals, never as templates.
-    const cfg = withTerraformLiterals(props.config);
+    const plan = props.plan;
+    this.plan = plan;
+    this.topology = plan.topology;
+    this.nlbShards = plan.topology.placement;
 
     new AwsProvider(this, "aws", {
-      region: cfg.region,
-      defaultTags: Object.keys(cfg.tags).length > 0 ? [{ tags: cfg.tags }] : undefined,
+      region: plan.provider.region,
+      defaultTags: plan.provider.defaultTags ? [{ tags: plan.provider.defaultTags }] : undefined,
     });
     this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
 
-    const net = cfg.network;
-    this.network = new PrivateNetwork(this, "Network", {
-      name: cfg.name,
-      region: cfg.region,
-      vpcCidr: net.vpcCidr,
-      ...(net.type === "existing"
-        ? { existing: { vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds } }
-        : { availabilityZones: net.availabilityZones, privateSubnetCidrs: net.privateSubnetCidrs, vpcEndpoints: net.vpcEndpoints }),
-    });
-
-    // Every decision about what exists and who reaches whom: made once, before anything is built.
-    const topology = props.topology ?? planTopology(props.config, props.nlbShards);
-    this.topology = topology;
-    // Checked before the app is built by the entry points (lib/validate.ts); kept as an invariant
-    // for stacks built directly.
-    this.node.addValidation({ validate: () => topologyProblems(props.config, topology) });
-    this.nlbShards = topology.placement;
-
-    // The topology decides what exists; free text (health check paths, scopes) comes from the
-    // literal-escaped config.
-    const literalService = new Map(props.config.services.map((svc, i) => [svc.name, cfg.services[i]]));
-    const healthCheckOf = (service: string, portIndex = 0) =>
-      portsOf(literalService.get(service) as (typeof cfg.services)[number])[portIndex].healthCheck;
-    const nlbs = new Map<number, InternalNetworkLoadBalancer>();
-    for (const n of topology.nlbs) {
-      nlbs.set(
-        n.index,
-        new InternalNetworkLoadBalancer(this, n.constructId, {
-          name: cfg.name,
-          loadBalancerName: n.name,
-          vpcId: this.network.vpcId,
-          subnetIds: this.network.privateSubnetIds,
-          ports: n.servicePorts.map((p) => ({
-            service: p.service,
-            id: p.portId,
-            port: p.port,
-            targetGroupName: p.targetGroupName,
-            healthCheck: healthCheckOf(p.service, p.portIndex),
-          })),
-        }),
-      );
-    }
+    // The network, then the load balancers in it.
+    const network = new PrivateNetwork(this, plan.network.constructId, plan.network.props);
+    this.network = network;
+    const inVpc = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds };
+    const nlbs = new Map(plan.nlbs.map((n) => [n.index, new InternalNetworkLoadBalancer(this, n.constructId, { ...n.props, ...inVpc })]));
     this.loadBalancers = nlbs;
     this.loadBalancer = nlbs.get(0);
-    const nlbAt = (index: number | undefined): InternalNetworkLoadBalancer => {
-      const nlb = index === undefined ? undefined : nlbs.get(index);
-      if (!nlb) throw new Error(`PrivateApiStack: the topology names NLB ${String(index)}, which was not built`);
-      return nlb;
-    };
+    const nlbAt = (index: number): InternalNetworkLoadBalancer => nlbs.get(index) as InternalNetworkLoadBalancer;
+    const alb = plan.alb && new InternalApplicationLoadBalancer(this, plan.alb.constructId, { ...plan.alb.props, ...inVpc });
+    this.applicationLoadBalancer = alb;
+    if (plan.bridge && alb) {
+      this.bridge = new AlbBridge(this, plan.bridge.constructId, {
+        ...plan.bridge.props,
+        vpcId: network.vpcId,
+        nlb: nlbAt(plan.bridge.nlbIndex),
+        alb,
+      });
+    }
 
-    const albModel = topology.alb;
-    if (albModel) {
-      this.applicationLoadBalancer = new InternalApplicationLoadBalancer(this, "Alb", {
-        name: cfg.name,
-        loadBalancerName: albModel.name,
-        vpcId: this.network.vpcId,
-        subnetIds: this.network.privateSubnetIds,
-        listenerPort: albModel.listenerPort,
-        certificateArn: cfg.alb?.certificateArn,
-        sslPolicy: cfg.alb?.sslPolicy,
-        existing: cfg.alb?.existing && {
-          loadBalancerArn: cfg.alb.existing.loadBalancerArn,
-          listenerArn: cfg.alb.existing.listenerArn,
-          securityGroupId: cfg.alb.existing.securityGroupId,
-          https: cfg.alb.existing.https,
-        },
-        rulePriorityOffset: albModel.rulePriorityOffset,
-        services: albModel.services.map((s) => ({
-          service: s.service,
-          hostPort: s.hostPort,
-          targetGroupName: s.targetGroupName,
-          healthCheck: healthCheckOf(s.service),
-          pathPatterns: s.pathPatterns,
+    // The cluster and its services.
+    this.cluster = new EcsEc2Cluster(this, plan.cluster.constructId, {
+      ...plan.cluster.props,
+      vpcId: network.vpcId,
+      vpcCidr: network.vpcCidr,
+      subnetIds: network.privateSubnetIds,
+    });
+    for (const service of plan.services) this.addService(service, nlbAt, alb);
+
+    // The API in front, and what goes on its stage.
+    const api = plan.api;
+    let customDomainUrl: string | undefined;
+    let stage: { invokeUrl: string; vpcLinkId: string };
+    if (api.kind === "http") {
+      const httpApi = new PrivateHttpApi(this, api.constructId, {
+        ...api.props,
+        ...inVpc,
+        routes: api.routes.map((r) => ({
+          ...r,
+          target:
+            r.target.kind === "alb"
+              ? {
+                  key: r.target.key,
+                  listenerArn: (alb as InternalApplicationLoadBalancer).listenerArn,
+                  https: r.target.https,
+                  serverName: r.target.serverName,
+                }
+              : { key: r.target.key, listenerArn: nlbAt(r.target.nlbIndex).portOf(r.target.listenerId).listener.arn, https: false },
         })),
       });
-    }
-    const alb = this.applicationLoadBalancer;
-    if (topology.bridge && alb) {
-      this.bridge = new AlbBridge(this, "AlbBridge", {
-        name: cfg.name,
-        region: cfg.region,
-        vpcId: this.network.vpcId,
-        nlb: nlbAt(topology.bridge.nlbIndex),
-        alb,
-        mode: topology.bridge.mode,
-        targetGroupName: topology.bridge.targetGroupName,
-        ...(cfg.bridge?.mode === "lambda"
-          ? { syncSchedule: cfg.bridge.syncSchedule, antiFlapRuns: cfg.bridge.antiFlapRuns, alarmTopicArn: cfg.bridge.alarmTopicArn }
-          : {}),
-      });
-    }
-
-    this.cluster = new EcsEc2Cluster(this, "Cluster", {
-      name: cfg.name,
-      region: cfg.region,
-      vpcId: this.network.vpcId,
-      vpcCidr: this.network.vpcCidr,
-      subnetIds: this.network.privateSubnetIds,
-      ...(cfg.cluster.existing
-        ? { existing: cfg.cluster.existing }
-        : {
-            instanceType: cfg.cluster.instanceType,
-            minSize: cfg.cluster.minSize,
-            maxSize: cfg.cluster.maxSize,
-            desiredCapacity: cfg.cluster.desiredCapacity,
-            capacity: cfg.cluster.capacity,
-            rootVolumeSizeGiB: cfg.cluster.rootVolumeSizeGiB,
-            capacityProvider: cfg.cluster.capacityProvider,
-          }),
-    });
-
-    cfg.services.forEach((svc, i) => {
-      // The topology keeps the config's order, and its names (the literal-escaped ones differ only
-      // for names that never validated, as in the shadow build of renames).
-      const placed = topology.services[i];
-      const route = svc.via === "nlb" ? nlbAt(placed.nlbIndex).portOf(placed.name) : undefined;
-      const albRoute = svc.via === "alb" && alb ? alb.routeOf(placed.name) : undefined;
-      const targetGroup = route?.targetGroup ?? albRoute?.targetGroup;
-      if (!targetGroup) throw new Error(`PrivateApiStack: service "${svc.name}" has no target group`);
-      // Every port after the first has an NLB listener of its own.
-      const [first, ...further] = placed.ports;
-      const additionalPorts = further.map((p) => {
-        const resources = nlbAt(p.nlbIndex).portOf(p.portId as string);
-        return {
-          containerPort: p.containerPort,
-          hostPort: p.hostPort,
-          targetGroup: resources.targetGroup,
-          targetGroupAttachedBy: [resources.listener],
-        };
-      });
-      new EcsEc2Service(this, `Service-${svc.name}`, {
-        name: cfg.name,
-        region: cfg.region,
-        clusterArn: this.cluster.clusterArn,
-        serviceName: svc.name,
-        image: svc.image,
-        cpu: svc.cpu,
-        memoryLimitMiB: svc.memory,
-        containerPort: first.containerPort,
-        hostPort: first.hostPort,
-        desiredCount: svc.desiredCount,
-        environment: svc.environment,
-        logRetentionDays: svc.logRetentionDays,
-        secrets: svc.secrets,
-        secretsKmsKeyArn: svc.secretsKmsKeyArn,
-        taskRole: svc.taskRole,
-        command: svc.command,
-        entryPoint: svc.entryPoint,
-        containerHealthCheck: svc.containerHealthCheck,
-        stopTimeout: svc.stopTimeout,
-        readonlyRootFilesystem: svc.readonlyRootFilesystem,
-        memoryReservationMiB: svc.memoryReservation,
-        targetGroup,
-        targetGroupAttachedBy: route ? [route.listener] : (albRoute?.rules ?? []),
-        additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
-        ...serviceCapacityProps(cfg, svc, this.cluster, svc.via === "alb" ? alb : undefined),
-      });
-    });
-
-    const api = cfg.api;
-    let invokeUrl: string;
-    let vpcLinkId: string;
-    let customDomainUrl: string | undefined;
-    if (api.type === "http") {
-      this.httpApi = new PrivateHttpApi(this, "HttpApi", {
-        name: cfg.name,
-        region: cfg.region,
-        vpcId: this.network.vpcId,
-        subnetIds: this.network.privateSubnetIds,
-        stageName: api.stageName,
-        description: api.description,
-        authorizers: api.authorizers,
-        throttling: api.throttling,
-        accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
-        detailedMetrics: api.detailedMetrics,
-        routes: topology.api.routes.map((r, i) => {
-          const t = r.target;
-          const target =
-            t.kind === "alb" && alb
-              ? { key: "Alb", listenerArn: alb.listenerArn, https: t.https, serverName: albModel?.serverName }
-              : {
-                  // A service's first port keeps the integration it had before ports; a further one has its own.
-                  key: t.portId ?? userIdPart(t.service),
-                  listenerArn: nlbAt(t.nlbIndex).portOf(t.portId ?? t.service).listener.arn,
-                  https: false,
-                };
-          return { path: r.path, methods: r.methods, authorization: cfg.routes[i].authorization, target };
-        }),
-      });
-      invokeUrl = this.httpApi.invokeUrl;
-      vpcLinkId = this.httpApi.vpcLinkId;
-      addStageAlarms(this, cfg.name, this.httpApi, api.alarms);
-      customDomainUrl = api.customDomain ? addStageCustomDomain(this, this.httpApi, api.customDomain) : undefined;
+      this.httpApi = httpApi;
+      stage = httpApi;
+      addStageAlarms(this, plan.name, httpApi, api.alarms);
+      customDomainUrl = api.customDomain && addStageCustomDomain(this, httpApi, api.customDomain);
     } else {
       const cloudWatchRole =
-        api.accessLogs.enabled || (api.executionLogLevel ?? DEFAULT_EXECUTION_LOG_LEVEL) !== "OFF"
-          ? (api.cloudWatchRole ?? "create") === "create"
-            ? new ApiGatewayCloudWatchRole(this, "ApiGatewayCloudWatchRole", { name: cfg.name, region: cfg.region })
-            : undefined
-          : undefined;
-      this.api = new PrivateRestApi(this, "Api", {
-        name: cfg.name,
-        region: cfg.region,
+        api.cloudWatchRole && new ApiGatewayCloudWatchRole(this, api.cloudWatchRole.constructId, api.cloudWatchRole.props);
+      const restApi = new PrivateRestApi(this, api.constructId, {
+        ...api.props,
         loadBalancers: nlbs,
-        stageName: api.stageName,
-        description: api.description,
-        authorizers: api.authorizers,
-        throttling: api.throttling,
-        accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
-        executionLogLevel: api.executionLogLevel,
-        detailedMetrics: api.detailedMetrics,
-        tracing: api.tracing,
-        cache: api.cache,
         loggingDependsOn: cloudWatchRole ? [cloudWatchRole.account] : [],
-        routes: topology.api.routes.map((r, i) => ({
-          path: r.path,
-          methods: r.methods,
-          authorization: cfg.routes[i].authorization,
-          apiKeyRequired: r.apiKeyRequired,
-          port: r.target.port,
-          nlb: r.target.nlbIndex ?? 0,
-          protocol: r.target.kind === "alb" && r.target.https ? "https" : "http",
-        })),
+        routes: api.routes,
       });
-      if (api.apiKeys || api.usagePlans) {
-        new RestApiUsagePlans(this, "UsagePlans", {
-          name: cfg.name,
-          restApiId: this.api.restApiId,
-          stageName: this.api.stageName,
-          apiKeys: api.apiKeys ?? [],
-          usagePlans: api.usagePlans ?? [],
+      this.api = restApi;
+      stage = restApi;
+      if (api.usagePlans) {
+        new RestApiUsagePlans(this, api.usagePlans.constructId, {
+          ...api.usagePlans.props,
+          restApiId: restApi.restApiId,
+          stageName: restApi.stageName,
         });
       }
-      customDomainUrl = api.customDomain ? addStageCustomDomain(this, this.api, api.customDomain) : undefined;
-      addStageAlarms(this, cfg.name, this.api, api.alarms);
-      invokeUrl = this.api.invokeUrl;
-      vpcLinkId = this.api.vpcLinkId;
+      customDomainUrl = api.customDomain && addStageCustomDomain(this, restApi, api.customDomain);
+      addStageAlarms(this, plan.name, restApi, api.alarms);
     }
-    // Who may reach whom: every security group rule of the topology, each under its group.
+
+    // Who may reach whom: every security group rule of the plan, each under its group.
     applySecurityGroupRules(
-      topology.securityGroupRules,
+      plan.topology.securityGroupRules,
       (group) => {
         switch (group.kind) {
           case "nlb":
@@ -328,30 +155,78 @@ export class PrivateApiStack extends TerraformStack {
           case "instances":
             return this.cluster.connections;
           case "alb":
-            if (!alb) throw new Error("PrivateApiStack: a rule names the ALB, which was not built");
-            return alb.connections;
+            return (alb as InternalApplicationLoadBalancer).connections;
           case "httpVpcLink":
-            if (!this.httpApi) throw new Error("PrivateApiStack: a rule names the HTTP API VPC link, which was not built");
-            return this.httpApi.connections;
+            return (this.httpApi as PrivateHttpApi).connections;
         }
       },
       this.bridge,
     );
 
-    if (customDomainUrl)
-      new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
+    this.addOutputs(customDomainUrl, stage);
+    // State: where it lives, what moved, what is taken over. After the tree is complete.
+    attachBackend(this, plan.state.backend);
+    applyRenames(this, plan.state, (app, before) => new PrivateApiStack(app, before.name, { plan: before }));
+    applyAdoptions(this, plan.state.adoptions);
 
-    new TerraformOutput(this, "invoke_url", { value: invokeUrl, description: "Base URL of the API stage" });
-    if (this.loadBalancer) {
+    if (plan.outputs.bridgeNlbIps && this.bridge?.admittedNlbIps !== undefined) {
+      new TerraformOutput(this, "bridge_nlb_ips", {
+        value: this.bridge.admittedNlbIps,
+        description: "NLB private IPs the ALB security group admits (lambda bridge)",
+      });
+    }
+  }
+
+  /** One ECS service, attached to the target groups of its ports. */
+  private addService(
+    service: ServicePlan,
+    nlbAt: (index: number) => InternalNetworkLoadBalancer,
+    alb: InternalApplicationLoadBalancer | undefined,
+  ): void {
+    const nlbRoute = service.via === "nlb" ? nlbAt(service.nlbIndex as number).portOf(service.name) : undefined;
+    const albRoute = service.via === "alb" ? (alb as InternalApplicationLoadBalancer).routeOf(service.name) : undefined;
+    // Every port after the first has an NLB listener of its own.
+    const additionalPorts: EcsEc2ServicePort[] = service.furtherPorts.map((p) => {
+      const resources = nlbAt(p.nlbIndex).portOf(p.portId);
+      return {
+        containerPort: p.containerPort,
+        hostPort: p.hostPort,
+        targetGroup: resources.targetGroup,
+        targetGroupAttachedBy: [resources.listener],
+      };
+    });
+    const scaling = service.autoscaling;
+    new EcsEc2Service(this, service.constructId, {
+      ...service.props,
+      clusterArn: this.cluster.clusterArn,
+      targetGroup: (nlbRoute ?? albRoute)?.targetGroup as NonNullable<typeof nlbRoute>["targetGroup"],
+      targetGroupAttachedBy: nlbRoute ? [nlbRoute.listener] : (albRoute?.rules ?? []),
+      additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
+      capacityProvider: service.capacity === "provider" ? this.cluster.capacityProvider : undefined,
+      autoscaling: scaling && {
+        ...scaling,
+        clusterName: this.cluster.clusterName,
+        loadBalancerArnSuffix: service.via === "alb" ? alb?.loadBalancerArnSuffix : undefined,
+      },
+    });
+  }
+
+  /** The stack's outputs: the stage's URLs, the VPC link and the NLBs. */
+  private addOutputs(customDomainUrl: string | undefined, stage: { invokeUrl: string; vpcLinkId: string }): void {
+    const outputs = this.plan.outputs;
+    if (outputs.customDomainUrl && customDomainUrl)
+      new TerraformOutput(this, "custom_domain_url", { value: customDomainUrl, description: "The API under its custom domain" });
+    new TerraformOutput(this, "invoke_url", { value: stage.invokeUrl, description: "Base URL of the API stage" });
+    if (outputs.nlbDnsName && this.loadBalancer) {
       new TerraformOutput(this, "nlb_dns_name", {
         value: this.loadBalancer.loadBalancerDnsName,
         description: "Private DNS name of the (first) internal NLB",
       });
     }
-    new TerraformOutput(this, "vpc_link_id", { value: vpcLinkId, description: "Id of the (first) API Gateway VPC link" });
-    if (nlbs.size > 1) {
+    new TerraformOutput(this, "vpc_link_id", { value: stage.vpcLinkId, description: "Id of the (first) API Gateway VPC link" });
+    if (outputs.perNlb) {
       new TerraformOutput(this, "nlb_dns_names", {
-        value: [...nlbs.values()].map((n) => n.loadBalancerDnsName),
+        value: [...this.loadBalancers.values()].map((n) => n.loadBalancerDnsName),
         description: "Private DNS names of every internal NLB, in ledger order",
       });
       if (this.api) {
@@ -361,48 +236,5 @@ export class PrivateApiStack extends TerraformStack {
         });
       }
     }
-    // State: where it lives, what moved, what is taken over. After the tree is complete.
-    attachBackend(this, cfg);
-    // The shadow build of the old config uses the same ledger, so its listeners sit on the same NLBs.
-    applyRenames(
-      this,
-      props.config,
-      (app, oldConfig) => new PrivateApiStack(app, oldConfig.name, { config: oldConfig, nlbShards: topology.placement }),
-    );
-    applyAdoptions(this, cfg);
-
-    if (this.bridge?.admittedNlbIps !== undefined) {
-      new TerraformOutput(this, "bridge_nlb_ips", {
-        value: this.bridge.admittedNlbIps,
-        description: "NLB private IPs the ALB security group admits (lambda bridge)",
-      });
-    }
   }
-}
-
-/** Where a service's tasks run and how many (lib/model/capacity.ts), as EcsEc2Service props. */
-function serviceCapacityProps(
-  cfg: PrivateApiConfig,
-  svc: ServiceConfig,
-  cluster: EcsEc2Cluster,
-  alb: InternalApplicationLoadBalancer | undefined,
-): Pick<EcsEc2ServiceProps, "spareInstances" | "capacityProvider" | "autoscaling"> {
-  const model = serviceCapacity(cfg, svc);
-  if (model.capacity === "provider" && !cluster.capacityProvider) {
-    throw new Error(`PrivateApiStack: service "${svc.name}" uses the capacity provider, and the cluster has none (an existing cluster)`);
-  }
-  const scaling = svc.autoscaling;
-  return {
-    spareInstances: model.spareInstances,
-    capacityProvider: model.capacity === "provider" ? cluster.capacityProvider : undefined,
-    autoscaling: scaling && {
-      clusterName: cluster.clusterName,
-      minCapacity: scaling.min,
-      maxCapacity: scaling.max,
-      cpuPercent: scaling.cpuPercent,
-      memoryPercent: scaling.memoryPercent,
-      requestsPerTarget: scaling.requestsPerTarget,
-      loadBalancerArnSuffix: alb?.loadBalancerArnSuffix,
-    },
-  };
 }

@@ -5,30 +5,27 @@ import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } 
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../core/arn";
 import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
-import type { PrivateApiConfig } from "../config/schema";
-import { terraformLiteral } from "./terraform-literals";
+import type { AdoptionPlan, BackendPlan, StackPlan, StatePlan } from "../model/stack-plan";
 
 /**
- * Attaches the state backend the config asks for. Local by default (CDKTF's own default path);
- * S3 with a per-environment key and S3-native locking (Terraform 1.10+) or a DynamoDB table.
+ * Attaches the state backend of the plan. Local by default (CDKTF's own default path); S3 with a
+ * per-environment key and S3-native locking (Terraform 1.10+) or a DynamoDB table.
  */
-export function attachBackend(stack: TerraformStack, cfg: PrivateApiConfig): void {
-  const backend = cfg.backend;
+export function attachBackend(stack: TerraformStack, backend: BackendPlan): void {
   if (backend.type === "local") {
     if (backend.path) new LocalBackend(stack, { path: backend.path });
     return;
   }
-  const locking = backend.locking;
   new S3Backend(stack, {
     bucket: backend.bucket,
-    key: backend.key ?? `env/${cfg.name}/terraform.tfstate`,
-    region: backend.region ?? cfg.region,
+    key: backend.key,
+    region: backend.region,
     encrypt: true,
     kmsKeyId: backend.kmsKeyId,
-    dynamodbTable: locking === "lockfile" ? undefined : locking.dynamodbTable,
+    dynamodbTable: backend.dynamodbTable,
   });
   // CDKTF 0.21 predates use_lockfile; Terraform 1.10+ reads it from the backend block.
-  if (locking === "lockfile") stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  if (backend.useLockfile) stack.addOverride("terraform.backend.s3.use_lockfile", true);
 }
 
 /** Import id formats we can check, by resource type; other types take any non-empty id. */
@@ -77,15 +74,18 @@ export function adoptableResources(stack: TerraformStack): string[] {
  * Problems with the `adopt` entries of a config, for the stack built from it: unknown construct
  * paths, paths adopted twice and import ids of the wrong form, each as `adopt[i].field: ...`.
  */
-export function adoptionProblems(stack: TerraformStack, cfg: PrivateApiConfig): string[] {
-  return checkAdoptions(stack, cfg).problems;
+export function adoptionProblems(stack: TerraformStack, adoptions: readonly AdoptionPlan[]): string[] {
+  return checkAdoptions(stack, adoptions).problems;
 }
 
-function checkAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): { problems: string[]; valid: [TerraformResource, string][] } {
+function checkAdoptions(
+  stack: TerraformStack,
+  adoptions: readonly AdoptionPlan[],
+): { problems: string[]; valid: [TerraformResource, AdoptionPlan][] } {
   const problems: string[] = [];
-  const valid: [TerraformResource, string][] = [];
+  const valid: [TerraformResource, AdoptionPlan][] = [];
   const seen = new Set<string>();
-  cfg.adopt.forEach((entry, i) => {
+  adoptions.forEach((entry, i) => {
     const resource = resourceAt(stack, entry.resource);
     if (!resource) {
       const top = [...new Set(adoptableResources(stack).map((p) => p.split("/")[0]))].join(", ");
@@ -104,7 +104,7 @@ function checkAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): { problem
       );
       return;
     }
-    valid.push([resource, entry.id]);
+    valid.push([resource, entry]);
   });
   return { problems, valid };
 }
@@ -114,36 +114,22 @@ function checkAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): { problem
  * instead of creating them. The entries are checked before the app is built (lib/validate.ts);
  * an entry that is still wrong here fails the stack's validation, and gets no import block.
  */
-export function applyAdoptions(stack: TerraformStack, cfg: PrivateApiConfig): void {
-  const { problems, valid } = checkAdoptions(stack, cfg);
-  // An import block's id is a template like any argument: keep the id literal.
-  for (const [resource, id] of valid) new ImportBlock(resource, terraformLiteral(id));
+export function applyAdoptions(stack: TerraformStack, adoptions: readonly AdoptionPlan[]): void {
+  const { problems, valid } = checkAdoptions(stack, adoptions);
+  for (const [resource, entry] of valid) new ImportBlock(resource, entry.importId);
   if (problems.length > 0) stack.node.addValidation({ validate: () => problems });
 }
 
 /**
  * Moved blocks for renamed services: every resource whose construct path carries an old service
  * name (as `Service-orders`, `Listener-orders`, `HostPort-orders`, ...) moves from the address it had
- * under the old name. `buildOld` builds the stack for the config as it was before the renames.
+ * under the old name. `build` builds the stack of the plan as it was before the renames.
  */
-export function applyRenames(
-  stack: TerraformStack,
-  cfg: PrivateApiConfig,
-  buildOld: (scope: App, old: PrivateApiConfig) => TerraformStack,
-): void {
-  const renames = Object.entries(cfg.renames.services);
-  if (renames.length === 0) return;
-  const toOld = new Map(renames.map(([oldName, newName]) => [newName, oldName]));
-  const oldName = (n: string) => toOld.get(n) ?? n;
-  const oldConfig: PrivateApiConfig = {
-    ...cfg,
-    services: cfg.services.map((s) => ({ ...s, name: oldName(s.name) })),
-    routes: cfg.routes.map((r) => ({ ...r, service: oldName(r.service) })),
-    renames: { services: {} },
-    adopt: [],
-  };
+export function applyRenames(stack: TerraformStack, state: StatePlan, build: (scope: App, before: StackPlan) => TerraformStack): void {
+  const renames = state.renames;
+  if (renames.length === 0 || !state.beforeRenames) return;
   // Built in a scratch app that is never synthesised; only its logical ids are read.
-  const oldStack = buildOld(new App({ outdir: mkdtempSync(join(tmpdir(), "renames-")), skipValidation: true }), oldConfig);
+  const oldStack = build(new App({ outdir: mkdtempSync(join(tmpdir(), "renames-")), skipValidation: true }), state.beforeRenames);
   const rename = (segment: string) =>
     renames.reduce(
       (seg, [from, to]) => seg.replace(new RegExp(`(^|-)${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-|$)`), `$1${to}$2`),
