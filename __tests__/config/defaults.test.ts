@@ -3,12 +3,11 @@
  * is left out, and the config schema fills it in. A config that leaves every field out gets the
  * constants, so the two cannot drift apart.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { portsOf } from "../../lib/config/ports";
 import { configShape } from "../../lib/config/schema";
 import * as defaults from "../../lib/constructs/defaults";
-import { BRIDGE_METRIC_NAMESPACE as BRIDGE_NAMESPACE_OF_THE_BRIDGE } from "../../lib/constructs/alb-bridge";
-import { DEFAULT_SSL_POLICY as SSL_POLICY_OF_THE_ALB } from "../../lib/constructs/internal-application-load-balancer";
-import { DEFAULT_ECS_AMI_SSM_PARAMETER as AMI_OF_THE_SCHEMA } from "../../lib/config/schema";
 
 /** A config that gives only what has no default, and opens every object that has defaults inside. */
 const MINIMAL = {
@@ -85,7 +84,7 @@ describe("the config schema's defaults are the constructs' constants", () => {
   });
 });
 
-test("the constants keep their values, and the modules that re-export them export the same ones", () => {
+test("the constants keep their values", () => {
   expect(defaults.DEFAULT_SSL_POLICY).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
   expect(defaults.DEFAULT_ANTI_FLAP_RUNS).toBe(3);
   expect(defaults.DEFAULT_SYNC_SCHEDULE).toBe("rate(1 minute)");
@@ -98,7 +97,19 @@ test("the constants keep their values, and the modules that re-export them expor
   expect(defaults.DEFAULT_TARGET_CAPACITY_PERCENT).toBe(100);
   // An existing service switched to a capacity provider strategy is replaced: the default must stay the launch type.
   expect(defaults.DEFAULT_SERVICE_CAPACITY).toBe("launchType");
-  expect(SSL_POLICY_OF_THE_ALB).toBe(defaults.DEFAULT_SSL_POLICY);
-  expect(BRIDGE_NAMESPACE_OF_THE_BRIDGE).toBe(defaults.BRIDGE_METRIC_NAMESPACE);
-  expect(AMI_OF_THE_SCHEMA).toBe(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER);
+});
+
+test("the README documents the defaults the schema fills in, and the bridge's metric namespace", () => {
+  // GIVEN the README's config reference, whose rows read | `field` | `default` | what it does |
+  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+  const documentedDefault = (field: string) =>
+    new RegExp(`^\\| \`${field.replace(/\./g, "\\.")}\` \\| \`([^\`]*)\` \\|`, "m").exec(readme)?.[1];
+  // WHEN the schema fills in a config that leaves them out
+  const cfg = configShape.parse(MINIMAL);
+  // THEN
+  expect(cfg.cluster.capacity.type === "launchTemplate" && cfg.cluster.capacity.amiSsmParameter).toBe(
+    documentedDefault("cluster.capacity.amiSsmParameter"),
+  );
+  expect(cfg.alb?.sslPolicy).toBe(documentedDefault("alb.sslPolicy"));
+  expect(readme).toContain(`(namespace \`${defaults.BRIDGE_METRIC_NAMESPACE}\`)`);
 });
