@@ -25,7 +25,7 @@ function build(use: (nlb: Connections, instances: Connections, stack: TerraformS
 describe("Connections", () => {
   test("allowFrom admits a group on a port: one TCP ingress rule on this group, under its scope", () => {
     // WHEN
-    const { synth, json } = build((nlb, instances) =>
+    const { synth, json } = build((_nlb, instances) =>
       instances.allowFrom({ securityGroupId: NLB_GROUP }, { id: "HostPort-10000", fromPort: 10000, description: "from the NLB" }),
     );
     // THEN
@@ -60,7 +60,7 @@ describe("Connections", () => {
 
   test("a rule that may grow is replaced wider-first; one with an old id moves from its old address under the holder", () => {
     // WHEN
-    const { json } = build((nlb, instances, stack) => {
+    const { json } = build((_nlb, instances, stack) => {
       const holder = new Construct(stack, "Bridge");
       instances.allowFrom(
         { securityGroupId: NLB_GROUP },
