@@ -1,8 +1,12 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App } from "cdktf";
+import { ConfigError, parseConfig } from "../../lib/config/load";
 import { planStack } from "../../lib/model/stack-plan";
-import { parseConfig } from "../../lib/config/load";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { adoptableResources } from "../../lib/stacks/state-management";
+import { synthesize } from "../../lib/synth";
 import { configErrorOf, defaultConfig, exampleConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 import { stringMatching } from "../helpers/expect";
@@ -59,6 +63,42 @@ describe("adopt", () => {
     [{ resource: "Network", id: "subnet-0a1b2c3d4e5f60718" }, /adopt\[0\]\.id: "Network" is an aws_vpc, whose import id must be a VPC id/],
   ])("%o is refused with the field and value", (entry, message) => {
     expect(configErrorOf(() => synthToTemp({ ...defaultConfig(), adopt: [entry] }))).toMatch(message);
+  });
+});
+
+// Found by the config fuzzer (__tests__/fuzz): configs that passed validation and then broke the synth.
+
+/** The problems of the ConfigError a synth of `input` throws, and the files it left in its output directory. */
+function refusedAtSynth(input: unknown): { problems: readonly string[]; written: string[] } {
+  const config = parseConfig(input);
+  const outdir = mkdtempSync(join(tmpdir(), "synth-refused-"));
+  try {
+    synthesize(config, outdir);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    // CDKTF may have made the empty `stacks` directory; no file may be there.
+    const files = readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    return { problems: (err as ConfigError).problems, written: files.map((e) => e.name) };
+  }
+  throw new Error("expected a ConfigError, but the config synthesised");
+}
+
+describe("adopt entries naming members of every JavaScript object", () => {
+  // The construct lookup found Object.prototype's `constructor` and crashed with a TypeError.
+  test.each(["constructor", "__proto__", "toString", "Network/constructor", "Nlb/__proto__/x"])(
+    "%s is no resource: refused, nothing written",
+    (resource) => {
+      const { problems, written } = refusedAtSynth({ ...defaultConfig(), adopt: [{ resource, id: "x7k2pq" }] });
+      expect(problems).toEqual([
+        expect.stringMatching(new RegExp(`^adopt\\[0\\]\\.resource: no resource at "${resource}"; top-level constructs are `)),
+      ]);
+      expect(written).toEqual([]);
+    },
+  );
+
+  test("a line break in the construct path stays inside its one problem line", () => {
+    const { problems } = refusedAtSynth({ ...defaultConfig(), adopt: [{ resource: "Nlb\nx", id: "x" }] });
+    expect(problems).toEqual([expect.stringMatching(/^adopt\[0\]\.resource: no resource at "Nlb\\nx"; /)]);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Stacks with services on several ports (ports.test.ts), planned by Terraform in one run: a REST
+ * Stacks with services on several ports (private-api-stack.ports.test.ts), planned by Terraform in one run: a REST
  * and an HTTP API service with two NLB ports, and a service behind the ALB with a further NLB port.
  */
 import { ledgerOf } from "../helpers/fixtures";

@@ -1,50 +1,11 @@
 /**
- * Configs the config fuzzer (__tests__/fuzz) found that passed validation and then broke the
- * synth: they must either synthesise to Terraform that means what the config says, or be refused
- * with a ConfigError naming the field, before any file is written.
+ * Config strings reach the Terraform JSON as literals (lib/model/terraform-literals.ts): configs
+ * the config fuzzer (__tests__/fuzz) found that passed validation and then broke the synth must
+ * synthesise to Terraform that means what the config says.
  */
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ConfigError, parseConfig } from "../../lib/config/load";
-import { synthesize } from "../../lib/synth";
 import { terraformLiteral } from "../../lib/model/terraform-literals";
 import { defaultConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
-
-/** The problems of the ConfigError a synth of `input` throws, and the files it left in its output directory. */
-function refusedAtSynth(input: unknown): { problems: readonly string[]; written: string[] } {
-  const config = parseConfig(input);
-  const outdir = mkdtempSync(join(tmpdir(), "synth-refused-"));
-  try {
-    synthesize(config, outdir);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    // CDKTF may have made the empty `stacks` directory; no file may be there.
-    const files = readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    return { problems: (err as ConfigError).problems, written: files.map((e) => e.name) };
-  }
-  throw new Error("expected a ConfigError, but the config synthesised");
-}
-
-describe("adopt entries naming members of every JavaScript object", () => {
-  // The construct lookup found Object.prototype's `constructor` and crashed with a TypeError.
-  test.each(["constructor", "__proto__", "toString", "Network/constructor", "Nlb/__proto__/x"])(
-    "%s is no resource: refused, nothing written",
-    (resource) => {
-      const { problems, written } = refusedAtSynth({ ...defaultConfig(), adopt: [{ resource, id: "x7k2pq" }] });
-      expect(problems).toEqual([
-        expect.stringMatching(new RegExp(`^adopt\\[0\\]\\.resource: no resource at "${resource}"; top-level constructs are `)),
-      ]);
-      expect(written).toEqual([]);
-    },
-  );
-
-  test("a line break in the construct path stays inside its one problem line", () => {
-    const { problems } = refusedAtSynth({ ...defaultConfig(), adopt: [{ resource: "Nlb\nx", id: "x" }] });
-    expect(problems).toEqual([expect.stringMatching(/^adopt\[0\]\.resource: no resource at "Nlb\\nx"; /)]);
-  });
-});
 
 describe("config strings are literals in the Terraform JSON, never templates", () => {
   // `${...}` in any string was an interpolation: terraform validate failed ("Invalid reference"),

@@ -1,6 +1,6 @@
 /**
  * The HTTP API path as the stack wires it, on examples/http-api.json and a variant with no NLB
- * service (which http-front-door.process.test.ts plans with Terraform).
+ * service (which private-api-stack.http-front-door.process.test.ts plans with Terraform).
  */
 import { checkSynth } from "../../lib/policy";
 import { resourcesOf, synthToTemp } from "../helpers/synth";

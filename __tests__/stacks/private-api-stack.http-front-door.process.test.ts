@@ -1,4 +1,4 @@
-/** The variant of examples/http-api.json with no NLB service (see http-front-door.test.ts), planned by Terraform. */
+/** The variant of examples/http-api.json with no NLB service (see private-api-stack.http-front-door.test.ts), planned by Terraform. */
 import { httpApiBehindAlbOnly } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
 import { describeWithTerraform, initValidatePlan } from "../helpers/terraform";
