@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { ROOT } from "../helpers/fixtures";
+import { ROOT } from "./helpers/fixtures";
 
 const LIB = join(ROOT, "lib");
 
