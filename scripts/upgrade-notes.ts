@@ -1,9 +1,9 @@
 /**
- * `npm run upgrade-notes`: regenerates the README's upgrade-notes table (between the
+ * `npm run upgrade-notes`: regenerates the upgrade-notes table of docs/upgrading.md (between the
  * upgrade-notes:start and upgrade-notes:end markers) from offline plans of this tree's code
  * against the previous release's state (__tests__/upgrade/previous-release/), the computation
- * previous-release.process.test.ts checks the README against. Run it after changing a default.
- * `npm run upgrade-notes -- --check` changes nothing and exits 1 when the README is out of date.
+ * previous-release.process.test.ts checks docs/upgrading.md against. Run it after changing a default.
+ * `npm run upgrade-notes -- --check` changes nothing and exits 1 when docs/upgrading.md is out of date.
  *
  * It also refuses to write notes for an upgrade that is not safe (upgradeBreaks: a load balancer,
  * listener, VPC link, API, stage, cluster or ECS service replaced, or anything destroyed): that is
@@ -14,7 +14,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { locateTerraform } from "../lib/tooling/terraform";
-import { readUpgradeNotesBlock, upgradeBreaks, writeUpgradeNotesBlock, exampleName } from "../__tests__/upgrade/previous-release/notes";
+import {
+  readUpgradeNotesBlock,
+  upgradeBreaks,
+  writeUpgradeNotesBlock,
+  exampleName,
+  UPGRADE_NOTES_FILE,
+} from "../__tests__/upgrade/previous-release/notes";
 import { fixtureRoots, planAgainstPreviousRelease, upgradeNotesOf } from "../__tests__/upgrade/previous-release/plan";
 
 function main(argv: readonly string[]): number {
@@ -35,16 +41,16 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   const notes = upgradeNotesOf(planned);
-  const readmePath = join(__dirname, "..", "README.md");
-  const readme = readFileSync(readmePath, "utf8");
+  const docPath = join(__dirname, "..", UPGRADE_NOTES_FILE);
+  const doc = readFileSync(docPath, "utf8");
   if (check) {
-    if (readUpgradeNotesBlock(readme) === notes) return 0;
-    process.stderr.write("README.md: the upgrade-notes block is out of date; run `npm run upgrade-notes`\n");
+    if (readUpgradeNotesBlock(doc) === notes) return 0;
+    process.stderr.write(`${UPGRADE_NOTES_FILE}: the upgrade-notes block is out of date; run \`npm run upgrade-notes\`\n`);
     return 1;
   }
-  const updated = writeUpgradeNotesBlock(readme, notes);
-  if (updated !== readme) writeFileSync(readmePath, updated);
-  process.stderr.write(`README.md: upgrade-notes block ${updated === readme ? "already up to date" : "updated"}\n${notes}\n`);
+  const updated = writeUpgradeNotesBlock(doc, notes);
+  if (updated !== doc) writeFileSync(docPath, updated);
+  process.stderr.write(`${UPGRADE_NOTES_FILE}: upgrade-notes block ${updated === doc ? "already up to date" : "updated"}\n${notes}\n`);
   return 0;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Each default is defined once, in lib/constructs/defaults.ts: the constructs apply it when a prop
+ * Each default is defined once, in lib/core/defaults.ts: the constructs apply it when a prop
  * is left out, and the config schema fills it in. A config that leaves every field out gets the
  * constants, so the two cannot drift apart.
  */

@@ -217,7 +217,7 @@ function suiteBody(tf: TerraformEnv, python: string, APPLIED: [string, unknown][
           expect(movedFrom.filter((from) => !previous.includes(root.addressOf(stack(), from)))).toEqual([]);
           const { unexplained } = explainChanges(planned);
           expect(unexplained.filter((c) => c.actions === "delete" || c.actions === "create")).toEqual([]);
-          // AND only what carries the service's name in AWS is replaced (README: state management;
+          // AND only what carries the service's name in AWS is replaced (docs/terraform-teams.md, "Addresses that do not shift";
           // IAM renames neither a role nor an inline policy, so the service's roles go too)
           const replaced = unexplained.filter((c) => c.actions.includes("delete")).map((c) => c.address.split(".")[0]);
           expect([...new Set(replaced)].sort()).toEqual([

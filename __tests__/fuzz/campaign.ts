@@ -209,7 +209,7 @@ export function fuzzSections(): void {
 
 /** Which features a config exercises; the Terraform sample takes the first config of each new combination. */
 export function signature(c: PrivateApiConfig): string {
-  // Template syntax in free text must reach Terraform as a literal (see lib/stacks/terraform-literals.ts).
+  // Template syntax in free text must reach Terraform as a literal (see lib/model/terraform-literals.ts).
   const templated = /[$%]\{/.test(JSON.stringify({ ...c, $schema: undefined, backend: undefined, renames: undefined, adopt: undefined }));
   return [
     c.api.type,

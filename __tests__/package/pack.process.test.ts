@@ -7,7 +7,7 @@
  * with `npm install --offline` from the npm cache that this repo's `npm ci` filled. Its
  * package-lock.json is cut from this repo's: exactly the packages the app needs, at the versions
  * the repo locks (a fresh resolution would want packuments, which `npm ci` does not cache). Then
- * the repo's own tsc type-checks and compiles the README's example app against the installed
+ * the repo's own tsc type-checks and compiles docs/constructs.md's example app against the installed
  * declarations, and node synthesises it: the Lambda handlers are bundled from the installed
  * package. Before any of that, every package the app needs is looked up in the npm cache: one
  * that is missing fails the test (CI=true) or skips it (otherwise), with its name, instead of
@@ -26,7 +26,9 @@ import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-netwo
 
 const ROOT = join(__dirname, "..", "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-const README_SECTION = "## Use the constructs in your own CDKTF app";
+/** The page on using the constructs, and its title: the example app is its first ```ts block. */
+const CONSTRUCTS_DOC = join("docs", "constructs.md");
+const CONSTRUCTS_TITLE = "# Use the constructs in your own CDKTF app";
 
 interface PackageJson {
   name: string;
@@ -153,12 +155,13 @@ function missingFromCache(): string[] {
     .map(([key, e]) => `${key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length)}@${e.version}`);
 }
 
-/** The first ```ts block of the README's section on using the constructs: the example app. */
-function readmeExample(): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf(README_SECTION));
+/** The first ```ts block of the page on using the constructs (docs/constructs.md): the example app. */
+function docExample(): string {
+  const doc = readFileSync(join(ROOT, CONSTRUCTS_DOC), "utf8");
+  const section = doc.slice(doc.indexOf(CONSTRUCTS_TITLE));
   const block = /```ts\n([\s\S]*?)```/.exec(section);
-  if (readme.indexOf(README_SECTION) === -1 || !block) throw new Error(`README.md has no \`\`\`ts block under "${README_SECTION}"`);
+  if (doc.indexOf(CONSTRUCTS_TITLE) === -1 || !block)
+    throw new Error(`${CONSTRUCTS_DOC} has no \`\`\`ts block under "${CONSTRUCTS_TITLE}"`);
   return block[1];
 }
 
@@ -258,7 +261,7 @@ function buildConsumer(tmp: string): Consumer {
   );
   run("npm", ["install", "--offline", "--no-audit", "--no-fund"], app, "npm install --offline", env);
 
-  writeFileSync(join(app, "main.ts"), readmeExample());
+  writeFileSync(join(app, "main.ts"), docExample());
   writeFileSync(join(app, "types.ts"), TYPES_TS);
   writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
   run(process.execPath, [TSC, "-p", "."], app, "tsc (type-check and compile the app)");
@@ -332,7 +335,7 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
     expect(JSON.parse(exported.stdout)).toEqual(expect.arrayContaining(EXPORTED_CLASSES));
   });
 
-  test("the README's app synthesises: VPC, internal NLB and ALB, ECS cluster and services, REST API over a VPC link", () => {
+  test("the app of docs/constructs.md synthesises: VPC, internal NLB and ALB, ECS cluster and services, REST API over a VPC link", () => {
     const { json } = consumer;
     expect(resources(json, "aws_vpc")).toHaveLength(1);
     expect(resources(json, "aws_subnet")).toHaveLength(2);

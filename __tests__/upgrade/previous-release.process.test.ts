@@ -5,7 +5,7 @@
  * the world ids the state was applied with (previous-release/plan.ts). Each plan is held to the
  * plan review: no load balancer, listener, VPC link, API, stage, cluster or ECS service replaced
  * or destroyed, nothing destroyed; and its changes, but the emulator's known gaps, must be the
- * README's upgrade-notes table (`npm run upgrade-notes` writes it from the same plans).
+ * upgrade-notes table in docs/upgrading.md (`npm run upgrade-notes` writes it from the same plans).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { describeWithTerraform } from "../helpers/terraform";
 import { ROOT } from "../helpers/fixtures";
 import type { TerraformJson } from "../helpers/synth";
 import { readState, readWorld } from "./previous-release/fixtures";
-import { exampleName, readUpgradeNotesBlock, upgradeBreaks } from "./previous-release/notes";
+import { exampleName, readUpgradeNotesBlock, upgradeBreaks, UPGRADE_NOTES_FILE } from "./previous-release/notes";
 import type { DeployRoot } from "../deploy/root";
 import { fixtureRoots, planRoot, prepareRoot, removeRoot, upgradeNotesOf, type PlannedRoot } from "./previous-release/plan";
 
@@ -68,13 +68,13 @@ describeWithTerraform("upgrading from the previous release, planned against its 
     expect(upgradeBreaks(planOf(root, key))).toEqual([]);
   });
 
-  test("the plans' changes, but the emulator's gaps, are the README's upgrade notes (run `npm run upgrade-notes`)", () => {
+  test("the plans' changes, but the emulator's gaps, are the upgrade notes in docs/upgrading.md (run `npm run upgrade-notes`)", () => {
     // GIVEN every root planned
     const all = roots.map((root) => planned.get(root)!);
     // WHEN
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const doc = readFileSync(join(ROOT, UPGRADE_NOTES_FILE), "utf8");
     // THEN
-    expect(readUpgradeNotesBlock(readme)).toBe(upgradeNotesOf(all));
+    expect(readUpgradeNotesBlock(doc)).toBe(upgradeNotesOf(all));
   });
 
   test(

@@ -14,6 +14,7 @@ import {
   renderUpgradeNotes,
   upgradeBreaks,
   upgradeChanges,
+  UPGRADE_NOTES_FILE,
   writeUpgradeNotesBlock,
   type UpgradeChange,
 } from "./previous-release/notes";
@@ -196,17 +197,21 @@ describe("renderUpgradeNotes", () => {
   });
 });
 
-describe("the README's upgrade-notes block", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+describe("the upgrade-notes block of docs/upgrading.md", () => {
+  const doc = readFileSync(join(ROOT, UPGRADE_NOTES_FILE), "utf8");
 
   test("is there, and is replaced by what is written into it, the rest kept", () => {
-    expect(readUpgradeNotesBlock(readme)).toBeDefined();
-    const written = writeUpgradeNotesBlock(readme, "No changes.\nat all");
+    expect(readUpgradeNotesBlock(doc)).toBeDefined();
+    const written = writeUpgradeNotesBlock(doc, "No changes.\nat all");
     expect(readUpgradeNotesBlock(written)).toBe("No changes.\nat all");
-    expect(writeUpgradeNotesBlock(written, readUpgradeNotesBlock(readme)!)).toBe(readme);
+    expect(writeUpgradeNotesBlock(written, readUpgradeNotesBlock(doc)!)).toBe(doc);
   });
 
-  test("a README without the markers is refused", () => {
+  test("the README has no upgrade-notes block left: the notes have one home", () => {
+    expect(readUpgradeNotesBlock(readFileSync(join(ROOT, "README.md"), "utf8"))).toBeUndefined();
+  });
+
+  test("a document without the markers is refused", () => {
     expect(readUpgradeNotesBlock("# x\n")).toBeUndefined();
     expect(() => writeUpgradeNotesBlock("# x\n", "")).toThrow(/upgrade-notes:start/);
   });

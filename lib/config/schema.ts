@@ -63,7 +63,7 @@ const port = z.number().int().min(1).max(65535);
 
 const cidr = z.string().describe("An IPv4 CIDR block, for example 10.0.0.0/16");
 
-/** One check for every ARN field of the config (lib/config/arn.ts). */
+/** One check for every ARN field of the config (lib/core/arn.ts). */
 const arn = (service: string, resource: string, example: string) =>
   z.string().regex(arnPattern(service, resource), { message: `must be an ARN such as ${example}` });
 const snsTopicArn = arn("sns", "[A-Za-z0-9_-]{1,256}(\\.fifo)?", "arn:aws:sns:eu-west-2:123456789012:oncall");
@@ -76,8 +76,9 @@ const createNetwork = z
     availabilityZones: z
       .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: "must be an AZ name such as eu-west-2a" }))
       .min(1)
-      .max(6),
-    privateSubnetCidrs: z.array(cidr).min(1).max(6),
+      .max(6)
+      .describe("AZ names in region, one per subnet"),
+    privateSubnetCidrs: z.array(cidr).min(1).max(6).describe("One private subnet per AZ, inside the VPC, not overlapping, /28 or larger"),
     vpcEndpoints: z
       .boolean()
       .default(DEFAULT_VPC_ENDPOINTS)
@@ -90,28 +91,37 @@ const createNetwork = z
 const existingNetwork = z
   .strictObject({
     type: z.literal("existing"),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must look like vpc-0123456789abcdef0" }),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must look like vpc-0123456789abcdef0" })
+      .describe("The VPC's id, vpc-..."),
     vpcCidr: cidr.describe("The VPC's CIDR block; instance ingress is limited to it"),
     privateSubnetIds: z
       .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must look like subnet-0123456789abcdef0" }))
       .min(1)
-      .max(6),
+      .max(6)
+      .describe("The private subnets for instances and the NLB, in different AZs"),
   })
   .describe("Use an existing VPC and its private subnets. Nothing is created in the network itself.");
 
-const launchTemplate = z.strictObject({
-  type: z.literal("launchTemplate"),
-  amiSsmParameter: z
-    .string()
-    .regex(/^\/[A-Za-z0-9_.\-/]+$/, { message: "must be an SSM parameter name starting with /" })
-    .default(DEFAULT_ECS_AMI_SSM_PARAMETER)
-    .describe("SSM parameter holding the AMI id; EC2 resolves it at launch (resolve:ssm:), so no data source is needed"),
-});
+const launchTemplate = z
+  .strictObject({
+    type: z.literal("launchTemplate"),
+    amiSsmParameter: z
+      .string()
+      .regex(/^\/[A-Za-z0-9_.\-/]+$/, { message: "must be an SSM parameter name starting with /" })
+      .default(DEFAULT_ECS_AMI_SSM_PARAMETER)
+      .describe("SSM parameter holding the AMI id; EC2 resolves it at launch (resolve:ssm:), so no data source is needed"),
+  })
+  .describe("A launch template with the AMI from an SSM parameter: the default, and the one to use for anything new.");
 
 const launchConfiguration = z
   .strictObject({
     type: z.literal("launchConfiguration"),
-    imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: "must look like ami-0123456789abcdef0" }),
+    imageId: z
+      .string()
+      .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must look like ami-0123456789abcdef0" })
+      .describe("The AMI id, ami-..."),
   })
   .describe(
     "Legacy launch configuration, for accounts or state that already have one. AWS no longer lets new accounts create launch configurations.",
@@ -119,7 +129,10 @@ const launchConfiguration = z
 
 const healthCheck = z
   .strictObject({
-    protocol: z.enum(["TCP", "HTTP", "HTTPS"]).default(DEFAULT_HEALTH_CHECK.protocol),
+    protocol: z
+      .enum(["TCP", "HTTP", "HTTPS"])
+      .default(DEFAULT_HEALTH_CHECK.protocol)
+      .describe("Health check protocol; HTTP or HTTPS for a port behind the ALB"),
     path: z
       .string()
       .regex(/^\/[\x21-\x7e]*$/, { message: "must start with / and contain no spaces" })
@@ -129,10 +142,29 @@ const healthCheck = z
     matcher: z
       .string()
       .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: "must be HTTP codes such as 200 or 200-399" })
-      .default(DEFAULT_HEALTH_CHECK.matcher),
-    intervalSeconds: z.number().int().min(5).max(300).default(DEFAULT_HEALTH_CHECK.intervalSeconds),
-    healthyThreshold: z.number().int().min(2).max(10).default(DEFAULT_HEALTH_CHECK.healthyThreshold),
-    unhealthyThreshold: z.number().int().min(2).max(10).default(DEFAULT_HEALTH_CHECK.unhealthyThreshold),
+      .default(DEFAULT_HEALTH_CHECK.matcher)
+      .describe("HTTP codes that count as healthy"),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(300)
+      .default(DEFAULT_HEALTH_CHECK.intervalSeconds)
+      .describe("Seconds between two health checks"),
+    healthyThreshold: z
+      .number()
+      .int()
+      .min(2)
+      .max(10)
+      .default(DEFAULT_HEALTH_CHECK.healthyThreshold)
+      .describe("Successful checks in a row before a target counts as healthy"),
+    unhealthyThreshold: z
+      .number()
+      .int()
+      .min(2)
+      .max(10)
+      .default(DEFAULT_HEALTH_CHECK.unhealthyThreshold)
+      .describe("Failed checks in a row before a target counts as unhealthy"),
   })
   .describe("The NLB target group's health check for this service's host port");
 
@@ -159,10 +191,34 @@ const containerHealthCheck = z
           'must start with "CMD" (then the executable and its arguments) or "CMD-SHELL" (then a command line), such as ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]',
       })
       .describe('["CMD", "executable", "arg", ...] or ["CMD-SHELL", "command line"]'),
-    intervalSeconds: z.number().int().min(5).max(300).default(DEFAULT_CONTAINER_HEALTH_CHECK.intervalSeconds),
-    timeoutSeconds: z.number().int().min(2).max(60).default(DEFAULT_CONTAINER_HEALTH_CHECK.timeoutSeconds),
-    retries: z.number().int().min(1).max(10).default(DEFAULT_CONTAINER_HEALTH_CHECK.retries),
-    startPeriodSeconds: z.number().int().min(0).max(300).default(DEFAULT_CONTAINER_HEALTH_CHECK.startPeriodSeconds),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(300)
+      .default(DEFAULT_CONTAINER_HEALTH_CHECK.intervalSeconds)
+      .describe("Seconds between two checks"),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(2)
+      .max(60)
+      .default(DEFAULT_CONTAINER_HEALTH_CHECK.timeoutSeconds)
+      .describe("Seconds a check may take before it counts as failed"),
+    retries: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(DEFAULT_CONTAINER_HEALTH_CHECK.retries)
+      .describe("Failures in a row before the container is unhealthy"),
+    startPeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(DEFAULT_CONTAINER_HEALTH_CHECK.startPeriodSeconds)
+      .describe("Grace period after start in which failures do not count, seconds"),
   })
   .describe("Docker's health check inside the container, run by the ECS agent (not the load balancer's healthCheck)");
 
@@ -181,10 +237,12 @@ const taskRole = z
         z.strictObject({
           actions: z
             .array(z.string().regex(/^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/, { message: "must be an IAM action such as s3:GetObject" }))
-            .min(1),
+            .min(1)
+            .describe("IAM actions, such as s3:GetObject"),
           resources: z
             .array(z.string().regex(/^(\*|arn:aws[a-z-]*:[a-z0-9-]+:\S*)$/, { message: "must be an ARN, or * for read-only actions" }))
-            .min(1),
+            .min(1)
+            .describe("ARNs the actions are allowed on, or * for read-only actions"),
         }),
       )
       .optional()
@@ -223,7 +281,7 @@ const servicePort = z.strictObject({
     .describe(
       'Names the port in routes (routes[].port) and in its resources\' construct ids; unique within the service, such as "http" or "admin"',
     ),
-  containerPort: port,
+  containerPort: port.describe("Port the container listens on; unique within the service (ECS registers a target group by container port)"),
   hostPort: z
     .number()
     .int()
@@ -236,7 +294,11 @@ const servicePort = z.strictObject({
 });
 
 const serviceShape = z.strictObject({
-  name: nameField("service name").max(32),
+  name: nameField("service name")
+    .max(32)
+    .describe(
+      "Unique; lower-case letters, digits and hyphens. It names the ECS service and the Terraform addresses of its resources, so renaming it replaces them.",
+    ),
   image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
   cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
   memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
@@ -266,7 +328,15 @@ const serviceShape = z.strictObject({
     .describe(
       '"nlb": its own NLB listener on hostPort. "alb": path-pattern rules on the internal ALB, which the NLB reaches through the bridge (with ports, for the first port; the others get NLB listeners).',
     ),
-  desiredCount: z.number().int().min(0).max(1000).default(DEFAULT_DESIRED_COUNT),
+  desiredCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(DEFAULT_DESIRED_COUNT)
+    .describe(
+      "Tasks to run, at most cluster.maxSize. With autoscaling: the tasks at the first apply, between min and max; afterwards Application Auto Scaling sets the count (Terraform ignores changes to it).",
+    ),
   environment: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "environment variable names must match [A-Za-z_][A-Za-z0-9_]*" }),
@@ -373,7 +443,7 @@ const routeAuthorization = z
 
 const route = z.strictObject({
   path: z.string().max(1024).describe("API path such as /orders, /orders/{id} or /orders/{proxy+} (greedy, last segment only)"),
-  methods: z.array(z.enum(HTTP_METHODS)).min(1),
+  methods: z.array(z.enum(HTTP_METHODS)).min(1).describe("HTTP methods of the route. A path and method pair may appear once."),
   service: z.string().describe("Name of the service this route is sent to"),
   port: z
     .string()
@@ -386,29 +456,38 @@ const route = z.strictObject({
 const bridgePort = port.describe("NLB listener port of the bridge, and the ALB listener port (they match)");
 const bridge = z
   .discriminatedUnion("mode", [
-    z.strictObject({
-      mode: z.literal("native"),
-      port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
-    }),
-    z.strictObject({
-      mode: z.literal("lambda"),
-      port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
-      syncSchedule: z
-        .string()
-        .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, {
-          message: "must be an EventBridge rate(...) or cron(...) expression",
-        })
-        .default(DEFAULT_SYNC_SCHEDULE),
-      antiFlapRuns: z
-        .number()
-        .int()
-        .min(1)
-        .max(60)
-        .default(DEFAULT_ANTI_FLAP_RUNS)
-        .describe("Consecutive runs an ALB IP must be missing before it is deregistered"),
-      alarmTopicArn: snsTopicArn.optional().describe("SNS topic the bridge alarms notify"),
-    }),
-    z.strictObject({ mode: z.literal("none") }),
+    z
+      .strictObject({
+        mode: z.literal("native"),
+        port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
+      })
+      .describe("An NLB target group of target type alb, with the ALB as its target; no code runs. The default."),
+    z
+      .strictObject({
+        mode: z.literal("lambda"),
+        port: bridgePort.optional().describe("Default 80, or 443 with alb.certificateArn"),
+        syncSchedule: z
+          .string()
+          .regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, {
+            message: "must be an EventBridge rate(...) or cron(...) expression",
+          })
+          .default(DEFAULT_SYNC_SCHEDULE)
+          .describe("EventBridge schedule of nlb-target-sync"),
+        antiFlapRuns: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .default(DEFAULT_ANTI_FLAP_RUNS)
+          .describe("Consecutive runs an ALB IP must be missing before it is deregistered"),
+        alarmTopicArn: snsTopicArn.optional().describe("SNS topic the bridge alarms notify"),
+      })
+      .describe(
+        "An IP target group: nlb-target-sync registers the ALB's private IPs on a schedule, and alb-ingress-from-nlb keeps the ALB's security group open to exactly the NLB's private IPs.",
+      ),
+    z
+      .strictObject({ mode: z.literal("none") })
+      .describe("No bridge: the ALB and its services exist, but no REST API route may reach them."),
   ])
   .describe('How the NLB reaches the internal ALB for services with via: "alb"');
 
@@ -421,15 +500,20 @@ const alb = z.strictObject({
         "elasticloadbalancing",
         "loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+",
         "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/shared/50dc6c495c0c9188",
+      ).describe(
+        "The existing internal ALB: only our target groups and listener rules are created on it (plus the bridge's ingress and the egress to the instances, on its security group). Without existing a new ALB is created.",
       ),
       listenerArn: arn(
         "elasticloadbalancing",
         "listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+",
         "arn:aws:elasticloadbalancing:eu-west-2:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2",
-      ),
-      listenerPort: port,
+      ).describe("The listener our rules go on"),
+      listenerPort: port.describe("Its port; the bridge's NLB listener uses the same one"),
       https: z.boolean().default(false).describe("The listener speaks HTTPS"),
-      securityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" }),
+      securityGroupId: z
+        .string()
+        .regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" })
+        .describe("The ALB's security group"),
       rulePriorityOffset: z
         .number()
         .int()
@@ -451,12 +535,33 @@ const cluster = z.strictObject({
   instanceType: z
     .string()
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium" })
-    .default(DEFAULT_INSTANCE_TYPE),
-  minSize: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_MIN_SIZE),
-  maxSize: z.number().int().min(1).max(1000).default(DEFAULT_CLUSTER_MAX_SIZE),
-  desiredCapacity: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_DESIRED_CAPACITY),
+    .default(DEFAULT_INSTANCE_TYPE)
+    .describe("EC2 instance type"),
+  minSize: z.number().int().min(0).max(1000).default(DEFAULT_CLUSTER_MIN_SIZE).describe("Autoscaling group minimum"),
+  maxSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_CLUSTER_MAX_SIZE)
+    .describe("Autoscaling group maximum. Also the most tasks any one service can run (fixed host ports)."),
+  desiredCapacity: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(DEFAULT_CLUSTER_DESIRED_CAPACITY)
+    .describe(
+      "Instances when the autoscaling group is created, between minSize and maxSize. After that the capacity provider's managed scaling sets the group's desired capacity, and Terraform ignores changes to this value (ignore_changes); change minSize or maxSize instead.",
+    ),
   capacity: z.discriminatedUnion("type", [launchTemplate, launchConfiguration]).prefault({ type: "launchTemplate" }),
-  rootVolumeSizeGiB: z.number().int().min(30).max(16384).default(DEFAULT_ROOT_VOLUME_SIZE_GIB),
+  rootVolumeSizeGiB: z
+    .number()
+    .int()
+    .min(30)
+    .max(16384)
+    .default(DEFAULT_ROOT_VOLUME_SIZE_GIB)
+    .describe("Encrypted gp3 root volume size, GiB"),
   capacityProvider: z
     .strictObject({
       targetCapacityPercent: z
@@ -473,8 +578,18 @@ const cluster = z.strictObject({
     ),
   existing: z
     .strictObject({
-      clusterName: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { message: "must be an ECS cluster name" }),
-      instanceSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" }),
+      clusterName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,255}$/, { message: "must be an ECS cluster name" })
+        .describe(
+          "The existing cluster the services run on: no cluster, role, launch template or autoscaling group is created, and the size and capacity fields are not used.",
+        ),
+      instanceSecurityGroupId: z
+        .string()
+        .regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" })
+        .describe(
+          "The instances' security group, which gets one ingress rule per host port (from the load balancer's group). Nothing else on it changes.",
+        ),
     })
     .optional()
     .describe(
@@ -483,39 +598,55 @@ const cluster = z.strictObject({
 });
 
 const authorizer = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("cognito"),
-    userPoolArns: z
-      .array(
-        arn(
-          "cognito-idp",
-          "userpool/[a-z]{2}(-[a-z]+)+-\\d_[A-Za-z0-9]+",
-          "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_abc",
-        ),
-      )
-      .min(1),
-    identitySource: z.string().optional().describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE}`),
-  }),
-  z.strictObject({
-    type: z.literal("lambda"),
-    functionArn: arn(
-      "lambda",
-      "function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?",
-      "arn:aws:lambda:eu-west-2:123456789012:function:authorize",
-    ),
-    kind: z.enum(["TOKEN", "REQUEST"]).optional().describe("REST only: TOKEN (default) or REQUEST; HTTP APIs always use REQUEST"),
-    identitySource: z
-      .string()
-      .optional()
-      .describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE} (REST) or ${DEFAULT_HTTP_IDENTITY_SOURCE} (HTTP)`),
-    resultTtlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS),
-  }),
-  z.strictObject({
-    type: z.literal("jwt"),
-    issuer: z.string().regex(/^https:\/\/\S+$/, { message: "must be an https:// issuer URL" }),
-    audience: z.array(z.string().min(1)).min(1),
-    identitySource: z.string().optional().describe(`Default ${DEFAULT_HTTP_IDENTITY_SOURCE}`),
-  }),
+  z
+    .strictObject({
+      type: z.literal("cognito"),
+      userPoolArns: z
+        .array(
+          arn(
+            "cognito-idp",
+            "userpool/[a-z]{2}(-[a-z]+)+-\\d_[A-Za-z0-9]+",
+            "arn:aws:cognito-idp:eu-west-2:123456789012:userpool/eu-west-2_abc",
+          ),
+        )
+        .min(1)
+        .describe("The Cognito user pools' ARNs"),
+      identitySource: z.string().optional().describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE}`),
+    })
+    .describe("A Cognito user pool authorizer (REST APIs)"),
+  z
+    .strictObject({
+      type: z.literal("lambda"),
+      functionArn: arn(
+        "lambda",
+        "function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?",
+        "arn:aws:lambda:eu-west-2:123456789012:function:authorize",
+      ).describe("The authorizer function; it gets the invoke permission, limited to this authorizer"),
+      kind: z.enum(["TOKEN", "REQUEST"]).optional().describe("REST only: TOKEN (default) or REQUEST; HTTP APIs always use REQUEST"),
+      identitySource: z
+        .string()
+        .optional()
+        .describe(`Default ${DEFAULT_REST_IDENTITY_SOURCE} (REST) or ${DEFAULT_HTTP_IDENTITY_SOURCE} (HTTP)`),
+      resultTtlSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(3600)
+        .default(DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS)
+        .describe("Seconds API Gateway caches the authorizer's result"),
+    })
+    .describe("A Lambda authorizer (REST and HTTP APIs)"),
+  z
+    .strictObject({
+      type: z.literal("jwt"),
+      issuer: z
+        .string()
+        .regex(/^https:\/\/\S+$/, { message: "must be an https:// issuer URL" })
+        .describe("The token issuer's URL; for Cognito, the user pool's issuer URL"),
+      audience: z.array(z.string().min(1)).min(1).describe("Audiences a token must be for"),
+      identitySource: z.string().optional().describe(`Default ${DEFAULT_HTTP_IDENTITY_SOURCE}`),
+    })
+    .describe("A JWT authorizer (HTTP APIs)"),
 ]);
 
 const throttle = z.strictObject({
@@ -524,19 +655,23 @@ const throttle = z.strictObject({
 });
 
 const usagePlan = z.strictObject({
-  name: nameField("usage plan name"),
+  name: nameField("usage plan name").describe("Plan name"),
   keys: z.array(z.string()).default([]).describe("Names of entries in api.apiKeys"),
   quota: z
-    .strictObject({ limit: z.number().int().min(1), period: z.enum(["DAY", "WEEK", "MONTH"]), offset: z.number().int().min(0).optional() })
+    .strictObject({
+      limit: z.number().int().min(1).describe("Requests per period"),
+      period: z.enum(["DAY", "WEEK", "MONTH"]).describe("The period the limit counts over"),
+      offset: z.number().int().min(0).optional().describe("Days (or hours) the period is shifted by"),
+    })
     .optional(),
   throttle: throttle.optional(),
   methodThrottles: z
     .array(
       z.strictObject({
-        path: z.string(),
-        method: z.enum(HTTP_METHODS),
-        rateLimit: z.number().positive(),
-        burstLimit: z.number().int().min(0),
+        path: z.string().describe("A route path"),
+        method: z.enum(HTTP_METHODS).describe("One of that route's methods"),
+        rateLimit: z.number().positive().describe("Rate for that method"),
+        burstLimit: z.number().int().min(0).describe("Burst for that method"),
       }),
     )
     .default([])
@@ -551,16 +686,21 @@ const api = z.strictObject({
   stageName: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,128}$/, { message: "must be letters, digits and underscores" })
-    .default(DEFAULT_STAGE_NAME),
-  description: z.string().max(1024).optional(),
-  authorizers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/), authorizer).default({}),
+    .default(DEFAULT_STAGE_NAME)
+    .describe("Stage the API is deployed to"),
+  description: z.string().max(1024).optional().describe("API description; default Private ECS services behind <name>"),
+  authorizers: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/), authorizer)
+    .default({})
+    .describe("Named authorizers, which routes name in routes[].authorization (see docs/front-door.md)"),
   throttling: throttle.prefault({ rateLimit: 1000, burstLimit: 500 }).describe("Stage-wide default limits"),
   accessLogs: z
     .strictObject({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().default(true).describe("JSON access logs, one object per request"),
       retentionDays: z
         .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-        .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS),
+        .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS)
+        .describe("Retention of the access log group, days"),
     })
     .prefault({}),
   cloudWatchRole: z
@@ -574,8 +714,11 @@ const api = z.strictObject({
   tracing: z.boolean().optional().describe("REST only: X-Ray tracing; default false"),
   cache: z
     .strictObject({
-      sizeGb: z.enum(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]).default(DEFAULT_CACHE_SIZE_GB),
-      ttlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CACHE_TTL_SECONDS),
+      sizeGb: z
+        .enum(["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"])
+        .default(DEFAULT_CACHE_SIZE_GB)
+        .describe("Stage cache size, GB; the cache is encrypted"),
+      ttlSeconds: z.number().int().min(0).max(3600).default(DEFAULT_CACHE_TTL_SECONDS).describe("Cache time to live, seconds"),
     })
     .optional()
     .describe("REST only: a stage cache for GET methods"),
@@ -587,15 +730,27 @@ const api = z.strictObject({
         .max(100)
         .default(DEFAULT_SERVER_ERROR_RATE_PERCENT)
         .describe("Alarm when 5XX responses exceed this share of requests"),
-      p99LatencyMs: z.number().int().min(1).max(60000).default(DEFAULT_P99_LATENCY_MS),
-      evaluationMinutes: z.number().int().min(1).max(60).default(DEFAULT_ALARM_EVALUATION_MINUTES),
-      snsTopicArn: snsTopicArn.optional(),
+      p99LatencyMs: z
+        .number()
+        .int()
+        .min(1)
+        .max(60000)
+        .default(DEFAULT_P99_LATENCY_MS)
+        .describe("Alarm when the p99 latency is above this, milliseconds"),
+      evaluationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .default(DEFAULT_ALARM_EVALUATION_MINUTES)
+        .describe("Minutes the condition must hold"),
+      snsTopicArn: snsTopicArn.optional().describe("Topic the alarms notify"),
     })
     .prefault({}),
   apiKeys: z
     .array(
       z.strictObject({
-        name: nameField("API key name"),
+        name: nameField("API key name").describe("Key name (<name>-<key> in AWS)"),
         value: z
           .enum(["generated", "variable"])
           .default(DEFAULT_API_KEY_VALUE)
@@ -607,11 +762,17 @@ const api = z.strictObject({
   usagePlans: z.array(usagePlan).optional().describe("REST only"),
   customDomain: z
     .strictObject({
-      domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-        message: "must be a lower-case DNS name such as api.example.com",
-      }),
-      certificateArn: acmCertificateArn,
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABC" }),
+      domainName: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          message: "must be a lower-case DNS name such as api.example.com",
+        })
+        .describe("The domain name, for example api.example.com"),
+      certificateArn: acmCertificateArn.describe("ACM certificate in the API's region. A domain without one is refused."),
+      hostedZoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]{1,32}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABC" })
+        .describe("Route 53 zone for the alias record"),
       basePath: z
         .string()
         .regex(/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, { message: "must be a path without leading /, such as orders or v1" })
@@ -622,29 +783,46 @@ const api = z.strictObject({
 });
 
 const backend = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("local"),
-    path: z.string().min(1).optional().describe("State file; default terraform.<name>.tfstate in the project directory"),
-  }),
-  z.strictObject({
-    type: z.literal("s3"),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" }),
-    key: z
-      .string()
-      .regex(/^[^/].*\.tfstate$/, { message: "must be an object key ending in .tfstate, without a leading /" })
-      .optional()
-      .describe("Default env/<name>/terraform.tfstate"),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" })
-      .optional()
-      .describe("Default: the stack's region"),
-    locking: z
-      .union([z.literal("lockfile"), z.strictObject({ dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/) })])
-      .default("lockfile")
-      .describe('"lockfile": S3-native locking (Terraform 1.10+, use_lockfile). {"dynamodbTable": "..."}: the older DynamoDB lock table.'),
-    kmsKeyId: z.string().min(1).optional().describe("KMS key for the state object; default SSE-S3"),
-  }),
+  z
+    .strictObject({
+      type: z.literal("local"),
+      path: z.string().min(1).optional().describe("State file; default terraform.<name>.tfstate in the project directory"),
+    })
+    .describe("State in a local file"),
+  z
+    .strictObject({
+      type: z.literal("s3"),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" })
+        .describe("The state bucket"),
+      key: z
+        .string()
+        .regex(/^[^/].*\.tfstate$/, { message: "must be an object key ending in .tfstate, without a leading /" })
+        .optional()
+        .describe("Default env/<name>/terraform.tfstate"),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" })
+        .optional()
+        .describe("Default: the stack's region"),
+      locking: z
+        .union([
+          z.literal("lockfile"),
+          z.strictObject({
+            dynamodbTable: z
+              .string()
+              .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+              .describe("The DynamoDB lock table, when locking is not lockfile"),
+          }),
+        ])
+        .default("lockfile")
+        .describe(
+          '"lockfile": S3-native locking (Terraform 1.10+, use_lockfile). {"dynamodbTable": "..."}: the older DynamoDB lock table.',
+        ),
+      kmsKeyId: z.string().min(1).optional().describe("KMS key for the state object; default SSE-S3"),
+    })
+    .describe("State in S3, always encrypted"),
 ]);
 
 const adoption = z.strictObject({
@@ -677,15 +855,20 @@ const quotas = z.strictObject({
 export const configShape = z.strictObject({
   $schema: z.string().optional().describe("Path to config.schema.json, for editors"),
   name: nameField("name").max(32).describe("Prefix of every AWS name; also the CDKTF stack name"),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as eu-west-2" })
+    .describe("AWS region, for example eu-west-2"),
   tags: z
     .record(z.string().min(1).max(128), z.string().max(256))
     .default({})
     .describe("Tags applied to every resource (provider default_tags)"),
   network: z.discriminatedUnion("type", [createNetwork, existingNetwork]),
   cluster: cluster.prefault({}),
-  services: z.array(service),
-  routes: z.array(route),
+  services: z
+    .array(service)
+    .describe("At least one service. Past 50 NLB listener ports they are spread over several NLBs (see docs/sharding.md)."),
+  routes: z.array(route).describe("At least one route"),
   api: api.prefault({}),
   alb: alb.optional().describe('The internal ALB, created when a service has via: "alb"'),
   bridge: bridge.optional().describe('NLB to ALB bridge; defaults to {"mode": "native"} when a service has via: "alb"'),

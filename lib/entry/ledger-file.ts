@@ -1,5 +1,5 @@
 /**
- * The NLB shard ledger as a file next to a config (see lib/config/shards.ts for what it records
+ * The NLB shard ledger as a file next to a config (see lib/model/shards.ts for what it records
  * and why): where it lives, reading, rendering and writing it, and the CI rule. This is the entry
  * side's business (lib/entry/bootstrap.ts and main.ts); lib/config only places ports.
  */

@@ -91,7 +91,7 @@ export function apiConstructId(kind: "rest" | "http"): string {
 
 /**
  * The construct id, under the API, of one method of a route: `Method-<pathId>-<METHOD>` (REST) or
- * `Route-<pathId>-<METHOD>` (HTTP API), `pathId` as lib/config/paths.ts makes it.
+ * `Route-<pathId>-<METHOD>` (HTTP API), `pathId` as lib/core/paths.ts makes it.
  */
 export function methodConstructId(kind: "rest" | "http", pathId: string, method: string): string {
   return `${kind === "rest" ? "Method" : "Route"}-${pathId}-${method}`;

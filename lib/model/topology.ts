@@ -175,7 +175,7 @@ export interface ServicePortModel {
 
 /**
  * The topology of a validated config. `placement` is the NLB shard ledger recorded for the config
- * (lib/config/shards.ts): ports in it stay on their NLB; the result's `placement` is the ledger
+ * (lib/model/shards.ts): ports in it stay on their NLB; the result's `placement` is the ledger
  * after the config's ports are placed.
  */
 export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger): Topology {

@@ -1,7 +1,7 @@
 /**
  * Pure side of the previous-release upgrade check: the verdict of the plan review on a plan
  * against the previous release's state (upgradeBreaks), what the plan changes beyond the
- * emulator's known gaps (upgradeChanges), and the README's upgrade-notes table written from those
+ * emulator's known gaps (upgradeChanges), and the upgrade-notes table of docs/upgrading.md written from those
  * changes (renderUpgradeNotes, between the upgrade-notes markers). plan.ts makes the plans;
  * previous-release.process.test.ts and `npm run upgrade-notes` (scripts/upgrade-notes.ts) use both.
  */
@@ -9,6 +9,8 @@ import { reviewPlan, type ChangeKind, type ResourceChange, type TerraformShowJso
 import { changedPaths, explainChanges } from "../../deploy/emulator-gaps";
 import { PROTECTED } from "../../deploy/suite";
 
+/** The file that holds the upgrade-notes block, relative to the repository root. */
+export const UPGRADE_NOTES_FILE = "docs/upgrading.md";
 export const UPGRADE_NOTES_START = "<!-- upgrade-notes:start -->";
 export const UPGRADE_NOTES_END = "<!-- upgrade-notes:end -->";
 
@@ -127,7 +129,7 @@ function whereText(counts: ReadonlyMap<string, number>, examples: readonly strin
   return `every example ×${usual}${others.length > 0 ? `, but ${listed(others)}` : ""}`;
 }
 
-/** The README's upgrade-notes block (what goes between the markers): one table row per resource type and change. */
+/** The upgrade-notes block of docs/upgrading.md (what goes between the markers): one table row per resource type and change. */
 export function renderUpgradeNotes(changes: readonly UpgradeChange[], source: NotesSource): string {
   const names = source.examples.map((k) => `\`${exampleName(k)}\``).join(", ");
   const lines = [`Planned against the state the previous release (commit \`${source.commit.slice(0, 7)}\`) applied for ${names}.`, ""];
@@ -152,22 +154,22 @@ export function renderUpgradeNotes(changes: readonly UpgradeChange[], source: No
 }
 
 /** Offsets of the text between the start marker's line and the end marker, or undefined. */
-function blockRange(readme: string): { start: number; end: number } | undefined {
-  const markerAt = readme.indexOf(UPGRADE_NOTES_START);
-  const end = readme.indexOf(UPGRADE_NOTES_END);
+function blockRange(doc: string): { start: number; end: number } | undefined {
+  const markerAt = doc.indexOf(UPGRADE_NOTES_START);
+  const end = doc.indexOf(UPGRADE_NOTES_END);
   if (markerAt < 0 || end < 0 || end <= markerAt) return undefined;
   return { start: markerAt + UPGRADE_NOTES_START.length + 1, end };
 }
 
-/** The README's upgrade-notes block, without the markers and the surrounding newlines; undefined without one. */
-export function readUpgradeNotesBlock(readme: string): string | undefined {
-  const range = blockRange(readme);
-  return range === undefined ? undefined : readme.slice(range.start, range.end).replace(/\n$/, "");
+/** A document's upgrade-notes block, without the markers and the surrounding newlines; undefined without one. */
+export function readUpgradeNotesBlock(doc: string): string | undefined {
+  const range = blockRange(doc);
+  return range === undefined ? undefined : doc.slice(range.start, range.end).replace(/\n$/, "");
 }
 
-/** The README with its upgrade-notes block replaced by `notes`. */
-export function writeUpgradeNotesBlock(readme: string, notes: string): string {
-  const range = blockRange(readme);
-  if (range === undefined) throw new Error(`README has no "${UPGRADE_NOTES_START}" ... "${UPGRADE_NOTES_END}" block`);
-  return `${readme.slice(0, range.start)}${notes}\n${readme.slice(range.end)}`;
+/** The document with its upgrade-notes block replaced by `notes`. */
+export function writeUpgradeNotesBlock(doc: string, notes: string): string {
+  const range = blockRange(doc);
+  if (range === undefined) throw new Error(`${UPGRADE_NOTES_FILE} has no "${UPGRADE_NOTES_START}" ... "${UPGRADE_NOTES_END}" block`);
+  return `${doc.slice(0, range.start)}${notes}\n${doc.slice(range.end)}`;
 }

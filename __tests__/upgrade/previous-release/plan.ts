@@ -118,7 +118,7 @@ export function changesOfRoots(planned: readonly PlannedRoot[]): UpgradeChange[]
   return planned.flatMap((r) => r.stacks.flatMap((s) => upgradeChanges(s.key, s.plan.resource_changes ?? [])));
 }
 
-/** The README's upgrade-notes block for these plans. */
+/** The upgrade-notes block of docs/upgrading.md for these plans. */
 export function upgradeNotesOf(planned: readonly PlannedRoot[]): string {
   return renderUpgradeNotes(changesOfRoots(planned), {
     commit: readManifest().commit,
