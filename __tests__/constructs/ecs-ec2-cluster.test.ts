@@ -17,7 +17,6 @@ import { defaultConfig } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 import { objectContaining } from "../helpers/expect";
 
-const VPC_CIDR = "10.40.0.0/16";
 const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 const HOST_PORTS = [
   { id: "orders", port: 10000 },
@@ -25,7 +24,7 @@ const HOST_PORTS = [
 ] as const;
 
 /** The cluster's own props: sizes and capacity, or an existing cluster. */
-type ClusterShape = Omit<EcsEc2ClusterProps, "name" | "region" | "vpcId" | "vpcCidr" | "subnetIds">;
+type ClusterShape = Omit<EcsEc2ClusterProps, "name" | "region" | "vpcId" | "subnetIds">;
 
 const LAUNCH_TEMPLATE: ClusterShape = {
   instanceType: "t3.large",
@@ -68,7 +67,6 @@ function synthCluster(cluster: ClusterShape, opts: SynthOptions & { readonly nam
     name: opts.name ?? "team-api",
     region,
     vpcId: "vpc-0123456789abcdef0",
-    vpcCidr: VPC_CIDR,
     subnetIds: SUBNETS,
     ...cluster,
   });

@@ -80,8 +80,6 @@ export interface EcsEc2ClusterProps {
   /** Region, for the partition of AWS-managed policy ARNs. */
   readonly region: string;
   readonly vpcId: string;
-  /** Range a host port rule is open to when it names no source security group. */
-  readonly vpcCidr: string;
   /** Subnets the autoscaling group launches into; they should be private. */
   readonly subnetIds: string[];
   /**
