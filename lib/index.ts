@@ -219,7 +219,6 @@ export {
   EcsEc2Cluster,
   type EcsEc2ClusterProps,
   type ExistingEcsCluster,
-  type HostPortRule,
 } from "./constructs/ecs-ec2-cluster";
 export {
   deploymentLimits,

@@ -176,7 +176,7 @@ const EXPORTED_CLASSES = [...classesIn("constructs"), ...classesIn("stacks")];
 
 /** Type checks that fail unless the declarations are real types, not `any`, and every class is exported. */
 const TYPES_TS = `import * as lib from "private-ecs-api";
-import { parseConfig, PrivateApiStack, type InternalNetworkLoadBalancerProps, type PrivateApiConfig } from "private-ecs-api";
+import { checkedPlan, parseConfig, PrivateApiStack, type InternalNetworkLoadBalancerProps, type PrivateApiConfig } from "private-ecs-api";
 import { App } from "cdktf";
 
 export const classes = [${EXPORTED_CLASSES.map((c) => `lib.${c}`).join(", ")}];
@@ -185,7 +185,7 @@ export const badProps: InternalNetworkLoadBalancerProps = { name: "x", vpcId: "v
 // @ts-expect-error a config's name is a string
 export const badConfig: Pick<PrivateApiConfig, "name"> = { name: 1 };
 
-// The whole stack from a config, through the package's config loading.
+// The whole stack from a config, through the package's config loading and its checked plan.
 const config = parseConfig({
   name: "shop",
   region: "eu-west-2",
@@ -195,7 +195,7 @@ const config = parseConfig({
 });
 if (require.main === module) {
   const app = new App({ outdir: "config.out" });
-  new PrivateApiStack(app, config.name, { config });
+  new PrivateApiStack(app, config.name, { plan: checkedPlan(config) });
   app.synth();
 }
 `;
