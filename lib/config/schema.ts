@@ -95,7 +95,7 @@ const existingNetwork = z
       .string()
       .regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must look like vpc-0123456789abcdef0" })
       .describe("The VPC's id, vpc-..."),
-    vpcCidr: cidr.describe("The VPC's CIDR block; instance ingress is limited to it"),
+    vpcCidr: cidr.describe("The VPC's CIDR block, as the diagram shows it; no rule of the stack admits it (the instances admit only the load balancers' security groups)"),
     privateSubnetIds: z
       .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must look like subnet-0123456789abcdef0" }))
       .min(1)
