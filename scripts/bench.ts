@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --samples N] [--cdktf-runs N] [--no-terraform] [--with-tests]` measures,
+ * `npm run bench [-- --samples N] [--cdktf-runs N] [--no-terraform] [--with-tests] [--baseline-dir PATH]` measures,
  * in one run on this machine, what the speed targets (the Targets table) depend on, and writes BENCHMARKS.md:
  *  - the default config's in-process synth (scripts/bench/synth.ts), and the same synth after requiring the provider
  *    package root first (the usual style: the baseline of the 5× target);
+ *  - with --baseline-dir, the same driver against another checkout with its node_modules (say a worktree of the code
+ *    before a change): the ratio this code / that code, both measured in the same rounds of this run;
  *  - generated configs of 10, 50, 200 and 500 routes, and unless --no-terraform, terraform init / validate / plan of each;
  *  - once each (deterministic): the Lambda bundles' sizes and nlb-target-sync's AWS API calls per run;
  *  - `npx cdktf synth` end to end; with --with-tests, `npm run test:unit`, `npm run test:deploy` and `npm test`.
@@ -10,9 +12,9 @@
  * A driver under scripts/bench/ prints one `BENCH_RESULT {json}` line (scripts/bench/result.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { dummyVarArgs, locateTerraform, runTerraform, writeOfflineOverride } from "../lib/tooling/terraform";
 import type { LambdaBundleSize } from "./bench/lambda-bundles";
 import { parseJson, parseNumbers } from "./bench/result";
@@ -36,6 +38,7 @@ interface Options {
   readonly cdktfRuns: number;
   readonly withTests: boolean;
   readonly skipTerraform: boolean;
+  readonly baselineDir?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -48,11 +51,16 @@ function parseArgs(argv: readonly string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
     return n;
   };
+  const baseline = value("--baseline-dir");
+  if (baseline !== undefined && !["lib/synth.ts", "node_modules/cdktf"].every((f) => existsSync(join(baseline, f)))) {
+    throw new Error(`--baseline-dir needs a checkout of this project with lib/synth.ts and node_modules: ${baseline}`);
+  }
   return {
     samples: count("--samples", 5),
     cdktfRuns: count("--cdktf-runs", 2),
     withTests: argv.includes("--with-tests"),
     skipTerraform: argv.includes("--no-terraform"),
+    ...(baseline === undefined ? {} : { baselineDir: resolve(baseline) }),
   };
 }
 
@@ -147,6 +155,7 @@ function main(): void {
     const cases: Case[] = [
       { id: "synth", root: ROOT, flags: [] },
       { id: "rootImport", root: ROOT, flags: ["--root-import"], compare: true },
+      ...(opts.baselineDir === undefined ? [] : [{ id: "baseline", root: opts.baselineDir, flags: [], compare: true as const }]),
       ...ROUTES.map((n): Case => ({ id: `gen${n}`, root: ROOT, flags: ["--routes", String(n)] })),
     ];
     const samples = new Map<string, { result: Record<string, number>; wall: number }[]>(cases.map((c) => [c.id, []]));
@@ -255,6 +264,9 @@ function main(): void {
           ? `| ${t.what} | not run (use --with-tests) | — |`
           : `| ${t.what} | ${secs(t.ms)} | ${t.status === 0 ? check(t.ms, t.limit) : `FAILED (exit ${t.status})`} |`,
       ),
+      opts.baselineDir === undefined
+        ? "| Default config synth no slower than the code before (this / baseline, same run) | not run (use --baseline-dir) | — |"
+        : `| Default config synth no slower than the code before (this / baseline, same run) | ${times(synth.median, med("baseline", "totalMs"))} in process, ${times(med("synth", "wall"), med("baseline", "wall"))} spawn to exit | ${synth.median <= med("baseline", "totalMs") ? "OK" : "SLOWER"} |`,
       `| nlb-target-sync: a steady-state run makes a constant number of API calls plus pages, whatever the ENI count | ${steady.map((v) => v.text).join("; ")} | ${steady.every((v) => v.constant) ? "OK" : "NOT CONSTANT"} |`,
     ];
 
@@ -262,15 +274,19 @@ function main(): void {
     const columns = [
       { id: "synth", title: "This code" },
       { id: "rootImport", title: "Package root required first" },
+      ...(opts.baselineDir === undefined
+        ? []
+        : [{ id: "baseline", title: `Baseline: ${opts.baselineDir} (${commitOf(opts.baselineDir)})` }]),
     ];
-    /** One row: `value` of each column. */
-    const synthRow = (name: string, value: (id: string) => number, fmt: (v: number) => string = secs): string =>
-      `| ${name} | ${columns.map((c) => fmt(value(c.id))).join(" | ")} |`;
+    const baseline = opts.baselineDir !== undefined;
+    /** One row: `value` of each column, and this code / baseline. */
+    const synthRow = (name: string, value: (id: string) => number, fmt: (v: number) => string = secs, withRatio = true): string =>
+      `| ${name} | ${columns.map((c) => fmt(value(c.id))).join(" | ")} |${baseline ? ` ${withRatio ? times(value("synth"), value("baseline")) : "—"} |` : ""}`;
     const medOf = (key: string) => (id: string) => med(id, key);
     const synthTable = [
-      `| Default config | ${columns.map((c) => c.title).join(" | ")} |`,
-      `| --- | ${columns.map(() => "---:").join(" | ")} |`,
-      synthRow("Require the provider package root", medOf("rootImportMs")),
+      `| Default config | ${columns.map((c) => c.title).join(" | ")} |${baseline ? " This code / baseline |" : ""}`,
+      `| --- | ${columns.map(() => "---:").join(" | ")} |${baseline ? " ---: |" : ""}`,
+      synthRow("Require the provider package root", medOf("rootImportMs"), secs, false),
       synthRow("Import lib/", medOf("importMs")),
       synthRow("Load the config", medOf("configMs")),
       synthRow("Build + synth", medOf("synthMs")),
@@ -283,7 +299,7 @@ function main(): void {
       `| Same output as this code, every round | — | ${columns
         .slice(1)
         .map((c) => (differs.has(c.id) ? "NO" : "yes"))
-        .join(" | ")} |`,
+        .join(" | ")} |${baseline ? " |" : ""}`,
     ];
 
     const genTable = [
@@ -336,6 +352,11 @@ function main(): void {
       "## Default config synth",
       "",
       "scripts/bench/synth.ts: import lib/config/load and lib/synth (lib/source-maps-off first, as main.ts), load the embedded default config, synthesise it to a temp dir.",
+      ...(!baseline
+        ? []
+        : [
+            "The baseline runs the same driver against the other checkout's lib/, in the same rounds; the last column is the ratio asked of a change.",
+          ]),
       "",
       ...synthTable,
       "",

@@ -1,8 +1,8 @@
 /**
  * Bench driver, one fresh process per sample: synthesise a config with the lib/ of the checkout at <repo root> into
  * <outdir>, timing the import of lib/, the config and build + synth. lib/ is required from <repo root> only when this
- * runs, so its import is timed, and the same file can time another checkout: it
- * uses only what any checkout has, lib/source-maps-off, lib/config/load and lib/synth (and lib/config/default-config
+ * runs, so its import is timed, and the same file can time another checkout (`npm run bench -- --baseline-dir`): it
+ * uses only what both must have, lib/source-maps-off, lib/config/load and lib/synth (and lib/config/default-config
  * with --routes).
  *  --routes N     a generated config instead of the embedded default: N services on consecutive host ports, one
  *                 `/svc-NNN/{proxy+}` route each (two REST resources), so past 50 the ports spread over several NLBs.
