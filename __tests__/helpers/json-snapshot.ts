@@ -1,9 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** The checkout's root: the local backend's state path is absolute, and differs between clones. */
+const REPO_ROOT = resolve(__dirname, "../..");
 
 /**
  * Whole synthesised stacks, committed as JSON files and compared byte for byte: the contract that a
  * refactor changes no output. Volatile values are blanked first: the Lambda bundles' asset hashes,
- * which change with any edit to lambdas/ and are covered by the bundling tests instead.
+ * which change with any edit to lambdas/ and are covered by the bundling tests instead, and the
+ * checkout's own path (the local backend's state file), which differs between clones.
  *
  * `UPDATE_SYNTH_SNAPSHOTS=1 npx jest __tests__/terraform/examples.test.ts` rewrites the files; the
  * diff is then reviewed like code and the change noted in CHANGELOG.md. Under CI a missing file
@@ -15,7 +20,9 @@ function stableStackJson(json: unknown): string {
     text
       // assets/<construct id>/<hash>/archive.zip
       .replace(/("assets\/[^"/]+\/)[0-9A-F]{32}(\/)/g, "$1<asset-hash>$2")
-      .replace(/("source_code_hash": ")[0-9A-F]{32}"/g, '$1<asset-hash>"') + "\n"
+      .replace(/("source_code_hash": ")[0-9A-F]{32}"/g, '$1<asset-hash>"')
+      .split(`"${REPO_ROOT}/`)
+      .join('"<repo>/') + "\n"
   );
 }
 
