@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { isCi } from "../../lib/config/load";
-import { locateTerraform, type TerraformEnv } from "../../lib/tooling/terraform";
+import { locateTerraform, type TerraformEnv } from "../../scripts/tooling/terraform";
 
 /** The moto version the tier was written against (EMULATOR_NOTES.md and the allow-list were checked on it). */
 export const MOTO_VERSION = "5.2.1";

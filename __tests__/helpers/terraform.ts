@@ -1,13 +1,19 @@
 /**
- * Jest side of the Terraform tooling in lib/tooling/terraform.ts: runs the real Terraform CLI
+ * Jest side of the Terraform tooling in scripts/tooling/terraform.ts: runs the real Terraform CLI
  * against synthesised stacks, offline, with the hashicorp/aws provider from a local filesystem
  * mirror. The offline override (dummy credentials, no account-id lookup, no metadata API, state in
  * a temp dir) is test/tooling-only and never goes into the product's provider.
  *
- * Environment: TERRAFORM_BIN and TF_PROVIDER_MIRROR (see lib/tooling/terraform.ts).
+ * Environment: TERRAFORM_BIN and TF_PROVIDER_MIRROR (see scripts/tooling/terraform.ts).
  * Under CI=true a missing binary or provider fails the tests instead of skipping them.
  */
-import { initValidatePlan, locateTerraform, planOfflineTogether, type OfflineStack, type TerraformEnv } from "../../lib/tooling/terraform";
+import {
+  initValidatePlan,
+  locateTerraform,
+  planOfflineTogether,
+  type OfflineStack,
+  type TerraformEnv,
+} from "../../scripts/tooling/terraform";
 import { isCi } from "../../lib/config/load";
 import type { TerraformShowJson } from "../../lib/review/plan-review";
 
@@ -20,7 +26,7 @@ export {
   type OfflineStack,
   type PlanResult,
   type TerraformEnv,
-} from "../../lib/tooling/terraform";
+} from "../../scripts/tooling/terraform";
 export type { TerraformShowJson as TerraformPlanJson } from "../../lib/review/plan-review";
 
 /**

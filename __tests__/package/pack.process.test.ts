@@ -310,6 +310,8 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /\.test\.|__tests__|^scripts\//.test(f))).toEqual([]);
+    // The Terraform tooling (offline override with dummy credentials) is the tests' and scripts', not the product's.
+    expect(files.filter((f) => /^dist\/tooling\/|terraform\.(js|d\.ts)$/.test(f))).toEqual([]);
   });
 
   test("cdktf, constructs and the provider exist once, the app's copies, so instanceof holds across packages", () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dummyVarArgs, locateTerraform, runTerraform, writeOfflineOverride } from "../../lib/tooling/terraform";
+import { dummyVarArgs, locateTerraform, runTerraform, writeOfflineOverride } from "../tooling/terraform";
 import { emit } from "./result";
 
 const [stackDir, region] = process.argv.slice(2);
