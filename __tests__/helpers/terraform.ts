@@ -14,8 +14,8 @@ import {
   type OfflineStack,
   type TerraformEnv,
 } from "../../scripts/tooling/terraform";
-import { isCi } from "../../lib/config/load";
 import type { TerraformShowJson } from "../../lib/review/plan-review";
+import { describeIfAvailable } from "./ci-gate";
 
 export {
   initValidatePlan,
@@ -30,25 +30,13 @@ export {
 export type { TerraformShowJson as TerraformPlanJson } from "../../lib/review/plan-review";
 
 /**
- * `describe` for suites that need Terraform: skipped with a visible reason on a developer machine
- * without it, and failing under CI=true.
+ * `describe` for suites that need Terraform and the provider mirror: skipped with a visible reason
+ * on a developer machine without them, and failing under CI=true (describeIfAvailable).
  */
 export function describeWithTerraform(name: string, body: (tf: TerraformEnv) => void): void {
   const tf = locateTerraform();
-  if (typeof tf !== "string") {
-    describe(name, () => body(tf));
-    return;
-  }
-  if (isCi(process.env)) {
-    describe(name, () => {
-      test("terraform and the provider mirror are available", () => {
-        throw new Error(`CI=true, and ${tf}`);
-      });
-    });
-    return;
-  }
-  console.warn(`Skipping "${name}": ${tf}`);
-  describe.skip(name, () => body(tf as unknown as TerraformEnv));
+  const problem = typeof tf === "string" ? tf : undefined;
+  describeIfAvailable("terraform and the provider mirror are available", problem)(name, () => body(tf as TerraformEnv));
 }
 
 /** One stack's offline plan, as plansTogether gives it. */
