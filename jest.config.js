@@ -11,7 +11,8 @@
  * `name.process.test.ts`, next to it. `npm test` runs both projects.
  */
 const shared = {
-  testEnvironment: "node",
+  // Node's environment, with a temp folder per test file that is removed after it (temp-environment.js).
+  testEnvironment: "<rootDir>/__tests__/temp-environment.js",
   roots: ["<rootDir>/__tests__"],
   // Transpile only: `npm test` type-checks the whole project once with tsc before jest runs.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },

@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { dummyVarArgs, locateTerraform, runTerraform, writeOfflineOverride } from "../lib/tooling/terraform";
+import { dummyVarArgs, locateTerraform, runTerraform, writeOfflineOverride } from "./tooling/terraform";
 import type { LambdaBundleSize } from "./bench/lambda-bundles";
 import { parseJson, parseNumbers } from "./bench/result";
 import type { RunCalls, Scenario } from "./bench/sync-api-calls";

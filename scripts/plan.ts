@@ -24,7 +24,7 @@ import { ConfigError } from "../lib/config/load";
 import { bootstrap } from "../lib/entry/bootstrap";
 import { reviewPlan } from "../lib/review/plan-review";
 import { synthesize } from "../lib/synth";
-import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "../lib/tooling/terraform";
+import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "./tooling/terraform";
 
 const USAGE = `Usage: npm run plan -- [--offline [--state <terraform.tfstate>]] [--title <text>]
 

@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { locateTerraform } from "../lib/tooling/terraform";
+import { locateTerraform } from "./tooling/terraform";
 import {
   readUpgradeNotesBlock,
   upgradeBreaks,

@@ -4,7 +4,6 @@
  */
 import type { ResourceChange } from "../../lib/plan/plan-json";
 import { changedPaths, EMULATOR_GAPS, explainChanges, unusedGaps, type EmulatorGap } from "./emulator-gaps";
-import { emulatorVerdict } from "./emulator";
 import { accountsFor, substitute } from "./root";
 
 const update = (type: string, before: Record<string, unknown>, after: Record<string, unknown>, unknown = {}): ResourceChange => ({
@@ -108,14 +107,5 @@ describe("substitute and accountsFor", () => {
   test("each config gets the account its ARNs name, or a made-up one, never one twice", () => {
     const named = { sns: "arn:aws:sns:eu-west-1:111122223333:topic" };
     expect(accountsFor([named, {}, named])).toEqual(["111122223333", "200000000001", "200000000002"]);
-  });
-});
-
-describe("emulatorVerdict", () => {
-  test("runs when nothing is missing, fails under CI=true when something is, and skips otherwise", () => {
-    expect(emulatorVerdict(undefined, { CI: "true" })).toBe("run");
-    expect(emulatorVerdict("moto is not importable", { CI: "true" })).toBe("fail");
-    expect(emulatorVerdict("moto is not importable", {})).toBe("skip");
-    expect(emulatorVerdict("moto is not importable", { CI: "false" })).toBe("skip");
   });
 });

@@ -12,8 +12,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { isCi } from "../../lib/config/load";
-import { locateTerraform, type TerraformEnv } from "../../lib/tooling/terraform";
+import { locateTerraform, type TerraformEnv } from "../../scripts/tooling/terraform";
+import { describeIfAvailable } from "../helpers/ci-gate";
 
 /** The moto version the tier was written against (EMULATOR_NOTES.md and the allow-list were checked on it). */
 export const MOTO_VERSION = "5.2.1";
@@ -39,31 +39,16 @@ export interface EmulatorTools {
 
 /**
  * `describe` for the deploy tier: needs Terraform with the provider mirror, and moto. Skipped with
- * a printed reason where either is missing, and failing under CI=true.
+ * a printed reason where either is missing, and failing under CI=true (describeIfAvailable).
  */
 export function describeWithEmulator(name: string, body: (tools: EmulatorTools) => void): void {
   const tf = locateTerraform();
   const moto = locateMoto();
-  const problem = typeof tf === "string" ? tf : typeof moto === "string" ? moto : undefined;
-  const verdict = emulatorVerdict(problem, process.env);
-  if (verdict === "run") {
-    describe(name, () => body({ tf: tf as TerraformEnv, python: (moto as { python: string }).python }));
-  } else if (verdict === "fail") {
-    describe(name, () => {
-      test("terraform, the provider mirror and moto are available", () => {
-        throw new Error(`CI=true, and ${problem}`);
-      });
-    });
-  } else {
-    console.warn(`Skipping "${name}": ${problem}`);
-    describe.skip(name, () => body({} as EmulatorTools));
-  }
-}
-
-/** What the tier does, given what is missing (if anything): run, fail (under CI=true) or skip. */
-export function emulatorVerdict(problem: string | undefined, env: NodeJS.ProcessEnv): "run" | "fail" | "skip" {
-  if (problem === undefined) return "run";
-  return isCi(env) ? "fail" : "skip";
+  const problems = [tf, moto].filter((found): found is string => typeof found === "string");
+  const problem = problems.length > 0 ? problems.join("; ") : undefined;
+  describeIfAvailable("terraform, the provider mirror and moto are available", problem)(name, () =>
+    body({ tf: tf as TerraformEnv, python: (moto as { python: string }).python }),
+  );
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel's choice; released before moto binds it). */

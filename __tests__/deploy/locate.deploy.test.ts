@@ -1,6 +1,6 @@
 /**
  * Finding moto: a python without it is reported with what to install, never run.
- * (What the tier then does, run, skip or fail under CI=true, is emulatorVerdict's: emulator-gaps.test.ts.)
+ * (What the tier then does, run, skip or fail under CI=true, is ciVerdict's: helpers/ci-gate.test.ts.)
  */
 import { locateMoto, MOTO_VERSION } from "./emulator";
 

@@ -13,7 +13,7 @@ import type { PrivateApiConfig } from "../../lib/config/schema";
 import type { NlbShardLedger } from "../../lib/model/shards";
 import { synthesize } from "../../lib/synth";
 import type { TerraformJson } from "../helpers/synth";
-import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVarArgs, dummyVariables, type TerraformEnv } from "../../lib/tooling/terraform";
+import { OFFLINE_OVERRIDE_FILE, TerraformError, dummyVarArgs, dummyVariables, type TerraformEnv } from "../../scripts/tooling/terraform";
 import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
 import { writeEmulatorOverride, type Emulator } from "./emulator";
 

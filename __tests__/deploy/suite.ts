@@ -11,7 +11,7 @@ import type { ResourceChange } from "../../lib/plan/plan-json";
 import { allConfigs, ledgerOf } from "../helpers/fixtures";
 import { synthToTemp, type TerraformJson } from "../helpers/synth";
 import { changesFor, diff, redeploy, type Input } from "../upgrade/changes";
-import type { TerraformEnv } from "../../lib/tooling/terraform";
+import type { TerraformEnv } from "../../scripts/tooling/terraform";
 import { describeWithEmulator, Emulator, type Inventory } from "./emulator";
 import { appliedResourcesOf, explainChanges, unusedGaps, type EmulatorGap, type UnexplainedChange } from "./emulator-gaps";
 import { DeployRoot, prepareStacks, stackJsonOf, type EmulatedStack } from "./root";

@@ -1,15 +1,21 @@
 /**
- * Jest side of the Terraform tooling in lib/tooling/terraform.ts: runs the real Terraform CLI
+ * Jest side of the Terraform tooling in scripts/tooling/terraform.ts: runs the real Terraform CLI
  * against synthesised stacks, offline, with the hashicorp/aws provider from a local filesystem
  * mirror. The offline override (dummy credentials, no account-id lookup, no metadata API, state in
  * a temp dir) is test/tooling-only and never goes into the product's provider.
  *
- * Environment: TERRAFORM_BIN and TF_PROVIDER_MIRROR (see lib/tooling/terraform.ts).
+ * Environment: TERRAFORM_BIN and TF_PROVIDER_MIRROR (see scripts/tooling/terraform.ts).
  * Under CI=true a missing binary or provider fails the tests instead of skipping them.
  */
-import { initValidatePlan, locateTerraform, planOfflineTogether, type OfflineStack, type TerraformEnv } from "../../lib/tooling/terraform";
-import { isCi } from "../../lib/config/load";
+import {
+  initValidatePlan,
+  locateTerraform,
+  planOfflineTogether,
+  type OfflineStack,
+  type TerraformEnv,
+} from "../../scripts/tooling/terraform";
 import type { TerraformShowJson } from "../../lib/review/plan-review";
+import { describeIfAvailable } from "./ci-gate";
 
 export {
   initValidatePlan,
@@ -20,29 +26,17 @@ export {
   type OfflineStack,
   type PlanResult,
   type TerraformEnv,
-} from "../../lib/tooling/terraform";
+} from "../../scripts/tooling/terraform";
 export type { TerraformShowJson as TerraformPlanJson } from "../../lib/review/plan-review";
 
 /**
- * `describe` for suites that need Terraform: skipped with a visible reason on a developer machine
- * without it, and failing under CI=true.
+ * `describe` for suites that need Terraform and the provider mirror: skipped with a visible reason
+ * on a developer machine without them, and failing under CI=true (describeIfAvailable).
  */
 export function describeWithTerraform(name: string, body: (tf: TerraformEnv) => void): void {
   const tf = locateTerraform();
-  if (typeof tf !== "string") {
-    describe(name, () => body(tf));
-    return;
-  }
-  if (isCi(process.env)) {
-    describe(name, () => {
-      test("terraform and the provider mirror are available", () => {
-        throw new Error(`CI=true, and ${tf}`);
-      });
-    });
-    return;
-  }
-  console.warn(`Skipping "${name}": ${tf}`);
-  describe.skip(name, () => body(tf as unknown as TerraformEnv));
+  const problem = typeof tf === "string" ? tf : undefined;
+  describeIfAvailable("terraform and the provider mirror are available", problem)(name, () => body(tf as TerraformEnv));
 }
 
 /** One stack's offline plan, as plansTogether gives it. */

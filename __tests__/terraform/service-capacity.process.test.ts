@@ -17,7 +17,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { EcsEc2Service, type EcsEc2ServiceProps } from "../../lib/constructs/ecs-ec2-service";
-import { initAndPlan, initValidatePlan } from "../../lib/tooling/terraform";
+import { initAndPlan, initValidatePlan } from "../../scripts/tooling/terraform";
 import { exampleConfig, ledgerOf } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { synthToTemp, type TerraformJson } from "../helpers/synth";

@@ -11,7 +11,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initAndPlan } from "../../lib/tooling/terraform";
+import { initAndPlan } from "../../scripts/tooling/terraform";
 import { defaultConfig } from "../helpers/fixtures";
 import { describeWithTerraform } from "../helpers/terraform";
 import { resourcesByPath, synthToTemp } from "../helpers/synth";

@@ -18,7 +18,7 @@ import { RULES_BY_TYPE } from "../policy/rules";
 import type { CheckOptions, CheckResult, Finding } from "../policy/types";
 import { show } from "../core/values";
 
-/** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for lib/tooling and the tests' helpers. */
+/** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for scripts/tooling and the tests' helpers. */
 export type { PlanJson as TerraformShowJson, ResourceChange };
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";

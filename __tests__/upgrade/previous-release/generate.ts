@@ -24,7 +24,7 @@ import { dirname, join } from "node:path";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { AWS_PROVIDER_VERSION } from "../../../lib/stacks/private-api-stack";
-import { locateTerraform, type TerraformEnv } from "../../../lib/tooling/terraform";
+import { locateTerraform, type TerraformEnv } from "../../../scripts/tooling/terraform";
 import { allConfigs, ledgerOf, ROOT } from "../../helpers/fixtures";
 import { Emulator, locateMoto } from "../../deploy/emulator";
 import { DeployRoot, prepareStacks } from "../../deploy/root";

@@ -3,7 +3,7 @@
  * saved), offline: each config of a fixture root is synthesised with this tree's code and the
  * world mapping the state was applied with, laid out as the deploy tier's root (DeployRoot.together:
  * the same module names, so the state's addresses match), its provider pointed offline by the
- * offline override of lib/tooling/terraform (dummy credentials, no account lookup, nothing from
+ * offline override of scripts/tooling/terraform (dummy credentials, no account lookup, nothing from
  * the network), and planned with `-refresh=false` against a copy of the saved state.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { parseConfig } from "../../../lib/config/load";
 import type { ResourceChange, TerraformShowJson } from "../../../lib/review/plan-review";
 import { synthesize } from "../../../lib/synth";
-import { writeOfflineOverride, type TerraformEnv } from "../../../lib/tooling/terraform";
+import { writeOfflineOverride, type TerraformEnv } from "../../../scripts/tooling/terraform";
 import { allConfigs, ledgerOf } from "../../helpers/fixtures";
 import { DeployRoot, substitute, type EmulatedStack } from "../../deploy/root";
 import { readManifest, readState, readWorld } from "./fixtures";

@@ -25,8 +25,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import type { ResourceChange, TerraformShowJson } from "../review/plan-review";
-import { AWS_PROVIDER_VERSION } from "../stacks/private-api-stack";
+import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
+import { AWS_PROVIDER_VERSION } from "../../lib/stacks/private-api-stack";
 
 const PROVIDER_DIR = `registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
 const MIRROR_CANDIDATES = ["/opt/tf-plugins", join(homedir(), ".terraform.d/plugins"), "/usr/share/terraform/plugins"];
