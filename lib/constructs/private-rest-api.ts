@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../core/paths";
-import { methodConstructId } from "../model/ids";
+import { methodConstructId, shardSuffix } from "../model/ids";
 import { restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
 import {
@@ -200,10 +200,9 @@ export class PrivateRestApi extends Construct {
     // 0, `VpcLink-<n + 1>` for NLB n.
     const vpcLinks = new Map<number, RestVpcLink>();
     for (const [index, nlb] of [...props.loadBalancers].sort(([a], [b]) => a - b)) {
-      const suffix = index === 0 ? "" : `-${index + 1}`;
       vpcLinks.set(
         index,
-        new RestVpcLink(this, `VpcLink${suffix}`, {
+        new RestVpcLink(this, `VpcLink${shardSuffix(index)}`, {
           vpcLinkName: restVpcLinkName(props.name, index),
           description:
             index === 0 ? `API Gateway to the internal NLB of ${props.name}` : `API Gateway to internal NLB ${index + 1} of ${props.name}`,

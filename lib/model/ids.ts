@@ -119,5 +119,12 @@ export function apiConstructId(kind: "rest" | "http"): string {
 export function methodConstructId(kind: "rest" | "http", pathId: string, method: string): string {
   return `${kind === "rest" ? "Method" : "Route"}-${pathId}-${method}`;
 }
-{index + 1}`;
+
+/**
+ * What tells NLB number `index` (0-based) apart in its ids and names: nothing for the first, whose
+ * addresses and names are the unsharded ones (so growing past one NLB moves nothing), then
+ * `-2`, `-3`, ... (`_2` with `separator` "_").
+ */
+export function shardSuffix(index: number, separator = "-"): string {
+  return index === 0 ? "" : `${separator}${index + 1}`;
 }

@@ -7,6 +7,7 @@
  * differ, and a user never has to count characters.
  */
 import { createHash } from "node:crypto";
+import { shardSuffix } from "./ids";
 
 /** AWS's length limits for the names the stack sets (characters). */
 export const AWS_NAME_LIMITS = {
@@ -47,8 +48,7 @@ export function fitName(full: string, limit: number): string {
 const L = AWS_NAME_LIMITS;
 
 /** Name of NLB number `index` (0-based): the first keeps the unsharded name, so growing past one NLB renames nothing. */
-export const shardNlbName = (name: string, index: number): string =>
-  fitName(index === 0 ? `${name}-nlb` : `${name}-nlb-${index + 1}`, L.loadBalancer);
+export const shardNlbName = (name: string, index: number): string => fitName(`${name}-nlb${shardSuffix(index)}`, L.loadBalancer);
 export const nlbName = (name: string): string => shardNlbName(name, 0);
 export const targetGroupName = (name: string, hostPort: number): string => fitName(`${name}-tg-${hostPort}`, L.targetGroup);
 export const albName = (name: string): string => fitName(`${name}-alb`, L.loadBalancer);
@@ -68,7 +68,8 @@ export const apiGatewayCloudWatchRoleName = (name: string): string => fitName(`$
 export const httpVpcLinkSecurityGroupName = (name: string): string => fitName(`${name}-http-vpc-link`, L.securityGroup);
 export const endpointSecurityGroupName = (name: string): string => fitName(`${name}-vpc-endpoints`, L.securityGroup);
 /** Name of the REST API VPC link to NLB number `index`. */
-export const restVpcLinkName = (name: string, index: number): string => fitName(index === 0 ? name : `${name}-nlb-${index + 1}`, L.vpcLink);
+export const restVpcLinkName = (name: string, index: number): string =>
+  fitName(index === 0 ? name : `${name}-nlb${shardSuffix(index)}`, L.vpcLink);
 export const nlbTargetSyncFunctionName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.lambdaFunction);
 export const albIngressFunctionName = (name: string): string => fitName(`${name}-alb-ingress-from-nlb`, L.lambdaFunction);
 export const syncScheduleRuleName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.eventRule);
