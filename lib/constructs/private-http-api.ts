@@ -7,7 +7,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, Token } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
-import { methodConstructId } from "../model/ids";
+import { methodConstructId, methodIdPart } from "../model/ids";
 import { httpVpcLinkSecurityGroupName } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
@@ -371,7 +371,7 @@ function checkRoutes(props: PrivateHttpApiProps): { route: HttpApiRoute; segment
     const segments = parseRoutePath(route.path);
     if (typeof segments === "string") throw new Error(`PrivateHttpApi: route path "${route.path}" ${segments}`);
     for (const method of route.methods) {
-      const key = `${method} ${pathId(segments)}`;
+      const key = methodIdPart(pathId(segments), method);
       if (seen.has(key)) throw new Error(`PrivateHttpApi: route "${method} ${route.path}" is given twice`);
       seen.add(key);
     }

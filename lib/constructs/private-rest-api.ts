@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../core/paths";
-import { methodConstructId, shardSuffix } from "../model/ids";
+import { methodConstructId, methodIdPart, shardSuffix } from "../model/ids";
 import { restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
 import {
@@ -245,7 +245,7 @@ export class PrivateRestApi extends Construct {
         throw new Error(`PrivateRestApi: route ${route.path} names authorizer "${authorization.authorizer}", which is not defined`);
       }
       for (const method of route.methods) {
-        const id = `${pathId(segments)}-${method}`;
+        const id = methodIdPart(pathId(segments), method);
         const apiMethod = new ApiGatewayMethod(this, methodConstructId("rest", pathId(segments), method), {
           restApiId: api.id,
           resourceId,

@@ -117,7 +117,16 @@ export function apiConstructId(kind: "rest" | "http"): string {
  * `Route-<pathId>-<METHOD>` (HTTP API), `pathId` as lib/core/paths.ts makes it.
  */
 export function methodConstructId(kind: "rest" | "http", pathId: string, method: string): string {
-  return `${kind === "rest" ? "Method" : "Route"}-${pathId}-${method}`;
+  return `${kind === "rest" ? "Method" : "Route"}-${methodIdPart(pathId, method)}`;
+}
+
+/**
+ * The id part of one method of a route, `<pathId>-<METHOD>`: in its method's (or HTTP API route's)
+ * construct id and its REST integration's (`Integration-<part>`). Methods have no hyphen, so two
+ * (path, method) pairs have the same part only when they are the same pair.
+ */
+export function methodIdPart(pathId: string, method: string): string {
+  return `${pathId}-${method}`;
 }
 
 /**
