@@ -8,7 +8,7 @@ import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokeni
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct } from "constructs";
 import { methodConstructId, methodIdPart } from "../model/ids";
-import { httpVpcLinkSecurityGroupName } from "../model/names";
+import { httpAccessLogGroupName, httpVpcLinkSecurityGroupName } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
 import type { Connections } from "./connections";
@@ -229,7 +229,7 @@ export class PrivateHttpApi extends Construct {
 
     const logGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
-          name: `/aws/apigateway/${props.name}-http`,
+          name: httpAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;

@@ -12,7 +12,7 @@ import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { methodConstructId, methodIdPart, shardSuffix } from "../model/ids";
-import { restVpcLinkName } from "../model/names";
+import { restAccessLogGroupName, restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -299,7 +299,7 @@ export class PrivateRestApi extends Construct {
     });
     const accessLogGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
-          name: `/aws/apigateway/${props.name}/access`,
+          name: restAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;
