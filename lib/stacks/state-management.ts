@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../core/arn";
+import { AWS_ID_PATTERNS } from "../core/aws-ids";
 import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
 import type { AdoptionPlan, BackendPlan, StackPlan, StatePlan } from "../model/stack-plan";
 
@@ -33,9 +34,9 @@ const IMPORT_ID_FORMATS: Record<string, [RegExp, string]> = {
   aws_lb: [arnPattern("elasticloadbalancing", "loadbalancer/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+"), "a load balancer ARN"],
   aws_lb_listener: [arnPattern("elasticloadbalancing", "listener/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+"), "a listener ARN"],
   aws_lb_target_group: [arnPattern("elasticloadbalancing", "targetgroup/[A-Za-z0-9-]+/[0-9a-f]+"), "a target group ARN"],
-  aws_vpc: [/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"],
-  aws_subnet: [/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)"],
-  aws_security_group: [/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)"],
+  aws_vpc: [AWS_ID_PATTERNS.vpc, "a VPC id (vpc-...)"],
+  aws_subnet: [AWS_ID_PATTERNS.subnet, "a subnet id (subnet-...)"],
+  aws_security_group: [AWS_ID_PATTERNS.securityGroup, "a security group id (sg-...)"],
   aws_api_gateway_vpc_link: [/^[a-z0-9]{5,12}$/, "a VPC link id"],
   aws_api_gateway_rest_api: [/^[a-z0-9]{10}$/, "a REST API id"],
   aws_apigatewayv2_api: [/^[a-z0-9]{10}$/, "an HTTP API id"],
