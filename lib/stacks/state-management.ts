@@ -5,7 +5,8 @@ import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } 
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../core/arn";
 import { AWS_ID_PATTERNS } from "../core/aws-ids";
-import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
+import { moveFromRenamed } from "../constructs/migrations";
+import { ImportBlock } from "../constructs/state-blocks";
 import type { AdoptionPlan, BackendPlan, StackPlan, StatePlan } from "../model/stack-plan";
 
 /**
@@ -143,9 +144,6 @@ export function applyRenames(stack: TerraformStack, state: StatePlan, build: (sc
     if (renamed === relative) continue;
     const current = resourceAt(stack, renamed);
     if (!current || current.terraformResourceType !== old.terraformResourceType) continue;
-    // A rename says where the resource really was: it replaces a move the stack planned for an id
-    // that changed under the user (Terraform allows one move into an address).
-    current.node.tryRemoveChild("MovedFrom");
-    new MovedBlock(current, `${old.terraformResourceType}.${oldStack.getLogicalId(old)}`);
+    moveFromRenamed(current, old, oldStack);
   }
 }
