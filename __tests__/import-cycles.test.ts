@@ -95,3 +95,13 @@ test("lib/core imports nothing of ours, and lib/config nothing but lib/core", ()
   expect([...(edges.get("core") ?? [])]).toEqual([]);
   expect([...(edges.get("config") ?? [])]).toEqual(["core"]);
 });
+
+test("what builds or judges the stack never sees the config: only the plan crosses (lib/model/stack-plan.ts)", () => {
+  const edges = folderEdges(modules(LIB));
+  for (const reader of ["stacks", "constructs", "policy", "review", "diagram"]) {
+    expect([reader, [...(edges.get(reader) ?? [])].filter((f) => f === "config")]).toEqual([reader, []]);
+  }
+  // The constructs below the stack; the model below the constructs.
+  expect([...(edges.get("model") ?? [])].sort()).toEqual(["config", "core"]);
+  expect([...(edges.get("constructs") ?? [])].sort()).toEqual(["core", "model"]);
+});

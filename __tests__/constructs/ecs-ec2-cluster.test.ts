@@ -8,23 +8,23 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import { parseConfig } from "../../lib/config/load";
-import { EcsEc2Cluster, type EcsEc2ClusterProps, type HostPortRule } from "../../lib/constructs/ecs-ec2-cluster";
+import { EcsEc2Cluster, type EcsEc2ClusterProps } from "../../lib/constructs/ecs-ec2-cluster";
 import { DEFAULT_ECS_AMI_SSM_PARAMETER, DEFAULT_INSTANCE_TYPE } from "../../lib/core/defaults";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
 import { defaultConfig } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 import { objectContaining } from "../helpers/expect";
 
-const VPC_CIDR = "10.40.0.0/16";
 const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-const HOST_PORTS: readonly HostPortRule[] = [
-  { id: "orders", fromPort: 10000 },
-  { id: "inventory", fromPort: 10001 },
-];
+const HOST_PORTS = [
+  { id: "orders", port: 10000 },
+  { id: "inventory", port: 10001 },
+] as const;
 
 /** The cluster's own props: sizes and capacity, or an existing cluster. */
-type ClusterShape = Omit<EcsEc2ClusterProps, "name" | "region" | "vpcId" | "vpcCidr" | "subnetIds" | "hostPorts">;
+type ClusterShape = Omit<EcsEc2ClusterProps, "name" | "region" | "vpcId" | "subnetIds">;
 
 const LAUNCH_TEMPLATE: ClusterShape = {
   instanceType: "t3.large",
@@ -43,9 +43,19 @@ const LAUNCH_CONFIGURATION: ClusterShape = {
 const NLB_SG = "sg-0123456789abcdef0";
 
 interface SynthOptions {
-  readonly hostPorts?: readonly HostPortRule[];
   readonly region?: string;
-  readonly hostPortSourceSecurityGroupId?: string;
+  /** Rules added through the cluster's `connections`, as PrivateApiStack adds the ones it plans. */
+  readonly rules?: (cluster: EcsEc2Cluster) => void;
+}
+
+/** One ingress rule per host port, from the NLB's group, as the stack plans them. */
+function hostPortRules(cluster: EcsEc2Cluster): void {
+  for (const { id, port } of HOST_PORTS) {
+    cluster.connections.allowFrom(
+      { securityGroupId: NLB_SG },
+      { id: `HostPort-${id}`, fromPort: port, description: `${id}: load balancer traffic and health checks`, createBeforeDestroy: true },
+    );
+  }
 }
 
 function synthCluster(cluster: ClusterShape, opts: SynthOptions & { readonly name?: string } = {}): string {
@@ -53,15 +63,14 @@ function synthCluster(cluster: ClusterShape, opts: SynthOptions & { readonly nam
   const stack = new TerraformStack(app, "test");
   const region = opts.region ?? "eu-west-2";
   new AwsProvider(stack, "aws", { region });
-  new EcsEc2Cluster(stack, "Cluster", {
+  const built = new EcsEc2Cluster(stack, "Cluster", {
     name: opts.name ?? "team-api",
     region,
     vpcId: "vpc-0123456789abcdef0",
-    vpcCidr: VPC_CIDR,
     subnetIds: SUBNETS,
     ...cluster,
-    hostPorts: (opts.hostPorts ?? HOST_PORTS).map((r) => ({ ...r, sourceSecurityGroupId: opts.hostPortSourceSecurityGroupId })),
   });
+  opts.rules?.(built);
   return Testing.synth(stack, true);
 }
 
@@ -158,60 +167,36 @@ describe("EcsEc2Cluster with a launch template", () => {
 });
 
 describe("EcsEc2Cluster instance security group", () => {
-  test.each([
-    ["without a source security group: from the VPC CIDR", {}, { cidr_ipv4: VPC_CIDR }, "referenced_security_group_id"],
-    [
-      "with a source security group: from that group only",
-      { hostPortSourceSecurityGroupId: NLB_SG },
-      { referenced_security_group_id: NLB_SG },
-      "cidr_ipv4",
-    ],
-  ])("%s, one ingress rule per host port for exactly that port", (_what, extraProps, source, absentField) => {
+  test("connections adds rules on the instances' group, under the cluster: one ingress rule per host port, from the peer only", () => {
     // WHEN
-    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE, extraProps)) as TerraformJson;
+    const json = JSON.parse(synthCluster(LAUNCH_TEMPLATE, { rules: hostPortRules })) as TerraformJson;
     // THEN
     const [sgId] = single(json, "aws_security_group");
-    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
-    expect(rules).toHaveLength(HOST_PORTS.length);
-    for (const { fromPort: port } of HOST_PORTS) {
-      expect(rules).toContainEqual(
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
+    expect(rules.map(([id]) => id).sort()).toEqual(HOST_PORTS.map(({ id }) => makeUniqueId(["Cluster", `HostPort-${id}`])).sort());
+    for (const { port } of HOST_PORTS) {
+      expect(rules.map(([, r]) => r)).toContainEqual(
         objectContaining({
           security_group_id: `\${aws_security_group.${sgId}.id}`,
           ip_protocol: "tcp",
           from_port: port,
           to_port: port,
-          ...source,
+          referenced_security_group_id: NLB_SG,
         }),
       );
     }
-    for (const rule of rules) expect(rule).not.toHaveProperty(absentField);
+    for (const [, rule] of rules) expect(rule).not.toHaveProperty("cidr_ipv4");
   });
 
-  test("no host ports means no ingress at all", () => {
+  test.each<[string, ClusterShape]>([
+    ["launch template", LAUNCH_TEMPLATE],
+    ["launch configuration", LAUNCH_CONFIGURATION],
+  ])("the cluster adds no ingress of its own (%s)", (_what, cluster) => {
     // WHEN
-    const synth = synthCluster(LAUNCH_TEMPLATE, { hostPorts: [] });
+    const synth = synthCluster(cluster);
     // THEN
     expect(synth).not.toHaveResource(VpcSecurityGroupIngressRule);
     expect(ingressCidrs(JSON.parse(synth) as TerraformJson)).toEqual([]);
-  });
-
-  test.each<[string, ClusterShape, SynthOptions]>([
-    ["launch template, VPC CIDR source", LAUNCH_TEMPLATE, {}],
-    ["launch configuration, VPC CIDR source", LAUNCH_CONFIGURATION, {}],
-    ["launch template, security group source", LAUNCH_TEMPLATE, { hostPortSourceSecurityGroupId: NLB_SG }],
-    ["launch configuration, security group source", LAUNCH_CONFIGURATION, { hostPortSourceSecurityGroupId: NLB_SG }],
-  ])("no ingress rule admits 0.0.0.0/0 or ::/0 (%s)", (_what, cluster, opts) => {
-    // WHEN
-    const json = JSON.parse(synthCluster(cluster, opts)) as TerraformJson;
-    // THEN
-    const cidrs = ingressCidrs(json);
-    expect(cidrs).not.toContain("0.0.0.0/0");
-    expect(cidrs).not.toContain("::/0");
-    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map(([, r]) => r);
-    expect(rules).toHaveLength(HOST_PORTS.length);
-    for (const rule of rules) {
-      expect(rule.cidr_ipv4 === VPC_CIDR || rule.referenced_security_group_id === NLB_SG).toBe(true);
-    }
   });
 
   test("no ingress rule anywhere in the whole default stack admits 0.0.0.0/0 or ::/0", () => {
@@ -297,11 +282,11 @@ describe("EcsEc2Cluster instance role", () => {
 });
 
 describe("EcsEc2Cluster on an existing cluster", () => {
-  test("creates nothing of the cluster, only the host-port rules on the given instance group", () => {
+  test("creates nothing of the cluster; rules added through connections go on the given instance group", () => {
     // GIVEN
     const existing = { clusterName: "shared-ec2", instanceSecurityGroupId: "sg-0d1e2f3a4b5c60718" };
     // WHEN
-    const json = JSON.parse(synthCluster({ existing }, { hostPortSourceSecurityGroupId: NLB_SG })) as TerraformJson;
+    const json = JSON.parse(synthCluster({ existing }, { rules: hostPortRules })) as TerraformJson;
     // THEN
     expect(Object.keys(json.resource).sort()).toEqual(["aws_vpc_security_group_ingress_rule"]);
     for (const [, rule] of resourcesOf(json, "aws_vpc_security_group_ingress_rule")) {

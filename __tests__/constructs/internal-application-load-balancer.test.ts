@@ -2,6 +2,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import {
   type AlbServiceRoute,
   InternalApplicationLoadBalancer,
@@ -31,7 +32,13 @@ function build(props: Partial<InternalApplicationLoadBalancerProps> = {}): { syn
     services: SERVICES,
     ...props,
   });
-  alb.allowTrafficTo("sg-0aaaaaaaaaaaaaaaa");
+  // The egress to the instances, as PrivateApiStack plans it: one rule per target port range.
+  for (const r of targetPortRanges(alb.services)) {
+    alb.connections.allowTo(
+      { securityGroupId: "sg-0aaaaaaaaaaaaaaaa" },
+      { id: `EgressToTargets-${r.id}`, fromPort: r.from, toPort: r.to, description: `${r.name}: to the instances` },
+    );
+  }
   const synth = Testing.synth(stack, true);
   return { synth, json: JSON.parse(synth) as TerraformJson };
 }
@@ -100,19 +107,23 @@ test("rule priorities put exact paths first, then longer patterns, and are uniqu
   expect(rulePriority(patterns, "/products/*/reviews")).toBeLessThan(rulePriority(patterns, "/search/*"));
 });
 
-test("egress to the instances covers fixed ports and, when needed, the dynamic port range", () => {
+test("connections adds its rules on its security group, under the ALB: egress to fixed ports and the dynamic port range", () => {
   // WHEN
   const { json } = build();
   // THEN
-  const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map(([, r]) => [
+  const [[sgId]] = resourcesOf(json, "aws_security_group");
+  const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map(([id, r]) => [
+    id,
+    r.security_group_id,
     r.from_port,
     r.to_port,
     r.referenced_security_group_id,
   ]);
+  const group = `\${aws_security_group.${sgId}.id}`;
   expect(egress).toEqual(
     expect.arrayContaining([
-      [10005, 10005, "sg-0aaaaaaaaaaaaaaaa"],
-      [32768, 65535, "sg-0aaaaaaaaaaaaaaaa"],
+      [makeUniqueId(["Alb", "EgressToTargets-legacy"]), group, 10005, 10005, "sg-0aaaaaaaaaaaaaaaa"],
+      [makeUniqueId(["Alb", "EgressToTargets-dynamic-ports"]), group, 32768, 65535, "sg-0aaaaaaaaaaaaaaaa"],
     ]),
   );
   expect(egress).toHaveLength(2);

@@ -5,6 +5,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import {
   InternalNetworkLoadBalancer,
   type InternalNetworkLoadBalancerProps,
@@ -83,7 +84,7 @@ describe("InternalNetworkLoadBalancer", () => {
     });
   });
 
-  test("without allowTrafficTo the security group has no egress either", () => {
+  test("the security group has no egress either until a rule is added", () => {
     // WHEN
     const { synth } = build();
     // THEN
@@ -92,26 +93,29 @@ describe("InternalNetworkLoadBalancer", () => {
     expect(sg).not.toHaveProperty("egress");
   });
 
-  test("allowTrafficTo adds one egress rule per port, to the target security group only", () => {
+  test("connections adds rules on its security group, under the NLB, to the peer only", () => {
     // WHEN
-    const { synth } = build({}, (lb) => lb.allowTrafficTo("sg-0fedcba9876543210"));
+    const { synth } = build({}, (lb) =>
+      lb.connections.allowTo(
+        { securityGroupId: "sg-0fedcba9876543210" },
+        { id: "EgressToTargets-orders", fromPort: HTTP_PORT.port, description: "orders: forwarding and health checks to the targets" },
+      ),
+    );
     const json = JSON.parse(synth) as TerraformJson;
     // THEN
     const [sgId] = resourcesOf(json, "aws_security_group")[0];
-    const rules = resourcesOf(json, "aws_vpc_security_group_egress_rule").map(([, r]) => r);
-    expect(rules).toHaveLength(2);
-    for (const { port } of [HTTP_PORT, TCP_PORT]) {
-      expect(rules).toContainEqual(
-        objectContaining({
-          security_group_id: `\${aws_security_group.${sgId}.id}`,
-          ip_protocol: "tcp",
-          from_port: port,
-          to_port: port,
-          referenced_security_group_id: "sg-0fedcba9876543210",
-        }),
-      );
-    }
-    for (const rule of rules) expect(rule).not.toHaveProperty("cidr_ipv4");
+    const rules = resourcesOf(json, "aws_vpc_security_group_egress_rule");
+    expect(rules.map(([id]) => id)).toEqual([makeUniqueId(["Nlb", "EgressToTargets-orders"])]);
+    expect(rules[0][1]).toEqual(
+      objectContaining({
+        security_group_id: `\${aws_security_group.${sgId}.id}`,
+        ip_protocol: "tcp",
+        from_port: HTTP_PORT.port,
+        to_port: HTTP_PORT.port,
+        referenced_security_group_id: "sg-0fedcba9876543210",
+      }),
+    );
+    expect(rules[0][1]).not.toHaveProperty("cidr_ipv4");
   });
 
   test("exposes the id of its security group", () => {

@@ -199,17 +199,21 @@ describe("PrivateHttpApi", () => {
     expect(synth).not.toContain("0.0.0.0/0");
   });
 
-  test("allowTrafficTo adds exactly one egress rule to the target group on the port", () => {
+  test("connections adds rules on the VPC link's security group, under the API: one egress rule to the listener's group", () => {
     // WHEN
     const { json, api, stack, lbs } = build(
       () => ({}),
-      (httpApi, { alb }) => httpApi.allowTrafficTo("alb", 443, alb.securityGroupId),
+      (httpApi, { alb }) =>
+        httpApi.connections.allowTo(
+          { securityGroupId: alb.securityGroupId },
+          { id: "EgressToTargets-alb", fromPort: 443, description: "alb: HTTP API VPC link to the load balancer listener" },
+        ),
     );
     // THEN
     const linkSg = resolved(stack, api.vpcLinkSecurityGroupId);
-    const rules = resourcesOf(json, "aws_vpc_security_group_egress_rule")
-      .filter(([, r]) => r.security_group_id === linkSg)
-      .map(([, r]) => r);
+    const linkRules = resourcesOf(json, "aws_vpc_security_group_egress_rule").filter(([, r]) => r.security_group_id === linkSg);
+    expect(linkRules.map(([id]) => id)).toEqual([makeUniqueId(["Api", "EgressToTargets-alb"])]);
+    const rules = linkRules.map(([, r]) => r);
     expect(rules).toEqual([
       expect.objectContaining({
         ip_protocol: "tcp",

@@ -96,7 +96,9 @@ const existingNetwork = z
       .string()
       .regex(AWS_ID_PATTERNS.vpc, { message: `must look like ${AWS_ID_EXAMPLES.vpc}` })
       .describe("The VPC's id, vpc-..."),
-    vpcCidr: cidr.describe("The VPC's CIDR block; instance ingress is limited to it"),
+    vpcCidr: cidr.describe(
+      "The VPC's CIDR block, as the diagram shows it; no rule of the stack admits it (the instances admit only the load balancers' security groups)",
+    ),
     privateSubnetIds: z
       .array(z.string().regex(AWS_ID_PATTERNS.subnet, { message: `must look like ${AWS_ID_EXAMPLES.subnet}` }))
       .min(1)

@@ -30,20 +30,6 @@ import {
   DEFAULT_TARGET_CAPACITY_PERCENT,
 } from "../core/defaults";
 
-/** Host ports the instances accept traffic on, and from whom. */
-export interface HostPortRule {
-  /** Names the rule (a service, or "dynamic-ports"); it is part of the Terraform address. */
-  readonly id: string;
-  readonly fromPort: number;
-  /** @default - fromPort */
-  readonly toPort?: number;
-  /**
-   * Security group allowed in, normally the load balancer's.
-   * @default - the VPC CIDR
-   */
-  readonly sourceSecurityGroupId?: string;
-}
-
 /** How the autoscaling group launches instances. */
 export type ClusterCapacity =
   | {
@@ -94,8 +80,6 @@ export interface EcsEc2ClusterProps {
   /** Region, for the partition of AWS-managed policy ARNs. */
   readonly region: string;
   readonly vpcId: string;
-  /** Range a host port rule is open to when it names no source security group. */
-  readonly vpcCidr: string;
   /** Subnets the autoscaling group launches into; they should be private. */
   readonly subnetIds: string[];
   /**
@@ -137,17 +121,11 @@ export interface EcsEc2ClusterProps {
    */
   readonly capacityProvider?: CapacityProviderOptions;
   /**
-   * Run on an existing cluster: nothing of the cluster is created, and its instances' security
-   * group gets the host-port rules. The size and capacity props must not be given then.
+   * Run on an existing cluster: nothing of the cluster is created; rules added through
+   * `connections` go on its instances' security group. The size and capacity props must not be given then.
    * @default - a new cluster, instances and autoscaling group
    */
   readonly existing?: ExistingEcsCluster;
-  /**
-   * The services' host ports; each entry is one ingress rule. (PrivateApiStack leaves this empty and
-   * creates the rules of its topology through `connections`.)
-   * @default - no ingress at all
-   */
-  readonly hostPorts?: readonly HostPortRule[];
 }
 
 /**
@@ -169,10 +147,12 @@ const SIZE_AND_CAPACITY_PROPS = [
 ] as const;
 
 /**
- * An ECS cluster on EC2: the cluster, an instance role and profile, a security group that admits
- * only the services' host ports, from the load balancers' security groups, a launch template (or a legacy launch
- * configuration) whose user data joins the cluster, and an autoscaling group in the private
- * subnets. Instances never get a public IP, and require IMDSv2 with a hop limit of 1.
+ * An ECS cluster on EC2: the cluster, an instance role and profile, a security group, a launch
+ * template (or a legacy launch configuration) whose user data joins the cluster, and an
+ * autoscaling group in the private subnets. Instances never get a public IP, and require IMDSv2
+ * with a hop limit of 1. The security group admits nothing until rules are added through
+ * `connections`: the services' host ports, from the load balancers' groups, as PrivateApiStack adds
+ * the rules it plans.
  */
 export class EcsEc2Cluster extends Construct {
   /** Name of the ECS cluster. */
@@ -204,7 +184,6 @@ export class EcsEc2Cluster extends Construct {
       this.clusterArn = props.existing.clusterName;
       this.instanceSecurityGroupId = props.existing.instanceSecurityGroupId;
       this.connections = new Connections(this, this.instanceSecurityGroupId);
-      this.addHostPortRules(props);
       return;
     }
 
@@ -244,7 +223,6 @@ export class EcsEc2Cluster extends Construct {
     });
     this.instanceSecurityGroupId = sg.id;
     this.connections = new Connections(this, sg.id);
-    this.addHostPortRules(props);
     // Outbound stays open: the ECS agent, ECR and CloudWatch Logs are reached over HTTPS, and the
     // services themselves usually call databases and other APIs. Exposure is an ingress question.
     new VpcSecurityGroupEgressRule(this, "AllOutbound", {
@@ -350,22 +328,5 @@ export class EcsEc2Cluster extends Construct {
       // which Terraform refuses there.
     });
     this.capacityProvider = { name: provider.name, attachedBy: [association] };
-  }
-
-  private addHostPortRules(props: EcsEc2ClusterProps): void {
-    for (const rule of props.hostPorts ?? []) {
-      this.connections.allowFrom(
-        rule.sourceSecurityGroupId ? { securityGroupId: rule.sourceSecurityGroupId } : { cidrIpv4: props.vpcCidr },
-        {
-          id: `HostPort-${rule.id}`,
-          fromPort: rule.fromPort,
-          toPort: rule.toPort,
-          description: `${rule.id}: load balancer traffic and health checks`,
-          // A rule whose range grows or merges gets a new address: the wider one must exist before
-          // the narrower one goes, or the port is closed in between.
-          createBeforeDestroy: true,
-        },
-      );
-    }
   }
 }

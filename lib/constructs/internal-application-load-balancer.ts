@@ -5,7 +5,6 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { targetPortRanges } from "../model/connections";
 import { albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
@@ -83,8 +82,10 @@ export interface InternalApplicationLoadBalancerProps {
 /**
  * An internal Application Load Balancer with one listener and a path-pattern rule per route
  * pattern, forwarding to one instance target group per service (dynamic host ports allowed).
- * Requests that match no rule get a 404. Its security group starts with no inbound rules: the
- * bridge adds exactly what the NLB needs, and nothing else in the VPC is let in.
+ * Requests that match no rule get a 404. Its security group starts with no rules: they are added
+ * through `connections` (the egress to the instances, and in front exactly what the NLB bridge or
+ * the HTTP API's VPC link needs), as PrivateApiStack adds the rules it plans, and nothing else in
+ * the VPC is let in.
  */
 export class InternalApplicationLoadBalancer extends Construct {
   /** ARN of the ALB. */
@@ -196,25 +197,6 @@ export class InternalApplicationLoadBalancer extends Construct {
     const found = this.byService.get(service);
     if (!found) throw new Error(`InternalApplicationLoadBalancer has no target group for service "${service}"`);
     return found;
-  }
-
-  /**
-   * Lets the ALB reach the services' ports on targets in the given security group: each fixed host
-   * port, plus the dynamic port range when any service uses hostPort 0. For composing the
-   * constructs by hand; PrivateApiStack creates its rules from its topology.
-   */
-  public allowTrafficTo(targetSecurityGroupId: string): void {
-    for (const range of targetPortRanges(this.services)) {
-      this.connections.allowTo(
-        { securityGroupId: targetSecurityGroupId },
-        {
-          id: `EgressToTargets-${range.id}`,
-          fromPort: range.from,
-          toPort: range.to,
-          description: `${range.name}: forwarding and health checks to the ECS instances`,
-        },
-      );
-    }
   }
 }
 

@@ -3,7 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
-import { portIdPart, portKey } from "../model/ids";
+import { portKey } from "../model/ids";
 import { nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { healthCheckWithDefaults } from "../core/defaults";
@@ -66,9 +66,10 @@ export interface NlbPortResources {
  *
  * It has a security group with no inbound rules, and inbound rules are not enforced on PrivateLink
  * traffic. So the VPC Link (which is PrivateLink) gets in, while nothing else in the VPC can call
- * the services around API Gateway's authorization. Targets admit this security group only (see
- * `allowTrafficTo`). An NLB only accepts security groups when it is created, so the group is there
- * from the start: adding one later would replace the load balancer.
+ * the services around API Gateway's authorization. Targets admit this security group only. Its
+ * rules, the egress to the targets included, are added through `connections`, as PrivateApiStack
+ * adds the rules it plans. An NLB only accepts security groups when it is created, so the group is
+ * there from the start: adding one later would replace the load balancer.
  */
 export class InternalNetworkLoadBalancer extends Construct {
   /** ARN of the load balancer, for the VPC Link. */
@@ -81,13 +82,11 @@ export class InternalNetworkLoadBalancer extends Construct {
   public readonly securityGroupId: string;
   /** The NLB's security group, for rules to and from it. */
   public readonly connections: Connections;
-  private readonly ports: readonly NlbPort[];
   /** By the port's id (its service name unless `id` was given). */
   private readonly byId = new Map<string, NlbPortResources>();
 
   constructor(scope: Construct, id: string, props: InternalNetworkLoadBalancerProps) {
     super(scope, id);
-    this.ports = props.ports;
     const lbName = props.loadBalancerName ?? nlbName(props.name);
     const sg = new SecurityGroup(this, "SecurityGroup", {
       name: lbName,
@@ -150,25 +149,6 @@ export class InternalNetworkLoadBalancer extends Construct {
         tags: { Service: p.service },
       });
       this.byId.set(id, { listener, targetGroup });
-    }
-  }
-
-  /**
-   * Lets the NLB forward to, and health-check, every service port on targets in the given
-   * security group (one egress rule per port). The targets' own ingress must admit `securityGroupId`.
-   * For composing the constructs by hand; PrivateApiStack creates its rules from its topology.
-   */
-  public allowTrafficTo(targetSecurityGroupId: string): void {
-    for (const p of this.ports) {
-      const id = portIdPart({ service: p.service, portId: p.id });
-      this.connections.allowTo(
-        { securityGroupId: targetSecurityGroupId },
-        {
-          id: `EgressToTargets-${id}`,
-          fromPort: p.port,
-          description: `${portKey({ service: p.service, portId: p.id })}: forwarding and health checks to the targets`,
-        },
-      );
     }
   }
 

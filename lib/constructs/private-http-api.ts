@@ -112,9 +112,9 @@ export interface PrivateHttpApiProps {
  * an HTTP_PROXY integration to its listener, one integration per listener, and the request path
  * is passed through unchanged. The stage deploys every change automatically.
  *
- * The VPC link's security group has no inbound rules and no outbound rules until the stack calls
- * `allowTrafficTo` for each load balancer; the load balancers' groups must admit
- * `vpcLinkSecurityGroupId` on their listener ports.
+ * The VPC link's security group has no inbound rules, and no outbound rules until they are added
+ * through `connections` (as PrivateApiStack adds the rules it plans): one to each load balancer
+ * listener, whose group must admit `vpcLinkSecurityGroupId` on the listener port.
  *
  * Alarms and a custom domain are not part of it: addStageAlarms and addStageCustomDomain
  * (./api-stage-addons.ts) add them to a REST and an HTTP API the same way.
@@ -242,25 +242,6 @@ export class PrivateHttpApi extends Construct {
     this.invokeUrl = stage.invokeUrl;
     this.stageName = stageName;
     this.stageId = stage.id;
-  }
-
-  /**
-   * Lets the VPC link reach load balancer listener ports (`port` to `toPort`) in the given security
-   * group (one egress rule; `id` names it). The load balancer must admit `vpcLinkSecurityGroupId`.
-   * For composing the constructs by hand; PrivateApiStack creates its rules from its topology.
-   */
-  public allowTrafficTo(id: string, port: number, targetSecurityGroupId: string, toPort = port): void {
-    this.connections.allowTo(
-      { securityGroupId: targetSecurityGroupId },
-      {
-        id: `EgressToTargets-${id}`,
-        fromPort: port,
-        toPort,
-        description: `${id}: HTTP API VPC link to the load balancer listener`,
-        // A merged range gets a new address when it grows: the wider rule first, then the old one goes.
-        createBeforeDestroy: true,
-      },
-    );
   }
 
   private jwtAuthorizer(api: Apigatewayv2Api, name: string, config: JwtAuthorizer): Apigatewayv2Authorizer {

@@ -93,7 +93,6 @@ export class PrivateApiStack extends TerraformStack {
     this.cluster = new EcsEc2Cluster(this, plan.cluster.constructId, {
       ...plan.cluster.props,
       vpcId: network.vpcId,
-      vpcCidr: network.vpcCidr,
       subnetIds: network.privateSubnetIds,
     });
     for (const service of plan.services) this.addService(service, nlbAt, alb);
