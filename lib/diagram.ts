@@ -5,6 +5,7 @@
  * gives the same text. It draws the topology PrivateApiStack builds (lib/model/topology.ts), so
  * the picture is of the real stack, not of an idealised one.
  */
+import { shardSuffix } from "./model/ids";
 import type { StackPlan } from "./model/stack-plan";
 
 /** Marks the README block that `npm run diagram` owns. */
@@ -57,7 +58,7 @@ export function renderMermaid(plan: StackPlan): string {
   const serviceId = (name: string): string => serviceIds.get(name) as string;
 
   const nlbIds = new Map<number, string>();
-  for (const n of topology.nlbs) nlbIds.set(n.index, ids.take(n.index === 0 ? "nlb" : `nlb_${n.index + 1}`));
+  for (const n of topology.nlbs) nlbIds.set(n.index, ids.take(`nlb${shardSuffix(n.index, "_")}`));
   const nlbId = (index: number): string => nlbIds.get(index) as string;
   const bridge = topology.bridge;
   const albModel = topology.alb;

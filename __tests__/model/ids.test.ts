@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { parseConfig } from "../../lib/config/load";
 import { synthesize } from "../../lib/synth";
-import { FIXED_ID_WORDS, LOWER_CASE_FIXED_IDS, userIdPart } from "../../lib/model/ids";
+import {
+  FIXED_ID_WORDS,
+  LOWER_CASE_FIXED_IDS,
+  methodConstructId,
+  methodIdPart,
+  portIdPart,
+  portKey,
+  shardSuffix,
+  userIdPart,
+} from "../../lib/model/ids";
 import { defaultConfig, exampleConfig, HTTP_HEALTH_CHECK, ledgerOf } from "../helpers/fixtures";
 import { resourcesByPath, synthToTemp } from "../helpers/synth";
 
@@ -31,6 +40,26 @@ test("userIdPart leaves every name as it is except the lower-case fixed ids, whi
   expect(userIdPart("orders")).toBe("orders");
   for (const fixed of LOWER_CASE_FIXED_IDS) expect(userIdPart(fixed)).toBe(`User-${fixed}`);
   expect(FIXED_ID_WORDS).toEqual(expect.arrayContaining([...LOWER_CASE_FIXED_IDS]));
+});
+
+test("a port's key is its service's name for a first port and its id part for a further one; its id part marks a fixed-id name", () => {
+  expect(portKey({ service: "orders" })).toBe("orders");
+  expect(portKey({ service: "orders", portId: "orders-Port-admin" })).toBe("orders-Port-admin");
+  expect(portKey({ service: "dynamic-ports" })).toBe("dynamic-ports");
+  expect(portIdPart({ service: "orders" })).toBe("orders");
+  expect(portIdPart({ service: "orders", portId: "orders-Port-admin" })).toBe("orders-Port-admin");
+  expect(portIdPart({ service: "dynamic-ports" })).toBe("User-dynamic-ports");
+});
+
+test("the first NLB has no shard suffix, NLB n has -n (or _n)", () => {
+  expect([0, 1, 2].map((i) => shardSuffix(i))).toEqual(["", "-2", "-3"]);
+  expect(shardSuffix(1, "_")).toBe("_2");
+});
+
+test("a method's id part is <pathId>-<METHOD>, in the REST and HTTP API construct ids", () => {
+  expect(methodIdPart("orders:{id}", "GET")).toBe("orders:{id}-GET");
+  expect(methodConstructId("rest", "orders", "GET")).toBe("Method-orders-GET");
+  expect(methodConstructId("http", "orders", "GET")).toBe("Route-orders-GET");
 });
 
 test('a service named "dynamic-ports" beside a hostPort 0 service synthesises, each rule under its own id', () => {

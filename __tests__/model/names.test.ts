@@ -1,5 +1,18 @@
 import fc from "fast-check";
-import { albTargetGroupName, AWS_NAME_LIMITS, capacityProviderName, fitName, shardNlbName, targetGroupName } from "../../lib/model/names";
+import {
+  albTargetGroupName,
+  apiKeyName,
+  AWS_NAME_LIMITS,
+  capacityProviderName,
+  fitName,
+  httpAccessLogGroupName,
+  lambdaLogGroupName,
+  restAccessLogGroupName,
+  restVpcLinkName,
+  shardNlbName,
+  targetGroupName,
+  usagePlanName,
+} from "../../lib/model/names";
 import { parseConfig } from "../../lib/config/load";
 import { nlbServicePorts } from "../../lib/config/implied";
 import { allConfigs } from "../helpers/fixtures";
@@ -98,4 +111,19 @@ test("every stack name gives a capacity provider name ECS accepts: up to 255 let
     }),
     { seed: 13, numRuns: 300 },
   );
+});
+
+test("API keys, usage plans and log groups keep the names they always had, and fit their limits", () => {
+  expect(apiKeyName("shop", "partner")).toBe("shop-partner");
+  expect(usagePlanName("shop", "gold")).toBe("shop-gold");
+  expect(restAccessLogGroupName("shop")).toBe("/aws/apigateway/shop/access");
+  expect(httpAccessLogGroupName("shop")).toBe("/aws/apigateway/shop-http");
+  expect(lambdaLogGroupName("shop-nlb-target-sync")).toBe("/aws/lambda/shop-nlb-target-sync");
+  expect(apiKeyName("shop", "k".repeat(2000))).toHaveLength(AWS_NAME_LIMITS.apiKey);
+  expect(usagePlanName("shop", "p".repeat(2000))).toHaveLength(AWS_NAME_LIMITS.usagePlan);
+});
+
+test("NLB n's names carry its shard suffix; the first keeps the unsharded ones", () => {
+  expect([0, 1].map((i) => shardNlbName("shop", i))).toEqual(["shop-nlb", "shop-nlb-2"]);
+  expect([0, 1].map((i) => restVpcLinkName("shop", i))).toEqual(["shop", "shop-nlb-2"]);
 });

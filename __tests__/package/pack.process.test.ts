@@ -301,12 +301,17 @@ describePacked("the packed package in a fresh CDKTF app, installed offline", () 
 
   const resources = (json: Json, type: string): Record<string, unknown>[] => Object.values(json.resource[type] ?? {});
 
-  test("the tarball has the build, its declarations and the handlers' sources, and nothing of the repo's own", () => {
+  test("the tarball has the build, its declarations, the handlers' sources and the lib/core sources they import, and nothing of the repo's own", () => {
     const files = consumer.packedFiles;
     expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/index.js", "dist/index.d.ts"]));
     expect(files).toEqual(expect.arrayContaining(["lambdas/nlb-target-sync/handler.ts", "lambdas/alb-ingress-from-nlb/handler.ts"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/core/aws-ids.ts"]));
     const unexpected = files.filter(
-      (f) => !["package.json", "README.md", "LICENSE"].includes(f) && !/^dist\/.*\.(js|d\.ts)$/.test(f) && !/^lambdas\/.*\.ts$/.test(f),
+      (f) =>
+        !["package.json", "README.md", "LICENSE"].includes(f) &&
+        !/^dist\/.*\.(js|d\.ts)$/.test(f) &&
+        !/^lambdas\/.*\.ts$/.test(f) &&
+        !/^lib\/core\/[^/]+\.ts$/.test(f),
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /\.test\.|__tests__|^scripts\//.test(f))).toEqual([]);

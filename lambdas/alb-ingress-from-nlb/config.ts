@@ -1,3 +1,5 @@
+import { AWS_ID_EXAMPLES, AWS_ID_PATTERNS } from "../../lib/core/aws-ids";
+
 /** The function's settings, read once from its environment. */
 export interface AlbIngressConfig {
   /** Description of the NLB's network interfaces: `ELB net/<name>/<id>`. */
@@ -45,8 +47,8 @@ function nlbEniDescription(value: string | undefined): string {
 
 function securityGroupId(value: string | undefined): string {
   if (!value?.trim()) fail("environment variable SECURITY_GROUP_ID is required: the id of the ALB's security group");
-  if (!/^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/.test(value))
-    fail(`SECURITY_GROUP_ID must be a security group id like "sg-0123456789abcdef0" (got "${value}")`);
+  if (!AWS_ID_PATTERNS.securityGroup.test(value))
+    fail(`SECURITY_GROUP_ID must be a security group id like "${AWS_ID_EXAMPLES.securityGroup}" (got "${value}")`);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
+import { AWS_ID_EXAMPLES, AWS_ID_PATTERNS } from "../core/aws-ids";
 import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -93,11 +94,13 @@ const existingNetwork = z
     type: z.literal("existing"),
     vpcId: z
       .string()
-      .regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must look like vpc-0123456789abcdef0" })
+      .regex(AWS_ID_PATTERNS.vpc, { message: `must look like ${AWS_ID_EXAMPLES.vpc}` })
       .describe("The VPC's id, vpc-..."),
-    vpcCidr: cidr.describe("The VPC's CIDR block, as the diagram shows it; no rule of the stack admits it (the instances admit only the load balancers' security groups)"),
+    vpcCidr: cidr.describe(
+      "The VPC's CIDR block, as the diagram shows it; no rule of the stack admits it (the instances admit only the load balancers' security groups)",
+    ),
     privateSubnetIds: z
-      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must look like subnet-0123456789abcdef0" }))
+      .array(z.string().regex(AWS_ID_PATTERNS.subnet, { message: `must look like ${AWS_ID_EXAMPLES.subnet}` }))
       .min(1)
       .max(6)
       .describe("The private subnets for instances and the NLB, in different AZs"),
@@ -120,7 +123,7 @@ const launchConfiguration = z
     type: z.literal("launchConfiguration"),
     imageId: z
       .string()
-      .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must look like ami-0123456789abcdef0" })
+      .regex(AWS_ID_PATTERNS.ami, { message: `must look like ${AWS_ID_EXAMPLES.ami}` })
       .describe("The AMI id, ami-..."),
   })
   .describe(
@@ -512,7 +515,7 @@ const alb = z.strictObject({
       https: z.boolean().default(false).describe("The listener speaks HTTPS"),
       securityGroupId: z
         .string()
-        .regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" })
+        .regex(AWS_ID_PATTERNS.securityGroup, { message: `must look like ${AWS_ID_EXAMPLES.securityGroup}` })
         .describe("The ALB's security group"),
       rulePriorityOffset: z
         .number()
@@ -586,7 +589,7 @@ const cluster = z.strictObject({
         ),
       instanceSecurityGroupId: z
         .string()
-        .regex(/^sg-[0-9a-f]{8,17}$/, { message: "must look like sg-0123456789abcdef0" })
+        .regex(AWS_ID_PATTERNS.securityGroup, { message: `must look like ${AWS_ID_EXAMPLES.securityGroup}` })
         .describe(
           "The instances' security group, which gets one ingress rule per host port (from the load balancer's group). Nothing else on it changes.",
         ),

@@ -10,6 +10,7 @@ import { hashPath } from "cdktf/lib/private/fs";
 import { Construct } from "constructs";
 import { type BuildOptions, buildSync } from "esbuild";
 import { zipSync } from "fflate";
+import { lambdaLogGroupName } from "../model/names";
 
 /** The Lambda runtime the bundles target; nodejs20.x is deprecated. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -137,7 +138,7 @@ export class BundledNodejsFunction extends Construct {
     const asset = new TerraformAsset(this, "Code", { path: bundle.archive, type: AssetType.FILE, assetHash: bundle.hash });
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: `/aws/lambda/${props.functionName}`,
+      name: lambdaLogGroupName(props.functionName),
       retentionInDays: props.logRetentionDays ?? 30,
     });
     const role = new IamRole(this, "Role", {

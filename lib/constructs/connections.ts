@@ -1,10 +1,9 @@
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformStack, type TerraformResource } from "cdktf";
-import { makeUniqueId } from "cdktf/lib/private/unique";
+import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import type { GroupRef, SecurityGroupRule } from "../model/connections";
-import { MovedBlock } from "./state-blocks";
+import { moveFromOldId } from "./migrations";
 
 /** One rule: its construct id (part of the Terraform address), ports and description. */
 export interface PortRuleSpec {
@@ -68,11 +67,7 @@ export class Connections {
 
 /** Adds the rule's moved block, from the address its old construct id had under the same holder. */
 function moved<T extends TerraformResource>(resource: T, holder: Construct, rule: PortRuleSpec): T {
-  if (rule.movedFromId === undefined) return resource;
-  const stack = TerraformStack.of(holder);
-  const scopes = holder.node.scopes;
-  const components = [...scopes.slice(scopes.indexOf(stack) + 1).map((c) => c.node.id), rule.movedFromId];
-  new MovedBlock(resource, `${resource.terraformResourceType}.${makeUniqueId(components)}`);
+  if (rule.movedFromId !== undefined) moveFromOldId(resource, holder, rule.movedFromId);
   return resource;
 }
 

@@ -3,6 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
+import { portKey } from "../model/ids";
 import { nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { healthCheckWithDefaults } from "../core/defaults";
@@ -116,7 +117,7 @@ export class InternalNetworkLoadBalancer extends Construct {
     for (const p of props.ports) {
       const hc = healthCheckWithDefaults(p.healthCheck);
       const tgName = p.targetGroupName ?? targetGroupName(props.name, p.port);
-      const id = p.id ?? p.service;
+      const id = portKey({ service: p.service, portId: p.id });
       if (this.byId.has(id)) throw new Error(`InternalNetworkLoadBalancer: two ports have the id "${id}"; give each its own id`);
       const targetGroup = new LbTargetGroup(this, `TargetGroup-${id}`, {
         name: tgName,

@@ -4,11 +4,10 @@ import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization, Token } from "cdktf";
-import { makeUniqueId } from "cdktf/lib/private/unique";
+import { Annotations, DefaultTokenResolver, StringConcat, Tokenization, Token } from "cdktf";
 import { Construct } from "constructs";
-import { methodConstructId } from "../model/ids";
-import { httpVpcLinkSecurityGroupName } from "../model/names";
+import { methodConstructId, methodIdPart } from "../model/ids";
+import { httpAccessLogGroupName, httpVpcLinkSecurityGroupName } from "../model/names";
 import { parseRoutePath, pathId, type PathSegment } from "../core/paths";
 import { HTTP_ACCESS_LOG_FORMAT } from "./access-log-format";
 import type { Connections } from "./connections";
@@ -20,7 +19,7 @@ import {
   DEFAULT_STAGE_NAME,
 } from "../core/defaults";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
-import { MovedBlock } from "./state-blocks";
+import { moveFromOldId } from "./migrations";
 import type {
   AccessLogOptions,
   Authorization,
@@ -185,11 +184,7 @@ export class PrivateHttpApi extends Construct {
       // Until 0.x the id was built from the listener's own logical id, so it changed whenever the
       // listener moved (to another NLB, say). The integration moves from that address.
       const legacy = `Integration-${legacyTargetKey(this, target.listenerArn)}`;
-      if (legacy !== `Integration-${key}`) {
-        const stack = TerraformStack.of(this);
-        const path = [...this.node.scopes.slice(this.node.scopes.indexOf(stack) + 1).map((c) => c.node.id), legacy];
-        new MovedBlock(integration, `aws_apigatewayv2_integration.${makeUniqueId(path)}`);
-      }
+      if (legacy !== `Integration-${key}`) moveFromOldId(integration, this, legacy);
       integrations.set(key, integration);
     }
 
@@ -229,7 +224,7 @@ export class PrivateHttpApi extends Construct {
 
     const logGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
-          name: `/aws/apigateway/${props.name}-http`,
+          name: httpAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;
@@ -352,7 +347,7 @@ function checkRoutes(props: PrivateHttpApiProps): { route: HttpApiRoute; segment
     const segments = parseRoutePath(route.path);
     if (typeof segments === "string") throw new Error(`PrivateHttpApi: route path "${route.path}" ${segments}`);
     for (const method of route.methods) {
-      const key = `${method} ${pathId(segments)}`;
+      const key = methodIdPart(pathId(segments), method);
       if (seen.has(key)) throw new Error(`PrivateHttpApi: route "${method} ${route.path}" is given twice`);
       seen.add(key);
     }

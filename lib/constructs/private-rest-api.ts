@@ -11,8 +11,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { Annotations, Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { integrationPath, parseRoutePath, pathId, type PathSegment } from "../core/paths";
-import { methodConstructId } from "../model/ids";
-import { restVpcLinkName } from "../model/names";
+import { methodConstructId, methodIdPart, shardSuffix } from "../model/ids";
+import { restAccessLogGroupName, restVpcLinkName } from "../model/names";
 import { REST_ACCESS_LOG_FORMAT } from "./access-log-format";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -200,10 +200,9 @@ export class PrivateRestApi extends Construct {
     // 0, `VpcLink-<n + 1>` for NLB n.
     const vpcLinks = new Map<number, RestVpcLink>();
     for (const [index, nlb] of [...props.loadBalancers].sort(([a], [b]) => a - b)) {
-      const suffix = index === 0 ? "" : `-${index + 1}`;
       vpcLinks.set(
         index,
-        new RestVpcLink(this, `VpcLink${suffix}`, {
+        new RestVpcLink(this, `VpcLink${shardSuffix(index)}`, {
           vpcLinkName: restVpcLinkName(props.name, index),
           description:
             index === 0 ? `API Gateway to the internal NLB of ${props.name}` : `API Gateway to internal NLB ${index + 1} of ${props.name}`,
@@ -246,7 +245,7 @@ export class PrivateRestApi extends Construct {
         throw new Error(`PrivateRestApi: route ${route.path} names authorizer "${authorization.authorizer}", which is not defined`);
       }
       for (const method of route.methods) {
-        const id = `${pathId(segments)}-${method}`;
+        const id = methodIdPart(pathId(segments), method);
         const apiMethod = new ApiGatewayMethod(this, methodConstructId("rest", pathId(segments), method), {
           restApiId: api.id,
           resourceId,
@@ -300,7 +299,7 @@ export class PrivateRestApi extends Construct {
     });
     const accessLogGroup = props.accessLogs
       ? new CloudwatchLogGroup(this, "AccessLogs", {
-          name: `/aws/apigateway/${props.name}/access`,
+          name: restAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         })
       : undefined;

@@ -5,6 +5,7 @@ import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULT_API_KEY_VALUE } from "../core/defaults";
 import type { HttpMethod, ThrottleSettings } from "../core/types";
+import { apiKeyName, usagePlanName } from "../model/names";
 
 /** An API key; its value never comes from the config. */
 export interface ApiKeyOptions {
@@ -95,12 +96,12 @@ export class RestApiUsagePlans extends Construct {
         variable.overrideLogicalId(apiKeyVariableName(key.name));
         value = variable.stringValue;
       }
-      const apiKey = new ApiGatewayApiKey(this, `Key-${key.name}`, { name: `${props.name}-${key.name}`, enabled: true, value });
+      const apiKey = new ApiGatewayApiKey(this, `Key-${key.name}`, { name: apiKeyName(props.name, key.name), enabled: true, value });
       this.apiKeyIds[key.name] = apiKey.id;
     }
     for (const plan of props.usagePlans ?? []) {
       const usagePlan = new ApiGatewayUsagePlan(this, `Plan-${plan.name}`, {
-        name: `${props.name}-${plan.name}`,
+        name: usagePlanName(props.name, plan.name),
         apiStages: [
           {
             apiId: props.restApiId,

@@ -8,6 +8,7 @@ import { parseRoutePath, type PathSegment } from "../core/paths";
 import type { PrivateApiConfig } from "../config/schema";
 import { describeGroup, rulesPerGroup } from "./connections";
 import { MAX_HTTP_API_INTEGRATIONS, MAX_LISTENERS_PER_NLB } from "../core/limits";
+import { portKey } from "./ids";
 import type { Topology } from "./topology";
 
 export function topologyProblems(cfg: PrivateApiConfig, topology: Topology): string[] {
@@ -74,7 +75,7 @@ function apiProblems(cfg: PrivateApiConfig, topology: Topology): string[] {
     );
   }
   // One integration per NLB listener that routes reach (a service's port), one for the ALB listener.
-  const integrations = new Set(routes.map((r) => (r.target.kind === "alb" ? "(alb)" : (r.target.portId ?? r.target.service))));
+  const integrations = new Set(routes.map((r) => (r.target.kind === "alb" ? "(alb)" : portKey(r.target))));
   if (integrations.size > MAX_HTTP_API_INTEGRATIONS) {
     problems.push(
       `routes: the routes need ${integrations.size} HTTP API integrations (one per NLB service port, one for the ALB), over the quota "Integrations per API" of ${MAX_HTTP_API_INTEGRATIONS}, which AWS does not raise`,

@@ -19,7 +19,7 @@
  * pass the rules-per-group quota (see `coalescePortRules`).
  */
 import { coalescePortRules, type PortRule } from "./port-rules";
-import { PORT_ID_MARK, userIdPart, USER_ID_MARK } from "./ids";
+import { PORT_ID_MARK, portIdPart, portKey, userIdPart, USER_ID_MARK } from "./ids";
 import { DYNAMIC_PORT_RANGE } from "../core/limits";
 
 /** A security group of the stack. */
@@ -90,8 +90,6 @@ const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g
 const peerOfKey = (key: string): GroupRef => (/^\d+$/.test(key) ? { kind: "nlb", index: Number(key) } : ({ kind: key } as GroupRef));
 /** The name a rule's description shows: a user's name without its id mark, and `orders port admin` for a further port. */
 const label = (id: string): string => (id.startsWith(USER_ID_MARK) ? id.slice(USER_ID_MARK.length) : id).replace(PORT_ID_MARK, " port ");
-/** A port's id part in rule ids: the service's (as before ports) for its first port, its own for a further one. */
-const portPart = (p: { readonly service: string; readonly portId?: string }): string => p.portId ?? userIdPart(p.service);
 
 /** Every security group rule of the topology; `quota` is the rules-per-group quota. */
 export function planSecurityGroupRules(t: ConnectionsInput, quota: number): SecurityGroupRule[] {
@@ -128,7 +126,7 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
 
   // Load balancers -> instances.
   const instanceEntries: PortRule[] = [
-    ...t.nlbs.flatMap((n) => n.servicePorts.map((p) => ({ id: portPart(p), fromPort: p.port, toPort: p.port, group: String(n.index) }))),
+    ...t.nlbs.flatMap((n) => n.servicePorts.map((p) => ({ id: portIdPart(p), fromPort: p.port, toPort: p.port, group: String(n.index) }))),
     ...(t.alb?.targetPortRanges ?? []).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })),
   ];
   add(
@@ -140,7 +138,7 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
   );
   for (const n of t.nlbs) {
     const entries: PortRule[] = n.servicePorts.map((p) => ({
-      id: portPart(p),
+      id: portIdPart(p),
       fromPort: p.port,
       toPort: p.port,
       group: "instances",
@@ -183,16 +181,15 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
 
   // HTTP API VPC link -> the listeners its routes use.
   if (t.api.kind === "http") {
-    // The NLB listeners routes reach: a service's first port by its name (as before ports), a further one by its id part.
-    const listenerKey = (p: { readonly service: string; readonly portId?: string }): string => p.portId ?? p.service;
-    const routed = new Set(t.api.routes.filter((r) => r.target.kind === "nlb").map((r) => listenerKey(r.target)));
+    // The NLB listeners routes reach, by their key (lib/model/ids.ts).
+    const routed = new Set(t.api.routes.filter((r) => r.target.kind === "nlb").map((r) => portKey(r.target)));
     for (const n of t.nlbs) {
       add(
         "ingress",
         nlbOf(n.index),
         n.servicePorts
-          .filter((p) => routed.has(listenerKey(p)))
-          .map((p) => ({ id: `http-api-${listenerKey(p)}`, fromPort: p.port, toPort: p.port, group: "httpVpcLink" })),
+          .filter((p) => routed.has(portKey(p)))
+          .map((p) => ({ id: `http-api-${portKey(p)}`, fromPort: p.port, toPort: p.port, group: "httpVpcLink" })),
         (r) => ({ id: `IngressFrom-${r.id}`, description: `${label(r.id)}: HTTP API VPC link to the listener` }),
         false,
       );
@@ -213,8 +210,8 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
       [
         ...t.nlbs.flatMap((n) =>
           n.servicePorts
-            .filter((p) => routed.has(listenerKey(p)))
-            .map((p) => ({ id: `nlb-${listenerKey(p)}`, fromPort: p.port, toPort: p.port, group: String(n.index) })),
+            .filter((p) => routed.has(portKey(p)))
+            .map((p) => ({ id: `nlb-${portKey(p)}`, fromPort: p.port, toPort: p.port, group: String(n.index) })),
         ),
         ...(t.alb ? [{ id: "alb", fromPort: t.alb.listenerPort, toPort: t.alb.listenerPort, group: "alb" }] : []),
       ],

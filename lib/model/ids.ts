@@ -47,6 +47,29 @@ export function furtherPortIdPart(service: string, portName: string): string {
   return `${userIdPart(service)}${PORT_ID_MARK}${portName}`;
 }
 
+/** A service port as the model and the plan carry it: `portId` is set for a further port only. */
+export interface PortRef {
+  readonly service: string;
+  readonly portId?: string;
+}
+
+/**
+ * The key of a service port on its NLB: the service name for its first port (as before ports), the
+ * further port's id part otherwise. It names the port's listener and target group
+ * (`Listener-<key>`, NlbPort `id`), finds them (`portOf`), and tells the integrations apart.
+ */
+export function portKey(p: PortRef): string {
+  return p.portId ?? p.service;
+}
+
+/**
+ * The id part of a service port in ids that also hold fixed parts (rules, HTTP API integrations):
+ * {@link portKey}, with a first port's service name marked as the user's ({@link userIdPart}).
+ */
+export function portIdPart(p: PortRef): string {
+  return p.portId ?? userIdPart(p.service);
+}
+
 /**
  * Every fixed construct id the constructs use, as words a user might choose (lower-cased, and
  * split at hyphens into the pieces a hyphenated name could repeat). The config fuzzer draws
@@ -94,5 +117,23 @@ export function apiConstructId(kind: "rest" | "http"): string {
  * `Route-<pathId>-<METHOD>` (HTTP API), `pathId` as lib/core/paths.ts makes it.
  */
 export function methodConstructId(kind: "rest" | "http", pathId: string, method: string): string {
-  return `${kind === "rest" ? "Method" : "Route"}-${pathId}-${method}`;
+  return `${kind === "rest" ? "Method" : "Route"}-${methodIdPart(pathId, method)}`;
+}
+
+/**
+ * The id part of one method of a route, `<pathId>-<METHOD>`: in its method's (or HTTP API route's)
+ * construct id and its REST integration's (`Integration-<part>`). Methods have no hyphen, so two
+ * (path, method) pairs have the same part only when they are the same pair.
+ */
+export function methodIdPart(pathId: string, method: string): string {
+  return `${pathId}-${method}`;
+}
+
+/**
+ * What tells NLB number `index` (0-based) apart in its ids and names: nothing for the first, whose
+ * addresses and names are the unsharded ones (so growing past one NLB moves nothing), then
+ * `-2`, `-3`, ... (`_2` with `separator` "_").
+ */
+export function shardSuffix(index: number, separator = "-"): string {
+  return index === 0 ? "" : `${separator}${index + 1}`;
 }

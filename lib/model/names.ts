@@ -7,6 +7,7 @@
  * differ, and a user never has to count characters.
  */
 import { createHash } from "node:crypto";
+import { shardSuffix } from "./ids";
 
 /** AWS's length limits for the names the stack sets (characters). */
 export const AWS_NAME_LIMITS = {
@@ -27,6 +28,9 @@ export const AWS_NAME_LIMITS = {
   apiName: 128,
   capacityProvider: 255,
   scalingPolicy: 256,
+  apiKey: 1024,
+  /** AWS documents no limit for a usage plan's name; taken as the API key name's. */
+  usagePlan: 1024,
 } as const;
 
 /** Characters of the hash a shortened name ends with. */
@@ -47,8 +51,7 @@ export function fitName(full: string, limit: number): string {
 const L = AWS_NAME_LIMITS;
 
 /** Name of NLB number `index` (0-based): the first keeps the unsharded name, so growing past one NLB renames nothing. */
-export const shardNlbName = (name: string, index: number): string =>
-  fitName(index === 0 ? `${name}-nlb` : `${name}-nlb-${index + 1}`, L.loadBalancer);
+export const shardNlbName = (name: string, index: number): string => fitName(`${name}-nlb${shardSuffix(index)}`, L.loadBalancer);
 export const nlbName = (name: string): string => shardNlbName(name, 0);
 export const targetGroupName = (name: string, hostPort: number): string => fitName(`${name}-tg-${hostPort}`, L.targetGroup);
 export const albName = (name: string): string => fitName(`${name}-alb`, L.loadBalancer);
@@ -68,7 +71,18 @@ export const apiGatewayCloudWatchRoleName = (name: string): string => fitName(`$
 export const httpVpcLinkSecurityGroupName = (name: string): string => fitName(`${name}-http-vpc-link`, L.securityGroup);
 export const endpointSecurityGroupName = (name: string): string => fitName(`${name}-vpc-endpoints`, L.securityGroup);
 /** Name of the REST API VPC link to NLB number `index`. */
-export const restVpcLinkName = (name: string, index: number): string => fitName(index === 0 ? name : `${name}-nlb-${index + 1}`, L.vpcLink);
+export const restVpcLinkName = (name: string, index: number): string =>
+  fitName(index === 0 ? name : `${name}-nlb${shardSuffix(index)}`, L.vpcLink);
+/** The log group of a REST API stage's access logs. */
+export const restAccessLogGroupName = (name: string): string => fitName(`/aws/apigateway/${name}/access`, L.logGroup);
+/** The log group of an HTTP API stage's access logs. */
+export const httpAccessLogGroupName = (name: string): string => fitName(`/aws/apigateway/${name}-http`, L.logGroup);
+/** The log group Lambda writes a function's logs to. Never shortened: a function name has at most 64 characters. */
+export const lambdaLogGroupName = (functionName: string): string => fitName(`/aws/lambda/${functionName}`, L.logGroup);
+/** A REST API key's name: `<name>-<key name>`. */
+export const apiKeyName = (name: string, key: string): string => fitName(`${name}-${key}`, L.apiKey);
+/** A REST API usage plan's name: `<name>-<plan name>`. */
+export const usagePlanName = (name: string, plan: string): string => fitName(`${name}-${plan}`, L.usagePlan);
 export const nlbTargetSyncFunctionName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.lambdaFunction);
 export const albIngressFunctionName = (name: string): string => fitName(`${name}-alb-ingress-from-nlb`, L.lambdaFunction);
 export const syncScheduleRuleName = (name: string): string => fitName(`${name}-nlb-target-sync`, L.eventRule);

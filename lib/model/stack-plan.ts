@@ -18,7 +18,7 @@ import { deepFreeze } from "../core/values";
 import type { AccessLogOptions, Authorization, Authorizer, HealthCheck, HttpMethod, ThrottleSettings } from "../core/types";
 import type { ClusterConfig, PrivateApiConfig, ServiceConfig } from "../config/schema";
 import { serviceCapacity } from "./capacity";
-import { apiConstructId, userIdPart } from "./ids";
+import { apiConstructId, portIdPart, portKey } from "./ids";
 import { albIngressFunctionName, nlbTargetSyncFunctionName } from "./names";
 import type { NlbShardLedger } from "./shards";
 import { terraformLiteral, withTerraformLiterals } from "./terraform-literals";
@@ -348,7 +348,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       loadBalancerName: n.name,
       ports: n.servicePorts.map((p) => ({
         service: p.service,
-        id: p.portId ?? p.service,
+        id: portKey(p),
         port: p.port,
         targetGroupName: p.targetGroupName,
         healthCheck: p.healthCheck,
@@ -536,9 +536,9 @@ function planApi(cfg: PrivateApiConfig, topology: Topology): RestApiPlan | HttpA
             : {
                 kind: "nlb",
                 // A service's first port keeps the integration it had before ports; a further one has its own.
-                key: t.portId ?? userIdPart(t.service),
+                key: portIdPart(t),
                 nlbIndex: t.nlbIndex,
-                listenerId: t.portId ?? t.service,
+                listenerId: portKey(t),
               };
         return { path: r.path, methods: r.methods, authorization: r.authorization, target };
       }),

@@ -12,7 +12,7 @@ import type { HealthCheckConfig, PrivateApiConfig, RouteAuthorization, ServiceCo
 import type { HttpMethod } from "../core/types";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./shards";
 import { deepFreeze } from "../core/values";
-import { apiConstructId, furtherPortIdPart, methodConstructId } from "./ids";
+import { apiConstructId, furtherPortIdPart, methodConstructId, shardSuffix } from "./ids";
 import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
 
@@ -198,7 +198,7 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
       const onThis = new Set(ports);
       nlbs.push({
         index,
-        constructId: index === 0 ? "Nlb" : `Nlb-${index + 1}`,
+        constructId: `Nlb${shardSuffix(index)}`,
         name: shardNlbName(cfg.name, index),
         ports,
         servicePorts: nlbServed

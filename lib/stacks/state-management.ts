@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../core/arn";
-import { ImportBlock, MovedBlock } from "../constructs/state-blocks";
+import { AWS_ID_PATTERNS } from "../core/aws-ids";
+import { moveFromRenamed } from "../constructs/migrations";
+import { ImportBlock } from "../constructs/state-blocks";
 import type { AdoptionPlan, BackendPlan, StackPlan, StatePlan } from "../model/stack-plan";
 
 /**
@@ -33,9 +35,9 @@ const IMPORT_ID_FORMATS: Record<string, [RegExp, string]> = {
   aws_lb: [arnPattern("elasticloadbalancing", "loadbalancer/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+"), "a load balancer ARN"],
   aws_lb_listener: [arnPattern("elasticloadbalancing", "listener/(net|app)/[A-Za-z0-9-]+/[0-9a-f]+/[0-9a-f]+"), "a listener ARN"],
   aws_lb_target_group: [arnPattern("elasticloadbalancing", "targetgroup/[A-Za-z0-9-]+/[0-9a-f]+"), "a target group ARN"],
-  aws_vpc: [/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"],
-  aws_subnet: [/^subnet-[0-9a-f]{8,17}$/, "a subnet id (subnet-...)"],
-  aws_security_group: [/^sg-[0-9a-f]{8,17}$/, "a security group id (sg-...)"],
+  aws_vpc: [AWS_ID_PATTERNS.vpc, "a VPC id (vpc-...)"],
+  aws_subnet: [AWS_ID_PATTERNS.subnet, "a subnet id (subnet-...)"],
+  aws_security_group: [AWS_ID_PATTERNS.securityGroup, "a security group id (sg-...)"],
   aws_api_gateway_vpc_link: [/^[a-z0-9]{5,12}$/, "a VPC link id"],
   aws_api_gateway_rest_api: [/^[a-z0-9]{10}$/, "a REST API id"],
   aws_apigatewayv2_api: [/^[a-z0-9]{10}$/, "an HTTP API id"],
@@ -142,9 +144,6 @@ export function applyRenames(stack: TerraformStack, state: StatePlan, build: (sc
     if (renamed === relative) continue;
     const current = resourceAt(stack, renamed);
     if (!current || current.terraformResourceType !== old.terraformResourceType) continue;
-    // A rename says where the resource really was: it replaces a move the stack planned for an id
-    // that changed under the user (Terraform allows one move into an address).
-    current.node.tryRemoveChild("MovedFrom");
-    new MovedBlock(current, `${old.terraformResourceType}.${oldStack.getLogicalId(old)}`);
+    moveFromRenamed(current, old, oldStack);
   }
 }
