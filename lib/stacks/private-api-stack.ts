@@ -9,7 +9,7 @@ import { ApiGatewayCloudWatchRole } from "../constructs/api-gateway-cloudwatch-r
 import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-addons";
 import { applySecurityGroupRules } from "../constructs/connections";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
-import { EcsEc2Service, type EcsEc2ServicePort } from "../constructs/ecs-ec2-service";
+import { EcsEc2Service, type EcsEc2ServicePort, type EcsEc2ServiceProps } from "../constructs/ecs-ec2-service";
 import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
 import { PrivateHttpApi } from "../constructs/private-http-api";
@@ -182,8 +182,15 @@ export class PrivateApiStack extends TerraformStack {
     nlbAt: (index: number) => InternalNetworkLoadBalancer,
     alb: InternalApplicationLoadBalancer | undefined,
   ): void {
-    const nlbRoute = service.via === "nlb" ? nlbAt(service.nlbIndex as number).portOf(service.name) : undefined;
-    const albRoute = service.via === "alb" ? (alb as InternalApplicationLoadBalancer).routeOf(service.name) : undefined;
+    // The first port: its NLB listener's target group, or the ALB's, reached by path rules.
+    let first: Pick<EcsEc2ServiceProps, "targetGroup" | "targetGroupAttachedBy">;
+    if (service.via === "nlb") {
+      const { targetGroup, listener } = nlbAt(service.nlbIndex as number).portOf(service.name);
+      first = { targetGroup, targetGroupAttachedBy: [listener] };
+    } else {
+      const { targetGroup, rules } = (alb as InternalApplicationLoadBalancer).routeOf(service.name);
+      first = { targetGroup, targetGroupAttachedBy: rules };
+    }
     // Every port after the first has an NLB listener of its own.
     const additionalPorts: EcsEc2ServicePort[] = service.furtherPorts.map((p) => {
       const resources = nlbAt(p.nlbIndex).portOf(p.portId);
@@ -198,8 +205,7 @@ export class PrivateApiStack extends TerraformStack {
     new EcsEc2Service(this, service.constructId, {
       ...service.props,
       clusterArn: this.cluster.clusterArn,
-      targetGroup: (nlbRoute ?? albRoute)?.targetGroup as NonNullable<typeof nlbRoute>["targetGroup"],
-      targetGroupAttachedBy: nlbRoute ? [nlbRoute.listener] : (albRoute?.rules ?? []),
+      ...first,
       additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
       capacityProvider: service.capacity === "provider" ? this.cluster.capacityProvider : undefined,
       autoscaling: scaling && {
