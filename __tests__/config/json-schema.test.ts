@@ -15,7 +15,7 @@ test("the schema describes the fields editors should complete", () => {
   expect(schema.required).toEqual(expect.arrayContaining(["name", "region", "network", "services", "routes"]));
   const service = schema.properties.services.items;
   expect(service.required).toEqual(expect.arrayContaining(["name", "image"]));
-  // One port, or several: exactly one of the two forms.
-  expect(service.oneOf).toEqual([{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }]);
+  // One port, or several: exactly one of the two forms (hostPort on EC2 and its absence on Fargate are checkPortForm's).
+  expect(service.oneOf).toEqual([{ required: ["containerPort"] }, { required: ["ports"] }]);
   expect(schema.additionalProperties).toBe(false);
 });

@@ -47,6 +47,7 @@ describe("valid configs", () => {
       {
         containerPort: 8080,
         hostPort: 10001,
+        listenerPort: 10001,
         index: 0,
         healthCheck: { protocol: "TCP", matcher: "200-399", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 3 },
       },

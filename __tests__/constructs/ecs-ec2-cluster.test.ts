@@ -50,8 +50,10 @@ interface SynthOptions {
 
 /** One ingress rule per host port, from the NLB's group, as the stack plans them. */
 function hostPortRules(cluster: EcsEc2Cluster): void {
+  const connections = cluster.connections;
+  if (!connections) throw new Error("the cluster has no instances' security group");
   for (const { id, port } of HOST_PORTS) {
-    cluster.connections.allowFrom(
+    connections.allowFrom(
       { securityGroupId: NLB_SG },
       { id: `HostPort-${id}`, fromPort: port, description: `${id}: load balancer traffic and health checks`, createBeforeDestroy: true },
     );

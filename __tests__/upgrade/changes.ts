@@ -98,7 +98,7 @@ function portOf(attrs: Record<string, unknown>): string {
 
 /** Host ports of a service as written: its one hostPort, or each of its ports'. */
 function hostPortsOf(s: Service): number[] {
-  return s.ports ? s.ports.map((p) => p.hostPort) : [s.hostPort ?? 0];
+  return s.ports ? s.ports.map((p) => p.hostPort ?? 0) : [s.hostPort ?? 0];
 }
 
 function containerPortsOf(s: Service): number[] {

@@ -47,9 +47,14 @@ export function nlbServicePorts<S extends Pick<ServiceConfig, "via" | "name"> & 
   );
 }
 
-/** NLB listener ports of a config, ascending: each fixed port behind the NLB, and the bridge's. */
+/** NLB listener ports of a config, ascending: each port the NLB serves, and the bridge's. */
 export function nlbPorts(cfg: PrivateApiConfig): number[] {
-  const ports = nlbServicePorts(cfg).map((p) => p.port.hostPort);
+  const ports = nlbServicePorts(cfg).map((p) => p.port.listenerPort);
   if (cfg.services.some((s) => s.via === "alb") && bridgeMode(cfg) !== "none") ports.push(bridgePort(cfg));
   return ports.sort((a, b) => a - b);
+}
+
+/** Where a service's tasks run: on the cluster's EC2 instances (the default), or on Fargate (with `fargate`). */
+export function computeOf(service: Pick<ServiceConfig, "fargate">): "ec2" | "fargate" {
+  return service.fargate === undefined ? "ec2" : "fargate";
 }

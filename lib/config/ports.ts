@@ -12,8 +12,14 @@ export interface ServicePort {
   /** The port's name in `ports`; undefined for a service with the single-port form. */
   readonly name?: string;
   readonly containerPort: number;
-  /** The instance port: fixed, or 0 for a dynamic one (the ALB port of a via "alb" service only). */
+  /**
+   * The port the load balancer sends to at the target's address. On EC2 the instance port: fixed,
+   * or 0 for a dynamic one (the ALB port of a via "alb" service only). On Fargate the container
+   * port, as awsvpc networking requires.
+   */
   readonly hostPort: number;
+  /** The port's NLB listener port, where the NLB serves it: hostPort on EC2; on Fargate listenerPort, default the container port. */
+  readonly listenerPort: number;
   /** With every default filled in. */
   readonly healthCheck: HealthCheckConfig;
   /** Its place among the service's ports: 0 is the first, the service's main port. */
@@ -21,26 +27,33 @@ export interface ServicePort {
 }
 
 /** The fields of a service that hold its ports. */
-export type ServicePortFields = Pick<ServiceConfig, "containerPort" | "hostPort" | "healthCheck" | "ports">;
+export type ServicePortFields = Pick<ServiceConfig, "containerPort" | "hostPort" | "listenerPort" | "healthCheck" | "ports" | "fargate">;
 
 /** The ports of a service that passed the schema, in order; one for the single-port form. */
 export function portsOf(service: ServicePortFields): ServicePort[] {
+  const onFargate = service.fargate !== undefined;
+  /** A port's target and listener ports: the instance port on EC2; the container port on Fargate. */
+  const at = (p: { containerPort: number; hostPort?: number; listenerPort?: number }): { hostPort: number; listenerPort: number } => {
+    if (onFargate) return { hostPort: p.containerPort, listenerPort: p.listenerPort ?? p.containerPort };
+    if (p.hostPort === undefined) throw new Error("portsOf: an EC2 service's port has no hostPort (the config schema refuses that)");
+    return { hostPort: p.hostPort, listenerPort: p.hostPort };
+  };
   if (service.ports !== undefined) {
     return service.ports.map((p, index) => ({
       name: p.name,
       containerPort: p.containerPort,
-      hostPort: p.hostPort,
+      ...at(p),
       healthCheck: p.healthCheck,
       index,
     }));
   }
-  if (service.containerPort === undefined || service.hostPort === undefined) {
-    throw new Error("portsOf: the service has neither containerPort and hostPort nor ports (the config schema refuses that)");
+  if (service.containerPort === undefined) {
+    throw new Error("portsOf: the service has neither containerPort nor ports (the config schema refuses that)");
   }
   return [
     {
       containerPort: service.containerPort,
-      hostPort: service.hostPort,
+      ...at({ containerPort: service.containerPort, hostPort: service.hostPort, listenerPort: service.listenerPort }),
       healthCheck: service.healthCheck ?? DEFAULT_PORT_HEALTH_CHECK,
       index: 0,
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
+import { FARGATE_EPHEMERAL_STORAGE_GIB, MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
 import { AWS_ID_EXAMPLES, AWS_ID_PATTERNS } from "../core/aws-ids";
 import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
 import {
@@ -290,11 +290,73 @@ const servicePort = z.strictObject({
     .int()
     .min(0)
     .max(65535)
+    .optional()
     .describe(
-      'Port on the instance, also the port\'s NLB listener port. 0 (a dynamic port) only for the first port of a service with via "alb"; every other port is a fixed port served by the NLB.',
+      'EC2 services: port on the instance, also the port\'s NLB listener port. 0 (a dynamic port) only for the first port of a service with via "alb"; every other port is a fixed port served by the NLB. Fargate services give listenerPort instead.',
+    ),
+  listenerPort: port
+    .optional()
+    .describe(
+      "Fargate services only: the port's NLB listener port (default its containerPort). A Fargate task's host port is its container port (awsvpc), so Fargate ports have no hostPort.",
     ),
   healthCheck: healthCheck.prefault({}),
 });
+
+const FARGATE_CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
+
+const fargateEgress = z.strictObject({
+  description: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/, { message: "must be 1 to 255 characters AWS accepts in a rule description" })
+    .describe("What the tasks reach there, such as the orders database"),
+  cidr: cidr.describe("Where to: an IPv4 CIDR block, for example 10.20.0.0/16"),
+  fromPort: port.describe("First TCP port"),
+  toPort: port.optional().describe("Last TCP port; default fromPort"),
+});
+
+const fargate = z
+  .strictObject({
+    architecture: z
+      .enum(["X86_64", "ARM64"])
+      .default("X86_64")
+      .describe("CPU architecture of the tasks; the image must be built for it (ARM64 is Graviton)"),
+    ephemeralStorageGiB: z
+      .number()
+      .int()
+      .min(FARGATE_EPHEMERAL_STORAGE_GIB.from)
+      .max(FARGATE_EPHEMERAL_STORAGE_GIB.to)
+      .optional()
+      .describe("Ephemeral storage of each task, GiB; default Fargate's 20"),
+    capacityProviderStrategy: z
+      .array(
+        z.strictObject({
+          capacityProvider: z.enum(FARGATE_CAPACITY_PROVIDERS).describe("FARGATE, or FARGATE_SPOT (interruptible, cheaper)"),
+          base: z.number().int().min(0).max(100000).optional().describe("Tasks placed on this provider before any weight applies"),
+          weight: z.number().int().min(0).max(1000).default(1).describe("Share of the tasks past the bases"),
+        }),
+      )
+      .min(1)
+      .max(2)
+      .default([{ capacityProvider: "FARGATE", weight: 1 }])
+      .describe(
+        'Where the tasks run, such as [{"capacityProvider": "FARGATE", "base": 1, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}]; default all on FARGATE',
+      ),
+    enableExecuteCommand: z
+      .boolean()
+      .default(false)
+      .describe(
+        "ECS Exec (aws ecs execute-command) into the running containers: the task role gets the four ssmmessages channel actions it needs, and a created VPC gets the ssmmessages endpoint",
+      ),
+    egress: z
+      .array(fargateEgress)
+      .default([])
+      .describe(
+        "What the tasks may reach beyond the AWS endpoints they need (image pull, logs, secrets), one TCP rule each: their security group allows nothing else outbound",
+      ),
+  })
+  .describe(
+    "Run the service on Fargate: awsvpc tasks in the private subnets with no public IP and a security group of their own, cpu and memory being the task's size (a pair Fargate accepts). Without it the service runs on the cluster's EC2 instances.",
+  );
 
 const serviceShape = z.strictObject({
   name: nameField("service name")
@@ -303,8 +365,20 @@ const serviceShape = z.strictObject({
       "Unique; lower-case letters, digits and hyphens. It names the ECS service and the Terraform addresses of its resources, so renaming it replaces them.",
     ),
   image: z.string().min(1).max(255).describe("Container image, for example an ECR repository URI with a tag"),
-  cpu: z.number().int().min(0).max(10240).default(DEFAULT_CONTAINER_CPU).describe("CPU units reserved for the container"),
-  memory: z.number().int().min(6).max(120000).default(DEFAULT_CONTAINER_MEMORY_MIB).describe("Hard memory limit of the container, MiB"),
+  cpu: z
+    .number()
+    .int()
+    .min(0)
+    .max(16384)
+    .default(DEFAULT_CONTAINER_CPU)
+    .describe("CPU units reserved for the container (1024 are one vCPU); on Fargate the task's CPU: 256, 512, 1024, 2048, 4096, 8192 or 16384"),
+  memory: z
+    .number()
+    .int()
+    .min(6)
+    .max(122880)
+    .default(DEFAULT_CONTAINER_MEMORY_MIB)
+    .describe("Hard memory limit of the container, MiB; on Fargate the task's memory, one of the sizes its cpu allows"),
   containerPort: port.optional().describe("The service's one port (with hostPort); for several, give ports instead"),
   hostPort: z
     .number()
@@ -313,7 +387,12 @@ const serviceShape = z.strictObject({
     .max(65535)
     .optional()
     .describe(
-      'Port on the instance. For via "nlb": a fixed port, also the NLB listener port. For via "alb": 0 lets ECS pick a dynamic port.',
+      'EC2 services: port on the instance. For via "nlb": a fixed port, also the NLB listener port. For via "alb": 0 lets ECS pick a dynamic port. Fargate services give listenerPort instead.',
+    ),
+  listenerPort: port
+    .optional()
+    .describe(
+      "Fargate services only: the NLB listener port of the service's one port (default its containerPort); not used behind the ALB",
     ),
   ports: z
     .array(servicePort)
@@ -357,6 +436,7 @@ const serviceShape = z.strictObject({
       "launchType: the EC2 launch type, as before. provider: the cluster's capacity provider, which adds instances when tasks need them (new services; switching an existing one replaces its ECS service).",
     ),
   autoscaling: serviceAutoscaling.optional(),
+  fargate: fargate.optional(),
   logRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
@@ -394,40 +474,75 @@ const serviceShape = z.strictObject({
 const service = serviceShape
   .superRefine(checkPortForm)
   // For editors: the same rule as checkPortForm, which gives the message.
-  .meta({ oneOf: [{ required: ["containerPort", "hostPort"] }, { required: ["ports"] }] });
+  .meta({ oneOf: [{ required: ["containerPort"] }, { required: ["ports"] }] });
+
+/** The port fields checkPortForm reads. */
+interface PortFormInput {
+  containerPort?: number;
+  hostPort?: number;
+  listenerPort?: number;
+  healthCheck?: unknown;
+  ports?: { hostPort?: number; listenerPort?: number }[];
+  fargate?: unknown;
+}
 
 /**
- * A service has one port (containerPort, hostPort, healthCheck) or several (ports): exactly one of
- * the two forms. Its issues stop the cross-field rules (`continue: false`), which read the ports.
+ * A service has one port (containerPort, hostPort or listenerPort, healthCheck) or several
+ * (ports): exactly one of the two forms. An EC2 service gives each port a hostPort; a Fargate
+ * service none (its host port is its container port), and a listenerPort where it wants another
+ * NLB listener port than the container port. Its issues stop the cross-field rules
+ * (`continue: false`), which read the ports.
  */
-function checkPortForm(
-  svc: { containerPort?: number; hostPort?: number; healthCheck?: unknown; ports?: unknown[] },
-  ctx: z.RefinementCtx,
-): void {
-  const single = (["containerPort", "hostPort", "healthCheck"] as const).filter((f) => svc[f] !== undefined);
+function checkPortForm(svc: PortFormInput, ctx: z.RefinementCtx): void {
+  const onFargate = svc.fargate !== undefined;
+  const single = (["containerPort", "hostPort", "listenerPort", "healthCheck"] as const).filter((f) => svc[f] !== undefined);
+  const stop = (path: (string | number)[], message: string): void => ctx.addIssue({ code: "custom", path, message, continue: false });
   if (svc.ports !== undefined) {
     if (single.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ports"],
-        message: `a service has either containerPort and hostPort (one port) or ports (several), not both: move ${single.join(", ")} into a ports entry`,
-        continue: false,
-      });
+      stop(
+        ["ports"],
+        `a service has either containerPort and ${onFargate ? "listenerPort" : "hostPort"} (one port) or ports (several), not both: move ${single.join(", ")} into a ports entry`,
+      );
+      return;
     }
+    svc.ports.forEach((p, i) => checkPortFields(p, ["ports", i], onFargate, stop));
     return;
   }
-  for (const field of ["containerPort", "hostPort"] as const) {
-    if (svc[field] !== undefined) continue;
-    ctx.addIssue({
-      code: "custom",
-      path: single.length > 0 ? [field] : [],
-      message:
-        single.length > 0
-          ? `${field} is required with ${single.join(" and ")} (or give ports instead)`
-          : "give the service's port: containerPort and hostPort, or ports for several",
-      continue: false,
-    });
-    if (single.length === 0) return;
+  if (svc.containerPort === undefined) {
+    stop(
+      single.length > 0 ? ["containerPort"] : [],
+      single.length > 0
+        ? `containerPort is required with ${single.join(" and ")} (or give ports instead)`
+        : `give the service's port: containerPort${onFargate ? "" : " and hostPort"}, or ports for several`,
+    );
+    return;
+  }
+  if (!onFargate && svc.hostPort === undefined) {
+    stop(["hostPort"], `hostPort is required with ${single.join(" and ")} (or give ports instead)`);
+    return;
+  }
+  checkPortFields(svc, [], onFargate, stop);
+}
+
+/** hostPort on EC2, never on Fargate; listenerPort on Fargate only. */
+function checkPortFields(
+  p: { hostPort?: number; listenerPort?: number },
+  at: (string | number)[],
+  onFargate: boolean,
+  stop: (path: (string | number)[], message: string) => void,
+): void {
+  if (onFargate && p.hostPort !== undefined) {
+    stop(
+      [...at, "hostPort"],
+      `hostPort ${p.hostPort}: a Fargate task's host port is its container port (awsvpc networking); give listenerPort for the NLB listener port instead`,
+    );
+  } else if (!onFargate && p.listenerPort !== undefined) {
+    stop(
+      [...at, "listenerPort"],
+      `listenerPort ${p.listenerPort} is for Fargate services (with fargate); on EC2 the NLB listener port is hostPort`,
+    );
+  } else if (!onFargate && p.hostPort === undefined) {
+    stop([...at, "hostPort"], "hostPort is required: the instance port of a service on EC2 (a Fargate service, with fargate, gives none)");
   }
 }
 

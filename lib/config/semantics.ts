@@ -3,9 +3,9 @@ import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { albPathPattern, parseRoutePath, type PathSegment } from "../core/paths";
 import type { PrivateApiConfig } from "./schema";
 import { managedPolicyKey } from "../core/arn";
-import { MAX_RULES_PER_ALB } from "../core/limits";
+import { FARGATE_TASK_SIZES, fargateMemoryFor, MAX_RULES_PER_ALB } from "../core/limits";
 import { reviewStatement } from "../core/iam-statement";
-import { bridgeMode, bridgePort, nlbServicePorts, portVia } from "./implied";
+import { bridgeMode, bridgePort, computeOf, nlbServicePorts, portVia } from "./implied";
 import { describePort, portOfRoute, portPath, portsOf, type ServicePort } from "./ports";
 
 /** Host ports the ECS container agent reserves on every container instance. */
@@ -28,6 +28,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkCluster(cfg, ctx);
   checkServices(cfg, ctx);
   checkContainers(cfg, ctx);
+  checkCompute(cfg, ctx);
   checkServiceCapacity(cfg, ctx);
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
@@ -146,7 +147,8 @@ function checkServices(cfg: PrivateApiConfig, ctx: Ctx): void {
       } else containerPorts.set(p.containerPort, p.index);
       checkServicePort(cfg, ctx, i, p, at, ports);
     }
-    if (servicePorts.some((p) => p.hostPort !== 0) && !cfg.cluster.existing && svc.desiredCount > cfg.cluster.maxSize) {
+    const onEc2 = computeOf(svc) === "ec2";
+    if (onEc2 && servicePorts.some((p) => p.hostPort !== 0) && !cfg.cluster.existing && svc.desiredCount > cfg.cluster.maxSize) {
       fail(
         ctx,
         ["services", i, "desiredCount"],
@@ -167,27 +169,42 @@ function checkServicePort(
 ): void {
   const svc = cfg.services[i];
   const onAlb = portVia(svc, p) === "alb";
-  if (p.hostPort === 0 && !onAlb) {
-    fail(
-      ctx,
-      [...at, "hostPort"],
-      svc.via === "alb"
-        ? `hostPort 0 (a dynamic port) only works for the ALB's port, a service's first; port "${p.name}" gets an NLB listener, which needs a fixed port`
-        : `hostPort 0 (a dynamic port) only works behind the ALB (via: "alb"); an NLB listener needs a fixed port`,
-    );
-    return;
-  }
-  const samePort = p.hostPort === 0 ? undefined : ports.get(p.hostPort);
-  if (samePort !== undefined) {
-    fail(
-      ctx,
-      [...at, "hostPort"],
-      `hostPort ${p.hostPort} is used twice (also by ${describePort(cfg.services[samePort.service].name, samePort.port)})`,
-    );
-  } else ports.set(p.hostPort, { service: i, port: p });
+  if (computeOf(svc) === "fargate") {
+    // No instance ports: only an NLB listener port, which must be free on the NLBs.
+    if (!onAlb) {
+      const same = ports.get(p.listenerPort);
+      const implied = (svc.ports?.[p.index]?.listenerPort ?? svc.listenerPort) === undefined ? " (listenerPort defaults to containerPort)" : "";
+      if (same !== undefined) {
+        fail(
+          ctx,
+          [...at, "listenerPort"],
+          `listenerPort ${p.listenerPort}${implied} is used twice (also by ${describePort(cfg.services[same.service].name, same.port)}): each NLB listener port is one service port`,
+        );
+      } else ports.set(p.listenerPort, { service: i, port: p });
+    }
+  } else {
+    if (p.hostPort === 0 && !onAlb) {
+      fail(
+        ctx,
+        [...at, "hostPort"],
+        svc.via === "alb"
+          ? `hostPort 0 (a dynamic port) only works for the ALB's port, a service's first; port "${p.name}" gets an NLB listener, which needs a fixed port`
+          : `hostPort 0 (a dynamic port) only works behind the ALB (via: "alb"); an NLB listener needs a fixed port`,
+      );
+      return;
+    }
+    const samePort = p.hostPort === 0 ? undefined : ports.get(p.hostPort);
+    if (samePort !== undefined) {
+      fail(
+        ctx,
+        [...at, "hostPort"],
+        `hostPort ${p.hostPort} is used twice (also by ${describePort(cfg.services[samePort.service].name, samePort.port)})`,
+      );
+    } else ports.set(p.hostPort, { service: i, port: p });
 
-  if (ECS_RESERVED_HOST_PORTS.includes(p.hostPort)) {
-    fail(ctx, [...at, "hostPort"], `hostPort ${p.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`);
+    if (ECS_RESERVED_HOST_PORTS.includes(p.hostPort)) {
+      fail(ctx, [...at, "hostPort"], `hostPort ${p.hostPort} is reserved by the ECS agent (${ECS_RESERVED_HOST_PORTS.join(", ")})`);
+    }
   }
   const hc = p.healthCheck;
   if (onAlb && hc.protocol === "TCP") {
@@ -210,6 +227,69 @@ function checkServicePort(
 }
 
 /** Secrets, the task role and container settings of each service. */
+/** The largest container CPU and memory on EC2: the schema's bounds before Fargate's larger task sizes. */
+const EC2_MAX_CPU = 10240;
+const EC2_MAX_MEMORY_MIB = 120000;
+
+/** Task size, capacity providers and egress of Fargate services; EC2 services keep their bounds. */
+function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
+  cfg.services.forEach((svc, i) => {
+    const at = (...path: Path): Path => ["services", i, ...path];
+    const f = svc.fargate;
+    if (f === undefined) {
+      if (svc.cpu > EC2_MAX_CPU) fail(ctx, at("cpu"), `cpu ${svc.cpu} is more than ${EC2_MAX_CPU}, the most a container on EC2 may reserve`);
+      if (svc.memory > EC2_MAX_MEMORY_MIB)
+        fail(ctx, at("memory"), `memory ${svc.memory} MiB is more than ${EC2_MAX_MEMORY_MIB}, the most a container on EC2 may have`);
+      return;
+    }
+    const allowed = fargateMemoryFor(svc.cpu);
+    if (allowed.length === 0) {
+      fail(
+        ctx,
+        at("cpu"),
+        `cpu ${svc.cpu} is not a Fargate task size; Fargate offers ${Object.keys(FARGATE_TASK_SIZES).join(", ")} CPU units (1024 are one vCPU)`,
+      );
+    } else if (!allowed.includes(svc.memory)) {
+      fail(
+        ctx,
+        at("memory"),
+        `memory ${svc.memory} MiB is not a size Fargate allows with cpu ${svc.cpu}; it allows ${allowed.join(", ")} MiB`,
+      );
+    }
+    const strategy = f.capacityProviderStrategy;
+    const seen = new Set<string>();
+    strategy.forEach((entry, j) => {
+      if (seen.has(entry.capacityProvider)) {
+        fail(ctx, at("fargate", "capacityProviderStrategy", j, "capacityProvider"), `${entry.capacityProvider} is listed twice in the strategy`);
+      }
+      seen.add(entry.capacityProvider);
+    });
+    const withBase = strategy.filter((e) => (e.base ?? 0) > 0);
+    if (withBase.length > 1) {
+      fail(
+        ctx,
+        at("fargate", "capacityProviderStrategy"),
+        `only one capacity provider of a strategy may have a base (ECS refuses more); ${withBase.map((e) => e.capacityProvider).join(" and ")} both have one`,
+      );
+    }
+    if (strategy.every((e) => e.weight === 0)) {
+      fail(ctx, at("fargate", "capacityProviderStrategy"), "at least one capacity provider of the strategy needs a weight above 0");
+    }
+    const rules = new Map<string, number>();
+    f.egress.forEach((rule, j) => {
+      const key = `${rule.cidr} ${rule.fromPort}-${rule.toPort ?? rule.fromPort}`;
+      const same = rules.get(key);
+      if (same !== undefined) fail(ctx, at("fargate", "egress", j), `the rule to ${key} is listed twice (also egress[${same}])`);
+      else rules.set(key, j);
+      const c = parseCidr(rule.cidr);
+      if (!c) fail(ctx, at("fargate", "egress", j, "cidr"), `"${rule.cidr}" is not a valid IPv4 CIDR block (a.b.c.d/n with the host bits zero)`);
+      if (rule.toPort !== undefined && rule.toPort < rule.fromPort) {
+        fail(ctx, at("fargate", "egress", j, "toPort"), `toPort ${rule.toPort} is below fromPort ${rule.fromPort}`);
+      }
+    });
+  });
+}
+
 function checkContainers(cfg: PrivateApiConfig, ctx: Ctx): void {
   cfg.services.forEach((svc, i) => {
     const at = (...path: Path): Path => ["services", i, ...path];
@@ -300,7 +380,8 @@ function checkServiceCapacity(cfg: PrivateApiConfig, ctx: Ctx): void {
       );
     }
     // A fixed host port fits one task of the service on an instance (distinctInstance).
-    const fixed = portsOf(svc).find((p) => p.hostPort !== 0);
+    // Fargate tasks have no instance, so nothing bounds them but max.
+    const fixed = computeOf(svc) === "ec2" ? portsOf(svc).find((p) => p.hostPort !== 0) : undefined;
     if (existing || !fixed) return;
     if (scaling.max > maxSize) {
       fail(
@@ -435,7 +516,7 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
     return;
   }
   const port = bridgePort(cfg);
-  const clash = nlbServicePorts(cfg).find((p) => p.port.hostPort === port);
+  const clash = nlbServicePorts(cfg).find((p) => p.port.listenerPort === port);
   if (clash) {
     fail(
       ctx,

@@ -25,8 +25,8 @@ export interface PortRuleSpec {
   readonly movedFromId?: string;
 }
 
-/** The other end of a rule: a security group, or an address range. */
-export type Peer = { readonly securityGroupId: string } | { readonly cidrIpv4: string };
+/** The other end of a rule: a security group, an address range, or a managed prefix list (a gateway endpoint's). */
+export type Peer = { readonly securityGroupId: string } | { readonly cidrIpv4: string } | { readonly prefixListId: string };
 
 /**
  * A security group and the construct its rules are created under (after aws-cdk's
@@ -59,7 +59,11 @@ export class Connections {
       ipProtocol: "tcp",
       fromPort: rule.fromPort,
       toPort: rule.toPort ?? rule.fromPort,
-      ...("securityGroupId" in peer ? { referencedSecurityGroupId: peer.securityGroupId } : { cidrIpv4: peer.cidrIpv4 }),
+      ...("securityGroupId" in peer
+        ? { referencedSecurityGroupId: peer.securityGroupId }
+        : "prefixListId" in peer
+          ? { prefixListId: peer.prefixListId }
+          : { cidrIpv4: peer.cidrIpv4 }),
       ...(rule.createBeforeDestroy ? { lifecycle: { createBeforeDestroy: true } } : {}),
     };
   }

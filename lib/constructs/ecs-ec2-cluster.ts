@@ -126,6 +126,21 @@ export interface EcsEc2ClusterProps {
    * @default - a new cluster, instances and autoscaling group
    */
   readonly existing?: ExistingEcsCluster;
+  /**
+   * Create the EC2 capacity: instances, their role, profile and security group, the launch
+   * template or configuration, the autoscaling group and its capacity provider. false for a
+   * cluster whose services all run on Fargate: only the cluster is created. Not with `existing`.
+   * @default true
+   */
+  readonly ec2Capacity?: boolean;
+  /**
+   * Add the FARGATE and FARGATE_SPOT capacity providers to the cluster, for services that run on
+   * Fargate. The EC2 capacity provider, if any, stays the default strategy. Not with `existing`:
+   * an existing cluster's capacity providers are its owner's (it needs these two for Fargate
+   * services with a strategy).
+   * @default false
+   */
+  readonly fargateCapacityProviders?: boolean;
 }
 
 /**
@@ -159,21 +174,25 @@ export class EcsEc2Cluster extends Construct {
   public readonly clusterName: string;
   /** ARN of the ECS cluster (its name, for an existing one: ECS accepts either). */
   public readonly clusterArn: string;
-  /** Id of the instances' security group. */
-  public readonly instanceSecurityGroupId: string;
-  /** The instances' security group, for rules to and from it. */
-  public readonly connections: Connections;
+  /** Id of the instances' security group; none without EC2 capacity. */
+  public readonly instanceSecurityGroupId?: string;
+  /** The instances' security group, for rules to and from it; none without EC2 capacity. */
+  public readonly connections?: Connections;
   /** Name of the autoscaling group; none for an existing cluster. */
   public readonly autoScalingGroupName?: string;
-  /** The capacity provider on the autoscaling group; none for an existing cluster. */
+  /** The capacity provider on the autoscaling group; none for an existing cluster or without EC2 capacity. */
   public readonly capacityProvider?: EcsCapacityProviderRef;
+  /** The association that gives the cluster FARGATE and FARGATE_SPOT, with fargateCapacityProviders: what a Fargate service's strategy waits for. */
+  public readonly fargateCapacityAttachedBy: readonly ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: EcsEc2ClusterProps) {
     super(scope, id);
     const partition = partitionOf(props.region);
 
     if (props.existing) {
-      const given = SIZE_AND_CAPACITY_PROPS.filter((p) => props[p] !== undefined);
+      const given = [...SIZE_AND_CAPACITY_PROPS, "ec2Capacity", "fargateCapacityProviders"].filter(
+        (p) => props[p as keyof EcsEc2ClusterProps] !== undefined,
+      );
       if (given.length > 0) {
         throw new Error(
           `EcsEc2Cluster "${props.name}": an existing cluster's instances are not managed here. Don't supply ${given.join(", ")} with existing.`,
@@ -200,6 +219,23 @@ export class EcsEc2Cluster extends Construct {
     });
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
+    const fargateProviders = props.fargateCapacityProviders ? ["FARGATE", "FARGATE_SPOT"] : [];
+
+    if (props.ec2Capacity === false) {
+      const given = SIZE_AND_CAPACITY_PROPS.filter((p) => props[p] !== undefined);
+      if (given.length > 0) {
+        throw new Error(`EcsEc2Cluster "${props.name}": a cluster without EC2 capacity has no instances. Don't supply ${given.join(", ")} with ec2Capacity false.`);
+      }
+      if (fargateProviders.length > 0) {
+        const association = new EcsClusterCapacityProviders(this, "CapacityProviders", {
+          clusterName: cluster.name,
+          capacityProviders: fargateProviders,
+          defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
+        });
+        this.fargateCapacityAttachedBy = [association];
+      }
+      return;
+    }
 
     const role = new IamRole(this, "InstanceRole", {
       name: instanceRoleName(props.name),
@@ -319,7 +355,7 @@ export class EcsEc2Cluster extends Construct {
     });
     const association = new EcsClusterCapacityProviders(this, "CapacityProviders", {
       clusterName: cluster.name,
-      capacityProviders: [provider.name],
+      capacityProviders: [provider.name, ...fargateProviders],
       // Services that name no launch type and no strategy use the provider.
       defaultCapacityProviderStrategy: [{ capacityProvider: provider.name, weight: 1 }],
       // No replace_triggered_by on the provider, though its docs suggest one for a provider that
@@ -328,5 +364,6 @@ export class EcsEc2Cluster extends Construct {
       // which Terraform refuses there.
     });
     this.capacityProvider = { name: provider.name, attachedBy: [association] };
+    if (fargateProviders.length > 0) this.fargateCapacityAttachedBy = [association];
   }
 }

@@ -5,7 +5,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { albName, albTargetGroupName } from "../model/names";
+import { albIpTargetGroupName, albName, albTargetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
 import type { HealthCheck } from "../core/types";
@@ -14,8 +14,14 @@ import type { HealthCheck } from "../core/types";
 export interface AlbServiceRoute {
   /** Service name; it names the target group, so keep it stable. */
   readonly service: string;
-  /** The instance port, or 0 for a dynamic port chosen by ECS. */
+  /** The instance port, or 0 for a dynamic port chosen by ECS; with targetType "ip", the task's container port. */
   readonly hostPort: number;
+  /**
+   * How ECS registers the tasks: `instance` (EC2) or `ip` (Fargate, awsvpc). An ip group has its
+   * own construct id (`IpTargetGroup-<service>`) and, by default, name (`<name>-albip-<service>`).
+   * @default "instance"
+   */
+  readonly targetType?: "instance" | "ip";
   /** ALB path patterns (`/orders`, `/orders/*`) that go to this service. */
   readonly pathPatterns: readonly string[];
   /**
@@ -158,12 +164,14 @@ export class InternalApplicationLoadBalancer extends Construct {
 
     for (const svc of props.services) {
       const hc = healthCheckWithDefaults(svc.healthCheck);
-      const targetGroup = new LbTargetGroup(this, `TargetGroup-${svc.service}`, {
-        name: svc.targetGroupName ?? albTargetGroupName(props.name, svc.service),
+      const ip = svc.targetType === "ip";
+      const tgName = svc.targetGroupName ?? (ip ? albIpTargetGroupName(props.name, svc.service) : albTargetGroupName(props.name, svc.service));
+      const targetGroup = new LbTargetGroup(this, `${ip ? "IpTargetGroup" : "TargetGroup"}-${svc.service}`, {
+        name: tgName,
         // With dynamic host ports ECS registers each task's own port; this one is only a default.
         port: svc.hostPort === 0 ? 80 : svc.hostPort,
         protocol: "HTTP",
-        targetType: "instance",
+        targetType: ip ? "ip" : "instance",
         vpcId: props.vpcId,
         deregistrationDelay: "30",
         healthCheck: {
@@ -176,7 +184,7 @@ export class InternalApplicationLoadBalancer extends Construct {
           healthyThreshold: hc.healthyThreshold,
           unhealthyThreshold: hc.unhealthyThreshold,
         },
-        tags: { Name: svc.targetGroupName ?? albTargetGroupName(props.name, svc.service), Service: svc.service },
+        tags: { Name: tgName, Service: svc.service },
       });
       const rules = svc.pathPatterns.map(
         (pattern) =>

@@ -4,7 +4,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
 import { portKey } from "../model/ids";
-import { nlbName, targetGroupName } from "../model/names";
+import { ipTargetGroupName, nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
 import { healthCheckWithDefaults } from "../core/defaults";
 import type { HealthCheck } from "../core/types";
@@ -20,8 +20,21 @@ export interface NlbPort {
    * @default - the service name
    */
   readonly id?: string;
-  /** Listener port, and the instances' host port. */
+  /** Listener port, and the instances' host port (targetType "instance"). */
   readonly port: number;
+  /**
+   * How ECS registers the tasks: `instance` (EC2, bridge networking; the target group sends to
+   * `port` on the instance) or `ip` (Fargate, awsvpc; it sends to `targetPort` on the task). An ip
+   * group has its own construct id (`IpTargetGroup-<id>`) and, by default, name (`<name>-ip-<port>`),
+   * so a port moving from EC2 to Fargate gets a new group while its listener moves over.
+   * @default "instance"
+   */
+  readonly targetType?: "instance" | "ip";
+  /**
+   * With targetType "ip": the task's port (its container port).
+   * @default - port
+   */
+  readonly targetPort?: number;
   /**
    * Name of the port's target group.
    * @default - `<name>-tg-<port>`, shortened with a hash past 32 characters (lib/model/names.ts)
@@ -116,14 +129,15 @@ export class InternalNetworkLoadBalancer extends Construct {
 
     for (const p of props.ports) {
       const hc = healthCheckWithDefaults(p.healthCheck);
-      const tgName = p.targetGroupName ?? targetGroupName(props.name, p.port);
+      const ip = p.targetType === "ip";
+      const tgName = p.targetGroupName ?? (ip ? ipTargetGroupName(props.name, p.port) : targetGroupName(props.name, p.port));
       const id = portKey({ service: p.service, portId: p.id });
       if (this.byId.has(id)) throw new Error(`InternalNetworkLoadBalancer: two ports have the id "${id}"; give each its own id`);
-      const targetGroup = new LbTargetGroup(this, `TargetGroup-${id}`, {
+      const targetGroup = new LbTargetGroup(this, `${ip ? "IpTargetGroup" : "TargetGroup"}-${id}`, {
         name: tgName,
-        port: p.port,
+        port: ip ? (p.targetPort ?? p.port) : p.port,
         protocol: "TCP",
-        targetType: "instance",
+        targetType: ip ? "ip" : "instance",
         vpcId: props.vpcId,
         deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
         healthCheck: {

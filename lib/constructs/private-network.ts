@@ -8,10 +8,11 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { endpointSecurityGroupName } from "../model/names";
-import { DEFAULT_VPC_ENDPOINTS } from "../core/defaults";
+import { Connections } from "./connections";
+import { DEFAULT_VPC_ENDPOINTS, EC2_INTERFACE_ENDPOINTS } from "../core/defaults";
 
 /** Interface endpoints an ECS container instance needs when its subnets have no route to the internet. */
-export const ECS_INTERFACE_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"] as const;
+export const ECS_INTERFACE_ENDPOINTS = EC2_INTERFACE_ENDPOINTS;
 
 /** A VPC and private subnets that exist already. */
 export interface ExistingVpc {
@@ -43,6 +44,12 @@ export interface PrivateNetworkProps {
    */
   readonly vpcEndpoints?: boolean;
   /**
+   * The interface endpoints to create with `vpcEndpoints`, by service (`ecr.api`, `logs`,
+   * `secretsmanager`, ...). New VPCs only.
+   * @default ECS_INTERFACE_ENDPOINTS, what ECS container instances need
+   */
+  readonly interfaceEndpoints?: readonly string[];
+  /**
    * Use an existing VPC: nothing is created, its ids are carried through.
    * @default - a new private-only VPC
    */
@@ -62,13 +69,17 @@ export class PrivateNetwork extends Construct {
   public readonly vpcCidr: string;
   /** Ids of the private subnets for the instances and the NLB. */
   public readonly privateSubnetIds: string[];
+  /** The interface endpoints' security group, for rules to it; none without created endpoints. */
+  public readonly endpointConnections?: Connections;
+  /** The S3 gateway endpoint's prefix list (where ECR keeps image layers); none without created endpoints. */
+  public readonly s3PrefixListId?: string;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
     this.vpcCidr = props.vpcCidr;
     const existing = props.existing;
     if (existing) {
-      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints"] as const).filter((p) => props[p] !== undefined);
+      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints", "interfaceEndpoints"] as const).filter((p) => props[p] !== undefined);
       if (given.length > 0) {
         throw new Error(
           `PrivateNetwork "${props.name}": nothing is created in an existing VPC. Don't supply ${given.join(", ")} with existing.`,
@@ -113,7 +124,7 @@ export class PrivateNetwork extends Construct {
     });
 
     if (!(props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS)) return;
-    new VpcEndpoint(this, "S3Endpoint", {
+    const s3Endpoint = new VpcEndpoint(this, "S3Endpoint", {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
@@ -134,7 +145,9 @@ export class PrivateNetwork extends Construct {
       toPort: 443,
       cidrIpv4: props.vpcCidr,
     });
-    for (const service of ECS_INTERFACE_ENDPOINTS) {
+    this.s3PrefixListId = s3Endpoint.prefixListId;
+    this.endpointConnections = new Connections(this, endpointSg.id);
+    for (const service of props.interfaceEndpoints ?? ECS_INTERFACE_ENDPOINTS) {
       new VpcEndpoint(this, `Endpoint-${service}`, {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${props.region}.${service}`,

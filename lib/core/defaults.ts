@@ -129,3 +129,13 @@ export const DEFAULT_ALARM_EVALUATION_MINUTES = 5;
 
 /** Where an API key's value comes from: API Gateway generates it. */
 export const DEFAULT_API_KEY_VALUE = "generated";
+
+/** Interface endpoints ECS container instances need when their subnets have no route to the internet. */
+export const EC2_INTERFACE_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"] as const;
+
+/**
+ * Interface endpoints Fargate tasks need without internet access: the image pull (ECR's API and
+ * registry; the layers come through the S3 gateway endpoint) and the logs. Secrets Manager, SSM
+ * and ssmmessages (ECS Exec) are added where a service uses them.
+ */
+export const FARGATE_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs"] as const;

@@ -13,6 +13,18 @@ import { listOf, quote } from "./values";
  */
 export const READ_ONLY_VERBS: readonly string[] = ["Describe", "List", "Get", "BatchGet"];
 
+/**
+ * Actions that support no resource type at all (AWS's Service Authorization Reference): IAM can
+ * grant them only on Resource "*", so "*" is as narrow as they get. The four ssmmessages channel
+ * actions are what ECS Exec needs in a task role.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+];
+
 /** What the rule says about one policy document. */
 export interface PolicyReport {
   /** Broken promises, one line each. */
@@ -41,7 +53,7 @@ export function reviewStatement(statement: Readonly<Record<string, unknown>>): P
     }
     const wildcard = wildcardProblem(action);
     if (wildcard !== undefined) problems.push(wildcard);
-    else if (onEverything && !isReadOnly(action)) mutatingOnEverything.push(action);
+    else if (onEverything && !isReadOnly(action) && !ACTIONS_WITHOUT_RESOURCE_TYPES.includes(action)) mutatingOnEverything.push(action);
   }
   if (mutatingOnEverything.length > 0)
     problems.push(`allows ${mutatingOnEverything.join(", ")} on Resource "*" (only ${READ_ONLY_VERBS.join("/")} actions may be)`);

@@ -13,6 +13,11 @@
  * - HTTP API: VPC link -> each routed NLB listener and the ALB listener (egress on the link,
  *   ingress on the load balancer). A REST API's VPC link is PrivateLink, which security groups do
  *   not filter, so it needs no rule.
+ * - Fargate services (awsvpc, a group per service): NLB -> the service on each container port the
+ *   NLB serves, ALB -> the service on the container port behind it (egress on the load balancer,
+ *   ingress on the service's group); the service -> the VPC endpoints' group on HTTPS, where the
+ *   stack creates the endpoints (its other egress, to the S3 prefix list and the config's CIDRs,
+ *   is the service's own: lib/model/stack-plan.ts).
  * Nothing else has an inbound rule.
  *
  * A group's rules of one direction are merged into port ranges only when one rule per port would
@@ -27,7 +32,11 @@ export type GroupRef =
   | { readonly kind: "nlb"; readonly index: number }
   | { readonly kind: "alb" }
   | { readonly kind: "instances" }
-  | { readonly kind: "httpVpcLink" };
+  | { readonly kind: "httpVpcLink" }
+  /** A Fargate service's tasks. */
+  | { readonly kind: "service"; readonly service: string }
+  /** The interface VPC endpoints the stack creates (a peer only: their group admits the VPC's CIDR). */
+  | { readonly kind: "endpoints" };
 
 export interface SecurityGroupRule {
   readonly direction: "ingress" | "egress";
@@ -58,12 +67,24 @@ export interface SecurityGroupRule {
 export interface ConnectionsInput {
   readonly nlbs: readonly {
     readonly index: number;
-    readonly servicePorts: readonly { readonly service: string; readonly port: number; readonly portId?: string }[];
+    readonly servicePorts: readonly {
+      readonly service: string;
+      readonly port: number;
+      readonly portId?: string;
+      /** `ip`: a Fargate service's port, reached on `targetPort` in the service's group. @default "instance" */
+      readonly targetType?: "instance" | "ip";
+      /** @default - port */
+      readonly targetPort?: number;
+    }[];
   }[];
   readonly alb?: {
     readonly listenerPort: number;
     readonly targetPortRanges: readonly { readonly id: string; readonly from: number; readonly to: number }[];
+    /** The Fargate services behind the ALB and their container ports. @default - none */
+    readonly services?: readonly { readonly service: string; readonly hostPort: number; readonly targetType: "instance" | "ip" }[];
   };
+  /** The Fargate services, and whether the stack creates the VPC endpoints they reach. @default - none */
+  readonly fargate?: { readonly services: readonly string[]; readonly endpoints: boolean };
   readonly bridge?: { readonly mode: "native" | "lambda"; readonly port: number; readonly nlbIndex: number };
   readonly api: {
     readonly kind: "rest" | "http";
@@ -83,11 +104,20 @@ export function describeGroup(group: GroupRef, direction: "ingress" | "egress"):
       return `the ALB's security group (${dir})`;
     case "nlb":
       return `the security group of NLB ${group.index + 1} (${dir})`;
+    case "service":
+      return `the security group of service "${group.service}"'s tasks (${dir})`;
+    case "endpoints":
+      return `the VPC endpoints' security group (${dir})`;
   }
 }
 
-const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind);
-const peerOfKey = (key: string): GroupRef => (/^\d+$/.test(key) ? { kind: "nlb", index: Number(key) } : ({ kind: key } as GroupRef));
+const SERVICE_KEY = "service:";
+const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind === "service" ? `${SERVICE_KEY}${g.service}` : g.kind);
+const peerOfKey = (key: string): GroupRef => {
+  if (/^\d+$/.test(key)) return { kind: "nlb", index: Number(key) };
+  if (key.startsWith(SERVICE_KEY)) return { kind: "service", service: key.slice(SERVICE_KEY.length) };
+  return { kind: key } as GroupRef;
+};
 /** The name a rule's description shows: a user's name without its id mark, and `orders port admin` for a further port. */
 const label = (id: string): string => (id.startsWith(USER_ID_MARK) ? id.slice(USER_ID_MARK.length) : id).replace(PORT_ID_MARK, " port ");
 
@@ -124,9 +154,15 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
     }
   };
 
+  const onIp = (p: { targetType?: "instance" | "ip" }): boolean => p.targetType === "ip";
+  const targetPortOf = (p: { port: number; targetPort?: number }): number => p.targetPort ?? p.port;
+  const fargateAlbServices = (t.alb?.services ?? []).filter(onIp);
+
   // Load balancers -> instances.
   const instanceEntries: PortRule[] = [
-    ...t.nlbs.flatMap((n) => n.servicePorts.map((p) => ({ id: portIdPart(p), fromPort: p.port, toPort: p.port, group: String(n.index) }))),
+    ...t.nlbs.flatMap((n) =>
+      n.servicePorts.filter((p) => !onIp(p)).map((p) => ({ id: portIdPart(p), fromPort: p.port, toPort: p.port, group: String(n.index) })),
+    ),
     ...(t.alb?.targetPortRanges ?? []).map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "alb" })),
   ];
   add(
@@ -139,9 +175,9 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
   for (const n of t.nlbs) {
     const entries: PortRule[] = n.servicePorts.map((p) => ({
       id: portIdPart(p),
-      fromPort: p.port,
-      toPort: p.port,
-      group: "instances",
+      fromPort: targetPortOf(p),
+      toPort: targetPortOf(p),
+      group: onIp(p) ? peerKey({ kind: "service", service: p.service }) : "instances",
     }));
     if (t.bridge && t.bridge.nlbIndex === n.index) {
       entries.push({ id: "alb-bridge", fromPort: t.bridge.port, toPort: t.bridge.port, group: "alb" });
@@ -158,10 +194,52 @@ export function planSecurityGroupRules(t: ConnectionsInput, quota: number): Secu
     add(
       "egress",
       { kind: "alb" },
-      t.alb.targetPortRanges.map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "instances" })),
-      (r) => ({ id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: forwarding and health checks to the ECS instances` }),
+      [
+        ...t.alb.targetPortRanges.map((r) => ({ id: r.id, fromPort: r.from, toPort: r.to, group: "instances" })),
+        ...fargateAlbServices.map((s) => ({
+          id: userIdPart(s.service),
+          fromPort: s.hostPort,
+          toPort: s.hostPort,
+          group: peerKey({ kind: "service", service: s.service }),
+        })),
+      ],
+      (r) =>
+        r.group === "instances"
+          ? { id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: forwarding and health checks to the ECS instances` }
+          : { id: `EgressToTargets-${r.id}`, description: `${label(r.id)}: forwarding and health checks to the Fargate tasks` },
       false,
     );
+  }
+
+  // Load balancers -> Fargate tasks, each service's group admitting exactly its load balancers on its container ports.
+  for (const service of t.fargate?.services ?? []) {
+    const entries: PortRule[] = [
+      ...t.nlbs.flatMap((n) =>
+        n.servicePorts
+          .filter((p) => onIp(p) && p.service === service)
+          .map((p) => ({ id: portIdPart(p), fromPort: targetPortOf(p), toPort: targetPortOf(p), group: String(n.index) })),
+      ),
+      ...fargateAlbServices
+        .filter((s) => s.service === service)
+        .map((s) => ({ id: `${userIdPart(s.service)}-alb`, fromPort: s.hostPort, toPort: s.hostPort, group: "alb" })),
+    ];
+    const group: GroupRef = { kind: "service", service };
+    add(
+      "ingress",
+      group,
+      entries,
+      (r) => ({ id: `IngressFrom-${r.id}`, description: `${label(r.id.replace(/-alb$/, ""))}: load balancer traffic and health checks` }),
+      false,
+    );
+    if (t.fargate?.endpoints) {
+      add(
+        "egress",
+        group,
+        [{ id: "vpc-endpoints", fromPort: 443, toPort: 443, group: "endpoints" }],
+        () => ({ id: "EgressToEndpoints", description: "HTTPS to the VPC endpoints: image pull, logs, secrets" }),
+        false,
+      );
+    }
   }
 
   // The REST API bridge, NLB -> ALB (the NLB's egress is above).
@@ -240,7 +318,7 @@ function withMovesFromUnmarkedIds(rules: SecurityGroupRule[]): SecurityGroupRule
 
 /** The construct a group's rules are created under (rules of both directions share it). */
 function holderOf(group: GroupRef): string {
-  return group.kind === "nlb" ? `nlb:${group.index}` : group.kind;
+  return group.kind === "nlb" ? `nlb:${group.index}` : peerKey(group);
 }
 
 /** Rules per group and direction, for the quota check. */

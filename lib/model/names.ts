@@ -56,6 +56,14 @@ export const nlbName = (name: string): string => shardNlbName(name, 0);
 export const targetGroupName = (name: string, hostPort: number): string => fitName(`${name}-tg-${hostPort}`, L.targetGroup);
 export const albName = (name: string): string => fitName(`${name}-alb`, L.loadBalancer);
 export const albTargetGroupName = (name: string, service: string): string => fitName(`${name}-alb-${service}`, L.targetGroup);
+/**
+ * Target groups of Fargate tasks (type ip). Named apart from the instance groups of the same port
+ * or service, so a service moving from EC2 to Fargate gets a new group beside the old one (the
+ * type cannot change in place) while its listener moves over.
+ */
+export const ipTargetGroupName = (name: string, listenerPort: number): string => fitName(`${name}-ip-${listenerPort}`, L.targetGroup);
+export const albIpTargetGroupName = (name: string, service: string): string => fitName(`${name}-albip-${service}`, L.targetGroup);
+export const serviceSecurityGroupName = (name: string, service: string): string => fitName(`${name}-${service}-tasks`, L.securityGroup);
 export const bridgeTargetGroupName = (name: string): string => fitName(`${name}-bridge`, L.targetGroup);
 export const instanceRoleName = (name: string): string => fitName(`${name}-ecs-instance`, L.iamRole);
 export const instanceSecurityGroupName = (name: string): string => fitName(`${name}-ecs-instances`, L.securityGroup);

@@ -17,12 +17,16 @@ import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
 import { deepFreeze } from "../core/values";
 import type { AccessLogOptions, Authorization, Authorizer, HealthCheck, HttpMethod, ThrottleSettings } from "../core/types";
 import type { ClusterConfig, PrivateApiConfig, ServiceConfig } from "../config/schema";
+import { computeOf } from "../config/implied";
+import { EC2_INTERFACE_ENDPOINTS, FARGATE_INTERFACE_ENDPOINTS } from "../core/defaults";
 import { serviceCapacity } from "./capacity";
+import { serviceSecurityGroupName } from "./names";
+import { secretSourceOf } from "./task-permissions";
 import { apiConstructId, portIdPart, portKey } from "./ids";
 import { albIngressFunctionName, nlbTargetSyncFunctionName } from "./names";
 import type { NlbShardLedger } from "./shards";
 import { terraformLiteral, withTerraformLiterals } from "./terraform-literals";
-import { planTopology, type Topology } from "./topology";
+import { planTopology, type TargetType, type Topology } from "./topology";
 
 /** The provider block: the region and the tags every resource gets. */
 export interface ProviderPlan {
@@ -41,6 +45,8 @@ export interface NetworkPlan {
     readonly availabilityZones?: readonly string[];
     readonly privateSubnetCidrs?: readonly string[];
     readonly vpcEndpoints?: boolean;
+    /** With a Fargate service: the interface endpoints to create (without one, the construct's default, what EC2 instances need). */
+    readonly interfaceEndpoints?: readonly string[];
     readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
   };
 }
@@ -51,6 +57,9 @@ export interface NlbPortPlan {
   /** The listener's and target group's id part: the service's own for its first port, `<service>-Port-<name>` for a further one. */
   readonly id: string;
   readonly port: number;
+  /** The port the target group sends to: the instance port (EC2) or the container port (Fargate). */
+  readonly targetPort: number;
+  readonly targetType: TargetType;
   readonly targetGroupName: string;
   readonly healthCheck: HealthCheck;
 }
@@ -85,6 +94,7 @@ export interface AlbPlan {
     readonly services: readonly {
       readonly service: string;
       readonly hostPort: number;
+      readonly targetType: TargetType;
       readonly targetGroupName: string;
       readonly healthCheck: HealthCheck;
       readonly pathPatterns: readonly string[];
@@ -124,7 +134,33 @@ export interface ClusterPlan {
     readonly capacity?: ClusterConfig["capacity"];
     readonly rootVolumeSizeGiB?: number;
     readonly capacityProvider?: { readonly targetCapacityPercent?: number };
+    /** false when no service runs on EC2: the cluster gets no instances, role, group or EC2 capacity provider. Unset: it does. */
+    readonly ec2Capacity?: boolean;
+    /** When a service runs on Fargate: the cluster's capacity providers include FARGATE and FARGATE_SPOT. */
+    readonly fargateCapacityProviders?: boolean;
   };
+}
+
+/** An egress rule of a Fargate service's group to an address range (its rules to other groups are the topology's). */
+export interface FargateEgressPlan {
+  /** Construct id under the service. */
+  readonly id: string;
+  readonly description: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  /** A CIDR block, or the S3 gateway endpoint's prefix list. */
+  readonly to: { readonly cidr: string } | { readonly s3PrefixList: true };
+}
+
+/** How a Fargate service's tasks run (EcsFargateService's props beyond the container). */
+export interface FargatePlan {
+  readonly architecture: "X86_64" | "ARM64";
+  readonly ephemeralStorageGiB?: number;
+  readonly capacityProviderStrategy: readonly { readonly capacityProvider: "FARGATE" | "FARGATE_SPOT"; readonly base?: number; readonly weight: number }[];
+  readonly enableExecuteCommand: boolean;
+  /** AWS name of the tasks' security group. */
+  readonly securityGroupName: string;
+  readonly egress: readonly FargateEgressPlan[];
 }
 
 /** One port of a service after its first: its own NLB listener and target group. */
@@ -141,6 +177,10 @@ export interface ServicePlan {
   readonly constructId: string;
   readonly name: string;
   readonly via: "nlb" | "alb";
+  /** Where its tasks run: EcsEc2Service, or EcsFargateService with `fargate`. */
+  readonly compute: "ec2" | "fargate";
+  /** Fargate only. */
+  readonly fargate?: FargatePlan;
   /** The NLB of the first port, for a service the NLB serves. */
   readonly nlbIndex?: number;
   readonly furtherPorts: readonly FurtherPortPlan[];
@@ -350,6 +390,8 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         service: p.service,
         id: portKey(p),
         port: p.port,
+        targetPort: p.targetPort,
+        targetType: p.targetType,
         targetGroupName: p.targetGroupName,
         healthCheck: p.healthCheck,
       })),
@@ -375,6 +417,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       services: albModel.services.map((s) => ({
         service: s.service,
         hostPort: s.hostPort,
+        targetType: s.targetType,
         targetGroupName: s.targetGroupName,
         healthCheck: s.healthCheck,
         pathPatterns: s.pathPatterns,
@@ -410,13 +453,19 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       ...(c.existing
         ? { existing: c.existing }
         : {
-            instanceType: c.instanceType,
-            minSize: c.minSize,
-            maxSize: c.maxSize,
-            desiredCapacity: c.desiredCapacity,
-            capacity: c.capacity,
-            rootVolumeSizeGiB: c.rootVolumeSizeGiB,
-            capacityProvider: c.capacityProvider,
+            // No instances where no service runs on EC2: the size and capacity fields are not used.
+            ...(cfg.services.some((s) => computeOf(s) === "ec2")
+              ? {
+                  instanceType: c.instanceType,
+                  minSize: c.minSize,
+                  maxSize: c.maxSize,
+                  desiredCapacity: c.desiredCapacity,
+                  capacity: c.capacity,
+                  rootVolumeSizeGiB: c.rootVolumeSizeGiB,
+                  capacityProvider: c.capacityProvider,
+                }
+              : { ec2Capacity: false }),
+            ...(cfg.services.some((s) => computeOf(s) === "fargate") ? { fargateCapacityProviders: true } : {}),
           }),
     },
   };
@@ -430,6 +479,8 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       constructId: `Service-${svc.name}`,
       name: svc.name,
       via: svc.via,
+      compute: computeOf(svc),
+      fargate: svc.fargate && planFargate(cfg, svc, svc.fargate),
       nlbIndex: placed.nlbIndex,
       furtherPorts: further.map((p) => ({
         containerPort: p.containerPort,
@@ -478,7 +529,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
     region,
     provider: { region, defaultTags: Object.keys(cfg.tags).length > 0 ? cfg.tags : undefined },
     topology,
-    network: planNetwork(cfg),
+    network: planNetwork(cfg, interfaceEndpointsOf(cfg)),
     nlbs,
     alb,
     bridge,
@@ -496,7 +547,56 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
   return deepFreeze(plan);
 }
 
-function planNetwork(cfg: PrivateApiConfig): NetworkPlan {
+/**
+ * The interface endpoints of a created VPC with a Fargate service: what EC2 instances need if a
+ * service runs on them, what Fargate tasks need, and Secrets Manager, SSM and ssmmessages where
+ * a Fargate service uses them. Undefined without a Fargate service: the EC2 set, as before.
+ */
+function interfaceEndpointsOf(cfg: PrivateApiConfig): readonly string[] | undefined {
+  const fargate = cfg.services.filter((s) => computeOf(s) === "fargate");
+  if (fargate.length === 0) return undefined;
+  const sources = fargate.flatMap((s) => Object.values(s.secrets).map((arn) => secretSourceOf(arn)?.kind));
+  return [
+    ...new Set<string>([
+      ...(fargate.length < cfg.services.length ? EC2_INTERFACE_ENDPOINTS : []),
+      ...FARGATE_INTERFACE_ENDPOINTS,
+      ...(sources.includes("secretsmanager") ? ["secretsmanager"] : []),
+      ...(sources.includes("ssm") ? ["ssm"] : []),
+      ...(fargate.some((s) => s.fargate?.enableExecuteCommand) ? ["ssmmessages"] : []),
+    ]),
+  ];
+}
+
+/** A Fargate service's task settings and the egress of its group beyond the topology's rules. */
+function planFargate(cfg: PrivateApiConfig, svc: ServiceConfig, f: NonNullable<ServiceConfig["fargate"]>): FargatePlan {
+  const endpoints = cfg.network.type === "create" && cfg.network.vpcEndpoints;
+  const aws: FargateEgressPlan = endpoints
+    ? { id: "EgressToS3", description: "HTTPS to S3 through the gateway endpoint: image layers", fromPort: 443, toPort: 443, to: { s3PrefixList: true } }
+    : {
+        id: "EgressHttps",
+        description: "HTTPS to the AWS APIs (ECR, S3, logs, secrets) by the VPC's own routes: no endpoints are created here",
+        fromPort: 443,
+        toPort: 443,
+        to: { cidr: "0.0.0.0/0" },
+      };
+  return {
+    architecture: f.architecture,
+    ephemeralStorageGiB: f.ephemeralStorageGiB,
+    capacityProviderStrategy: f.capacityProviderStrategy,
+    enableExecuteCommand: f.enableExecuteCommand,
+    securityGroupName: serviceSecurityGroupName(cfg.name, svc.name),
+    egress: [
+      aws,
+      ...f.egress.map((r) => {
+        const toPort = r.toPort ?? r.fromPort;
+        const ports = toPort === r.fromPort ? String(r.fromPort) : `${r.fromPort}-${toPort}`;
+        return { id: `Egress-${r.cidr.replace("/", "_")}-${ports}`, description: r.description, fromPort: r.fromPort, toPort, to: { cidr: r.cidr } };
+      }),
+    ],
+  };
+}
+
+function planNetwork(cfg: PrivateApiConfig, interfaceEndpoints: readonly string[] | undefined): NetworkPlan {
   const net = cfg.network;
   return {
     constructId: "Network",
@@ -506,7 +606,12 @@ function planNetwork(cfg: PrivateApiConfig): NetworkPlan {
       vpcCidr: net.vpcCidr,
       ...(net.type === "existing"
         ? { existing: { vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds } }
-        : { availabilityZones: net.availabilityZones, privateSubnetCidrs: net.privateSubnetCidrs, vpcEndpoints: net.vpcEndpoints }),
+        : {
+            availabilityZones: net.availabilityZones,
+            privateSubnetCidrs: net.privateSubnetCidrs,
+            vpcEndpoints: net.vpcEndpoints,
+            ...(interfaceEndpoints ? { interfaceEndpoints } : {}),
+          }),
     },
   };
 }

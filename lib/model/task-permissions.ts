@@ -5,6 +5,7 @@
  * into resources, and the tests read them here.
  */
 import { managedPolicyKey, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
+import { ACTIONS_WITHOUT_RESOURCE_TYPES } from "../core/iam-statement";
 import type { TaskRoleStatement } from "../core/types";
 import { partitionOf } from "./names";
 
@@ -107,6 +108,14 @@ export function executionRoleStatements(inputs: ExecutionRoleInputs): IamStateme
   if (inputs.secretsKmsKeyArn)
     statements.push({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [inputs.secretsKmsKeyArn] });
   return statements;
+}
+
+/**
+ * What ECS Exec needs in the task role: the SSM agent in the task opens its control and data
+ * channels. These actions support no resource type, so "*" is the only Resource IAM accepts.
+ */
+export function execCommandStatement(): IamStatement {
+  return { Sid: "EcsExec", Effect: "Allow", Action: [...ACTIONS_WITHOUT_RESOURCE_TYPES], Resource: ["*"] };
 }
 
 /** The task role's inline statements, as written (Allow only); empty when there are none. */

@@ -6,20 +6,33 @@
  * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
  */
 import { albPathPattern, parseRoutePath, pathId } from "../core/paths";
-import { albHttps, bridgeMode, bridgePort, nlbPorts, nlbServicePorts, portVia } from "../config/implied";
+import { albHttps, bridgeMode, bridgePort, computeOf, nlbPorts, nlbServicePorts, portVia } from "../config/implied";
 import { portOfRoute, portsOf, type ServicePort } from "../config/ports";
 import type { HealthCheckConfig, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import type { HttpMethod } from "../core/types";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./shards";
 import { deepFreeze } from "../core/values";
 import { apiConstructId, furtherPortIdPart, methodConstructId, shardSuffix } from "./ids";
-import { albName, albTargetGroupName, bridgeTargetGroupName, shardNlbName, targetGroupName } from "./names";
+import { albIpTargetGroupName, albName, albTargetGroupName, bridgeTargetGroupName, ipTargetGroupName, shardNlbName, targetGroupName } from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
 
-/** One listener of an NLB that forwards to a service's host port. */
+/** How a load balancer's target group registers a service's tasks: by instance (EC2, bridge networking) or by task IP (Fargate, awsvpc). */
+export type TargetType = "instance" | "ip";
+
+/** The target type of a service's target groups. */
+export function targetTypeOf(service: Pick<ServiceConfig, "fargate">): TargetType {
+  return computeOf(service) === "fargate" ? "ip" : "instance";
+}
+
+/** One listener of an NLB that forwards to a service's port. */
 export interface NlbServicePort {
   readonly service: string;
+  /** The listener port. */
   readonly port: number;
+  /** The port its target group sends to: the instance's host port (EC2), or the task's container port (Fargate). */
+  readonly targetPort: number;
+  /** `instance` for EC2 tasks (bridge networking), `ip` for Fargate tasks (awsvpc). */
+  readonly targetType: TargetType;
   /** Which of the service's ports it is (0: the first). */
   readonly portIndex: number;
   /** The port's name, for a service with `ports`. */
@@ -52,8 +65,9 @@ export interface NlbModel {
 /** A service behind the ALB and the path patterns that reach it. */
 export interface AlbServiceModel {
   readonly service: string;
-  /** The instance port, or 0 for a dynamic port chosen by ECS. */
+  /** The instance port, or 0 for a dynamic port chosen by ECS; a Fargate task's container port. */
   readonly hostPort: number;
+  readonly targetType: TargetType;
   /** ALB path patterns of the service's routes, in config order without repeats. */
   readonly pathPatterns: readonly string[];
   readonly healthCheck: HealthCheckConfig;
@@ -75,8 +89,8 @@ export interface AlbModel {
   readonly rulePriorityOffset: number;
   readonly services: readonly AlbServiceModel[];
   /**
-   * Host port ranges the ALB forwards to: each fixed port (its id the service's id part), and the
-   * dynamic range (id `dynamic-ports`) if any service uses hostPort 0.
+   * Instance port ranges the ALB forwards to (EC2 services): each fixed port (its id the service's
+   * id part), and the dynamic range (id `dynamic-ports`) if any service uses hostPort 0.
    */
   readonly targetPortRanges: readonly { readonly id: string; readonly from: number; readonly to: number }[];
 }
@@ -152,6 +166,8 @@ export interface Topology {
 export interface ServiceModel {
   readonly name: string;
   readonly via: "nlb" | "alb";
+  /** Where its tasks run: the cluster's EC2 instances, or Fargate. */
+  readonly compute: "ec2" | "fargate";
   /** The first port's host port. */
   readonly hostPort: number;
   /** The NLB of the first port, when the NLB serves it. */
@@ -165,7 +181,10 @@ export interface ServicePortModel {
   readonly index: number;
   readonly name?: string;
   readonly containerPort: number;
+  /** The instance port on EC2; the container port on Fargate. */
   readonly hostPort: number;
+  /** The NLB listener port, for a port the NLB serves. */
+  readonly listenerPort: number;
   readonly via: "nlb" | "alb";
   /** The NLB of the port's listener, for a port the NLB serves. */
   readonly nlbIndex?: number;
@@ -202,15 +221,17 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
         name: shardNlbName(cfg.name, index),
         ports,
         servicePorts: nlbServed
-          .filter(({ port: p }) => onThis.has(p.hostPort))
+          .filter(({ port: p }) => onThis.has(p.listenerPort))
           .map(({ service: s, port: p }) => ({
             service: s.name,
-            port: p.hostPort,
+            port: p.listenerPort,
+            targetPort: p.hostPort,
+            targetType: targetTypeOf(s),
             portIndex: p.index,
             portName: p.name,
             portId: portIdOf(s.name, p),
             healthCheck: p.healthCheck,
-            targetGroupName: targetGroupName(cfg.name, p.hostPort),
+            targetGroupName: computeOf(s) === "fargate" ? ipTargetGroupName(cfg.name, p.listenerPort) : targetGroupName(cfg.name, p.hostPort),
           })),
       });
     });
@@ -240,8 +261,8 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
         : {
             kind: "nlb",
             service: svc.name,
-            port: p.hostPort,
-            nlbIndex: nlbIndexOf(ledger, p.hostPort),
+            port: p.listenerPort,
+            nlbIndex: nlbIndexOf(ledger, p.listenerPort),
             portIndex: p.index,
             portName: p.name,
             portId: portIdOf(svc.name, p),
@@ -260,12 +281,13 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
         name: p.name,
         containerPort: p.containerPort,
         hostPort: p.hostPort,
+        listenerPort: p.listenerPort,
         via,
-        nlbIndex: via === "nlb" ? nlbIndexOf(ledger, p.hostPort) : undefined,
+        nlbIndex: via === "nlb" ? nlbIndexOf(ledger, p.listenerPort) : undefined,
         portId: portIdOf(s.name, p),
       };
     });
-    return { name: s.name, via: s.via, hostPort: ports[0].hostPort, nlbIndex: ports[0].nlbIndex, ports };
+    return { name: s.name, via: s.via, compute: computeOf(s), hostPort: ports[0].hostPort, nlbIndex: ports[0].nlbIndex, ports };
   });
   const base = {
     name: cfg.name,
@@ -277,7 +299,12 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
     api: { kind: cfg.api.type, routes },
     services,
   };
-  return deepFreeze(structuredClone({ ...base, securityGroupRules: planSecurityGroupRules(base, cfg.quotas.securityGroupRules) }));
+  const fargateServices = services.filter((s) => s.compute === "fargate").map((s) => s.name);
+  const fargate =
+    fargateServices.length > 0 ? { services: fargateServices, endpoints: cfg.network.type === "create" && cfg.network.vpcEndpoints } : undefined;
+  return deepFreeze(
+    structuredClone({ ...base, securityGroupRules: planSecurityGroupRules({ ...base, fargate }, cfg.quotas.securityGroupRules) }),
+  );
 }
 
 function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], port: number): AlbModel {
@@ -287,9 +314,10 @@ function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], p
     return {
       service: s.name,
       hostPort: first.hostPort,
+      targetType: targetTypeOf(s),
       healthCheck: first.healthCheck,
       pathPatterns: albPatternsOf(cfg, s),
-      targetGroupName: albTargetGroupName(cfg.name, s.name),
+      targetGroupName: computeOf(s) === "fargate" ? albIpTargetGroupName(cfg.name, s.name) : albTargetGroupName(cfg.name, s.name),
     };
   });
   return {
@@ -300,7 +328,7 @@ function planAlb(cfg: PrivateApiConfig, albServices: readonly ServiceConfig[], p
     serverName: cfg.alb?.serverName,
     rulePriorityOffset: cfg.alb?.existing?.rulePriorityOffset ?? 0,
     services,
-    targetPortRanges: targetPortRanges(services),
+    targetPortRanges: targetPortRanges(services.filter((s) => s.targetType === "instance")),
   };
 }
 

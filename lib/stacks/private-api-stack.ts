@@ -10,6 +10,8 @@ import { addStageAlarms, addStageCustomDomain } from "../constructs/api-stage-ad
 import { applySecurityGroupRules } from "../constructs/connections";
 import { EcsEc2Cluster } from "../constructs/ecs-ec2-cluster";
 import { EcsEc2Service, type EcsEc2ServicePort, type EcsEc2ServiceProps } from "../constructs/ecs-ec2-service";
+import { EcsFargateService } from "../constructs/ecs-fargate-service";
+import type { Connections } from "../constructs/connections";
 import { InternalApplicationLoadBalancer } from "../constructs/internal-application-load-balancer";
 import { InternalNetworkLoadBalancer } from "../constructs/internal-network-load-balancer";
 import { PrivateHttpApi } from "../constructs/private-http-api";
@@ -31,7 +33,8 @@ export interface PrivateApiStackProps {
 
 /**
  * The whole path from the internet to the containers: REST API -> VPC Link -> internal NLB
- * (one listener per service port) -> ECS services on EC2 with fixed host ports, in private subnets.
+ * (one listener per service port) -> ECS services on EC2 with fixed host ports, or on Fargate, in
+ * private subnets.
  * It builds its plan and decides nothing: every choice (what exists, names, ids, who reaches whom)
  * is in the plan. Construct ids are part of the Terraform addresses: do not rename them.
  */
@@ -56,6 +59,8 @@ export class PrivateApiStack extends TerraformStack {
   public readonly applicationLoadBalancer?: InternalApplicationLoadBalancer;
   /** The NLB-to-ALB bridge, unless its mode is "none". */
   public readonly bridge?: AlbBridge;
+  /** The Fargate services, by service name: their tasks' security groups are in the topology's rules. */
+  private readonly fargateServices = new Map<string, EcsFargateService>();
 
   constructor(scope: Construct, id: string, props: PrivateApiStackProps) {
     super(scope, id);
@@ -147,16 +152,20 @@ export class PrivateApiStack extends TerraformStack {
     // Who may reach whom: every security group rule of the plan, each under its group.
     applySecurityGroupRules(
       plan.topology.securityGroupRules,
-      (group) => {
+      (group): Connections => {
         switch (group.kind) {
           case "nlb":
             return nlbAt(group.index).connections;
           case "instances":
-            return this.cluster.connections;
+            return this.cluster.connections as Connections;
           case "alb":
             return (alb as InternalApplicationLoadBalancer).connections;
           case "httpVpcLink":
             return (this.httpApi as PrivateHttpApi).connections;
+          case "service":
+            return (this.fargateServices.get(group.service) as EcsFargateService).connections;
+          case "endpoints":
+            return network.endpointConnections as Connections;
         }
       },
       this.bridge,
@@ -202,17 +211,48 @@ export class PrivateApiStack extends TerraformStack {
       };
     });
     const scaling = service.autoscaling;
+    const autoscaling = scaling && {
+      ...scaling,
+      clusterName: this.cluster.clusterName,
+      loadBalancerArnSuffix: service.via === "alb" ? alb?.loadBalancerArnSuffix : undefined,
+    };
+    if (service.fargate) {
+      const f = service.fargate;
+      const { hostPort: _instancePort, spareInstances: _spare, ...task } = service.props;
+      this.fargateServices.set(
+        service.name,
+        new EcsFargateService(this, service.constructId, {
+          ...task,
+          clusterArn: this.cluster.clusterArn,
+          vpcId: this.network.vpcId,
+          subnetIds: this.network.privateSubnetIds,
+          ...first,
+          additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
+          architecture: f.architecture,
+          ephemeralStorageGiB: f.ephemeralStorageGiB,
+          capacityProviderStrategy: f.capacityProviderStrategy,
+          capacityProvidersAttachedBy: this.cluster.fargateCapacityAttachedBy,
+          enableExecuteCommand: f.enableExecuteCommand,
+          securityGroupName: f.securityGroupName,
+          egress: f.egress.map((r) => ({
+            id: r.id,
+            description: r.description,
+            fromPort: r.fromPort,
+            toPort: r.toPort,
+            peer: "cidr" in r.to ? { cidrIpv4: r.to.cidr } : { prefixListId: this.network.s3PrefixListId as string },
+          })),
+          autoscaling,
+        }),
+      );
+      return;
+    }
     new EcsEc2Service(this, service.constructId, {
       ...service.props,
       clusterArn: this.cluster.clusterArn,
       ...first,
       additionalPorts: additionalPorts.length > 0 ? additionalPorts : undefined,
       capacityProvider: service.capacity === "provider" ? this.cluster.capacityProvider : undefined,
-      autoscaling: scaling && {
-        ...scaling,
-        clusterName: this.cluster.clusterName,
-        loadBalancerArnSuffix: service.via === "alb" ? alb?.loadBalancerArnSuffix : undefined,
-      },
+      autoscaling,
     });
   }
 
