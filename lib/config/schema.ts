@@ -371,7 +371,9 @@ const serviceShape = z.strictObject({
     .min(0)
     .max(16384)
     .default(DEFAULT_CONTAINER_CPU)
-    .describe("CPU units reserved for the container (1024 are one vCPU); on Fargate the task's CPU: 256, 512, 1024, 2048, 4096, 8192 or 16384"),
+    .describe(
+      "CPU units reserved for the container (1024 are one vCPU); on Fargate the task's CPU: 256, 512, 1024, 2048, 4096, 8192 or 16384",
+    ),
   memory: z
     .number()
     .int()

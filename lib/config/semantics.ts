@@ -173,7 +173,8 @@ function checkServicePort(
     // No instance ports: only an NLB listener port, which must be free on the NLBs.
     if (!onAlb) {
       const same = ports.get(p.listenerPort);
-      const implied = (svc.ports?.[p.index]?.listenerPort ?? svc.listenerPort) === undefined ? " (listenerPort defaults to containerPort)" : "";
+      const implied =
+        (svc.ports?.[p.index]?.listenerPort ?? svc.listenerPort) === undefined ? " (listenerPort defaults to containerPort)" : "";
       if (same !== undefined) {
         fail(
           ctx,
@@ -237,7 +238,8 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
     const at = (...path: Path): Path => ["services", i, ...path];
     const f = svc.fargate;
     if (f === undefined) {
-      if (svc.cpu > EC2_MAX_CPU) fail(ctx, at("cpu"), `cpu ${svc.cpu} is more than ${EC2_MAX_CPU}, the most a container on EC2 may reserve`);
+      if (svc.cpu > EC2_MAX_CPU)
+        fail(ctx, at("cpu"), `cpu ${svc.cpu} is more than ${EC2_MAX_CPU}, the most a container on EC2 may reserve`);
       if (svc.memory > EC2_MAX_MEMORY_MIB)
         fail(ctx, at("memory"), `memory ${svc.memory} MiB is more than ${EC2_MAX_MEMORY_MIB}, the most a container on EC2 may have`);
       return;
@@ -260,7 +262,11 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
     const seen = new Set<string>();
     strategy.forEach((entry, j) => {
       if (seen.has(entry.capacityProvider)) {
-        fail(ctx, at("fargate", "capacityProviderStrategy", j, "capacityProvider"), `${entry.capacityProvider} is listed twice in the strategy`);
+        fail(
+          ctx,
+          at("fargate", "capacityProviderStrategy", j, "capacityProvider"),
+          `${entry.capacityProvider} is listed twice in the strategy`,
+        );
       }
       seen.add(entry.capacityProvider);
     });
@@ -282,7 +288,8 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
       if (same !== undefined) fail(ctx, at("fargate", "egress", j), `the rule to ${key} is listed twice (also egress[${same}])`);
       else rules.set(key, j);
       const c = parseCidr(rule.cidr);
-      if (!c) fail(ctx, at("fargate", "egress", j, "cidr"), `"${rule.cidr}" is not a valid IPv4 CIDR block (a.b.c.d/n with the host bits zero)`);
+      if (!c)
+        fail(ctx, at("fargate", "egress", j, "cidr"), `"${rule.cidr}" is not a valid IPv4 CIDR block (a.b.c.d/n with the host bits zero)`);
       if (rule.toPort !== undefined && rule.toPort < rule.fromPort) {
         fail(ctx, at("fargate", "egress", j, "toPort"), `toPort ${rule.toPort} is below fromPort ${rule.fromPort}`);
       }

@@ -224,7 +224,9 @@ export class EcsEc2Cluster extends Construct {
     if (props.ec2Capacity === false) {
       const given = SIZE_AND_CAPACITY_PROPS.filter((p) => props[p] !== undefined);
       if (given.length > 0) {
-        throw new Error(`EcsEc2Cluster "${props.name}": a cluster without EC2 capacity has no instances. Don't supply ${given.join(", ")} with ec2Capacity false.`);
+        throw new Error(
+          `EcsEc2Cluster "${props.name}": a cluster without EC2 capacity has no instances. Don't supply ${given.join(", ")} with ec2Capacity false.`,
+        );
       }
       if (fargateProviders.length > 0) {
         const association = new EcsClusterCapacityProviders(this, "CapacityProviders", {

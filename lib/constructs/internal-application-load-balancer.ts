@@ -165,7 +165,8 @@ export class InternalApplicationLoadBalancer extends Construct {
     for (const svc of props.services) {
       const hc = healthCheckWithDefaults(svc.healthCheck);
       const ip = svc.targetType === "ip";
-      const tgName = svc.targetGroupName ?? (ip ? albIpTargetGroupName(props.name, svc.service) : albTargetGroupName(props.name, svc.service));
+      const tgName =
+        svc.targetGroupName ?? (ip ? albIpTargetGroupName(props.name, svc.service) : albTargetGroupName(props.name, svc.service));
       const targetGroup = new LbTargetGroup(this, `${ip ? "IpTargetGroup" : "TargetGroup"}-${svc.service}`, {
         name: tgName,
         // With dynamic host ports ECS registers each task's own port; this one is only a default.

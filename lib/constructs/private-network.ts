@@ -79,7 +79,9 @@ export class PrivateNetwork extends Construct {
     this.vpcCidr = props.vpcCidr;
     const existing = props.existing;
     if (existing) {
-      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints", "interfaceEndpoints"] as const).filter((p) => props[p] !== undefined);
+      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints", "interfaceEndpoints"] as const).filter(
+        (p) => props[p] !== undefined,
+      );
       if (given.length > 0) {
         throw new Error(
           `PrivateNetwork "${props.name}": nothing is created in an existing VPC. Don't supply ${given.join(", ")} with existing.`,

@@ -112,7 +112,8 @@ export function describeGroup(group: GroupRef, direction: "ingress" | "egress"):
 }
 
 const SERVICE_KEY = "service:";
-const peerKey = (g: GroupRef): string => (g.kind === "nlb" ? String(g.index) : g.kind === "service" ? `${SERVICE_KEY}${g.service}` : g.kind);
+const peerKey = (g: GroupRef): string =>
+  g.kind === "nlb" ? String(g.index) : g.kind === "service" ? `${SERVICE_KEY}${g.service}` : g.kind;
 const peerOfKey = (key: string): GroupRef => {
   if (/^\d+$/.test(key)) return { kind: "nlb", index: Number(key) };
   if (key.startsWith(SERVICE_KEY)) return { kind: "service", service: key.slice(SERVICE_KEY.length) };

@@ -156,7 +156,11 @@ export interface FargateEgressPlan {
 export interface FargatePlan {
   readonly architecture: "X86_64" | "ARM64";
   readonly ephemeralStorageGiB?: number;
-  readonly capacityProviderStrategy: readonly { readonly capacityProvider: "FARGATE" | "FARGATE_SPOT"; readonly base?: number; readonly weight: number }[];
+  readonly capacityProviderStrategy: readonly {
+    readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+    readonly base?: number;
+    readonly weight: number;
+  }[];
   readonly enableExecuteCommand: boolean;
   /** AWS name of the tasks' security group. */
   readonly securityGroupName: string;
@@ -571,7 +575,13 @@ function interfaceEndpointsOf(cfg: PrivateApiConfig): readonly string[] | undefi
 function planFargate(cfg: PrivateApiConfig, svc: ServiceConfig, f: NonNullable<ServiceConfig["fargate"]>): FargatePlan {
   const endpoints = cfg.network.type === "create" && cfg.network.vpcEndpoints;
   const aws: FargateEgressPlan = endpoints
-    ? { id: "EgressToS3", description: "HTTPS to S3 through the gateway endpoint: image layers", fromPort: 443, toPort: 443, to: { s3PrefixList: true } }
+    ? {
+        id: "EgressToS3",
+        description: "HTTPS to S3 through the gateway endpoint: image layers",
+        fromPort: 443,
+        toPort: 443,
+        to: { s3PrefixList: true },
+      }
     : {
         id: "EgressHttps",
         description: "HTTPS to the AWS APIs (ECR, S3, logs, secrets) by the VPC's own routes: no endpoints are created here",
@@ -590,7 +600,13 @@ function planFargate(cfg: PrivateApiConfig, svc: ServiceConfig, f: NonNullable<S
       ...f.egress.map((r) => {
         const toPort = r.toPort ?? r.fromPort;
         const ports = toPort === r.fromPort ? String(r.fromPort) : `${r.fromPort}-${toPort}`;
-        return { id: `Egress-${r.cidr.replace("/", "_")}-${ports}`, description: r.description, fromPort: r.fromPort, toPort, to: { cidr: r.cidr } };
+        return {
+          id: `Egress-${r.cidr.replace("/", "_")}-${ports}`,
+          description: r.description,
+          fromPort: r.fromPort,
+          toPort,
+          to: { cidr: r.cidr },
+        };
       }),
     ],
   };

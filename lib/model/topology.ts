@@ -13,7 +13,15 @@ import type { HttpMethod } from "../core/types";
 import { assignNlbShards, nlbIndexOf, type NlbShardLedger } from "./shards";
 import { deepFreeze } from "../core/values";
 import { apiConstructId, furtherPortIdPart, methodConstructId, shardSuffix } from "./ids";
-import { albIpTargetGroupName, albName, albTargetGroupName, bridgeTargetGroupName, ipTargetGroupName, shardNlbName, targetGroupName } from "./names";
+import {
+  albIpTargetGroupName,
+  albName,
+  albTargetGroupName,
+  bridgeTargetGroupName,
+  ipTargetGroupName,
+  shardNlbName,
+  targetGroupName,
+} from "./names";
 import { planSecurityGroupRules, targetPortRanges, type SecurityGroupRule } from "./connections";
 
 /** How a load balancer's target group registers a service's tasks: by instance (EC2, bridge networking) or by task IP (Fargate, awsvpc). */
@@ -231,7 +239,8 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
             portName: p.name,
             portId: portIdOf(s.name, p),
             healthCheck: p.healthCheck,
-            targetGroupName: computeOf(s) === "fargate" ? ipTargetGroupName(cfg.name, p.listenerPort) : targetGroupName(cfg.name, p.hostPort),
+            targetGroupName:
+              computeOf(s) === "fargate" ? ipTargetGroupName(cfg.name, p.listenerPort) : targetGroupName(cfg.name, p.hostPort),
           })),
       });
     });
@@ -301,7 +310,9 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
   };
   const fargateServices = services.filter((s) => s.compute === "fargate").map((s) => s.name);
   const fargate =
-    fargateServices.length > 0 ? { services: fargateServices, endpoints: cfg.network.type === "create" && cfg.network.vpcEndpoints } : undefined;
+    fargateServices.length > 0
+      ? { services: fargateServices, endpoints: cfg.network.type === "create" && cfg.network.vpcEndpoints }
+      : undefined;
   return deepFreeze(
     structuredClone({ ...base, securityGroupRules: planSecurityGroupRules({ ...base, fargate }, cfg.quotas.securityGroupRules) }),
   );
