@@ -75,7 +75,16 @@ describe("two services of two ports each", () => {
       nlbIndex: 0,
       ports: [
         { index: 0, name: "http", containerPort: 8080, hostPort: 10000, listenerPort: 10000, via: "nlb", nlbIndex: 0, portId: undefined },
-        { index: 1, name: "admin", containerPort: 7777, hostPort: 10001, listenerPort: 10001, via: "nlb", nlbIndex: 0, portId: "svc-0-Port-admin" },
+        {
+          index: 1,
+          name: "admin",
+          containerPort: 7777,
+          hostPort: 10001,
+          listenerPort: 10001,
+          via: "nlb",
+          nlbIndex: 0,
+          portId: "svc-0-Port-admin",
+        },
       ],
     });
   });
