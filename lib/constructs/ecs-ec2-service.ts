@@ -7,8 +7,15 @@ import { MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
 import { taskFamilyName } from "../model/names";
 import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, DEFAULT_DESIRED_COUNT } from "../core/defaults";
 import type { EcsCapacityProviderRef } from "./ecs-ec2-cluster";
-import { checkTaskProps, containerDefinition, createTaskRoles, type EcsTaskProps } from "./ecs-task-parts";
-import { ServiceAutoscaling } from "./service-autoscaling";
+import {
+  addAutoscaling,
+  checkAutoscaling,
+  checkTaskProps,
+  containerDefinition,
+  createTaskRoles,
+  type EcsServiceAutoscaling,
+  type EcsTaskProps,
+} from "./ecs-task-parts";
 
 /** A further container port of a service, registered in a target group of its own. */
 export interface EcsEc2ServicePort {
@@ -22,36 +29,8 @@ export interface EcsEc2ServicePort {
   readonly targetGroupAttachedBy: readonly ITerraformDependable[];
 }
 
-/** Application Auto Scaling of a service's task count (see ServiceAutoscaling). */
-export interface EcsEc2ServiceAutoscaling {
-  /** Name of the cluster (the scalable target's resource id needs the name, not the ARN). */
-  readonly clusterName: string;
-  /** Fewest tasks. */
-  readonly minCapacity: number;
-  /** Most tasks. */
-  readonly maxCapacity: number;
-  /**
-   * Average CPU utilisation to hold, percent.
-   * @default - no CPU policy
-   */
-  readonly cpuPercent?: number;
-  /**
-   * Average memory utilisation to hold, percent.
-   * @default - no memory policy
-   */
-  readonly memoryPercent?: number;
-  /**
-   * ALB requests per task and minute to hold, counted on the service's target group; needs
-   * `loadBalancerArnSuffix`.
-   * @default - no requests policy
-   */
-  readonly requestsPerTarget?: number;
-  /**
-   * ARN suffix (`app/<name>/<id>`) of the ALB the service's target group is on, for requestsPerTarget.
-   * @default - none
-   */
-  readonly loadBalancerArnSuffix?: string;
-}
+/** Application Auto Scaling of a service's task count (see ServiceAutoscaling); the same for EC2 and Fargate services. */
+export type EcsEc2ServiceAutoscaling = EcsServiceAutoscaling;
 
 export interface EcsEc2ServiceProps extends EcsTaskProps {
   /** ARN of the cluster the service runs in. */
@@ -176,11 +155,7 @@ export class EcsEc2Service extends Construct {
     const limits = deploymentLimits(desiredCount, fixedPort ? (props.spareInstances ?? 0) : Number.POSITIVE_INFINITY);
     const provider = props.capacityProvider;
     const scaling = props.autoscaling;
-    if (scaling?.requestsPerTarget !== undefined && scaling.loadBalancerArnSuffix === undefined) {
-      throw new Error(
-        `EcsEc2Service "${serviceName}": autoscaling.requestsPerTarget counts ALB requests and needs autoscaling.loadBalancerArnSuffix, the ALB its target group is on`,
-      );
-    }
+    checkAutoscaling("EcsEc2Service", serviceName, scaling);
     const service = new EcsService(this, "Resource", {
       name: serviceName,
       cluster: props.clusterArn,
@@ -204,22 +179,6 @@ export class EcsEc2Service extends Construct {
     });
     this.serviceName = service.name;
 
-    if (scaling) {
-      const { loadBalancerArnSuffix, requestsPerTarget, clusterName, minCapacity, maxCapacity, cpuPercent, memoryPercent } = scaling;
-      new ServiceAutoscaling(this, "Autoscaling", {
-        name: props.name,
-        clusterName,
-        service,
-        serviceName,
-        minCapacity,
-        maxCapacity,
-        cpuPercent,
-        memoryPercent,
-        requestsPerTarget:
-          requestsPerTarget === undefined
-            ? undefined
-            : { targetValue: requestsPerTarget, resourceLabel: `${loadBalancerArnSuffix}/${props.targetGroup.arnSuffix}` },
-      });
-    }
+    if (scaling) addAutoscaling(this, props.name, service, serviceName, scaling, props.targetGroup);
   }
 }

@@ -9,9 +9,15 @@ import { fargateMemoryFor, MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/lim
 import { serviceSecurityGroupName, taskFamilyName } from "../model/names";
 import { execCommandStatement } from "../model/task-permissions";
 import { Connections, type Peer } from "./connections";
-import type { EcsEc2ServiceAutoscaling } from "./ecs-ec2-service";
-import { checkTaskProps, containerDefinition, createTaskRoles, type EcsTaskProps } from "./ecs-task-parts";
-import { ServiceAutoscaling } from "./service-autoscaling";
+import {
+  addAutoscaling,
+  checkAutoscaling,
+  checkTaskProps,
+  containerDefinition,
+  createTaskRoles,
+  type EcsServiceAutoscaling,
+  type EcsTaskProps,
+} from "./ecs-task-parts";
 
 /** A container port of a Fargate service and the target group (type ip) it is registered in. */
 export interface EcsFargateServicePort {
@@ -104,7 +110,7 @@ export interface EcsFargateServiceProps extends EcsTaskProps {
    * Scale the task count with Application Auto Scaling (no instances bound it on Fargate).
    * @default - no autoscaling: desiredCount is what runs
    */
-  readonly autoscaling?: EcsEc2ServiceAutoscaling;
+  readonly autoscaling?: EcsServiceAutoscaling;
 }
 
 /**
@@ -154,11 +160,7 @@ export class EcsFargateService extends Construct {
       );
     }
     const scaling = props.autoscaling;
-    if (scaling?.requestsPerTarget !== undefined && scaling.loadBalancerArnSuffix === undefined) {
-      throw new Error(
-        `EcsFargateService "${serviceName}": autoscaling.requestsPerTarget counts ALB requests and needs autoscaling.loadBalancerArnSuffix, the ALB its target group is on`,
-      );
-    }
+    checkAutoscaling("EcsFargateService", serviceName, scaling);
 
     const exec = props.enableExecuteCommand ?? false;
     const { logGroup, executionRole, executionPolicy, taskRole } = createTaskRoles(this, props, exec ? [execCommandStatement()] : []);
@@ -229,22 +231,6 @@ export class EcsFargateService extends Construct {
     });
     this.serviceName = service.name;
 
-    if (scaling) {
-      const { loadBalancerArnSuffix, requestsPerTarget, clusterName, minCapacity, maxCapacity, cpuPercent, memoryPercent } = scaling;
-      new ServiceAutoscaling(this, "Autoscaling", {
-        name: props.name,
-        clusterName,
-        service,
-        serviceName,
-        minCapacity,
-        maxCapacity,
-        cpuPercent,
-        memoryPercent,
-        requestsPerTarget:
-          requestsPerTarget === undefined
-            ? undefined
-            : { targetValue: requestsPerTarget, resourceLabel: `${loadBalancerArnSuffix}/${props.targetGroup.arnSuffix}` },
-      });
-    }
+    if (scaling) addAutoscaling(this, props.name, service, serviceName, scaling, props.targetGroup);
   }
 }

@@ -9,10 +9,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { DEFAULT_CONTAINER_HEALTH_CHECK, DEFAULT_SERVICE_LOG_RETENTION_DAYS } from "../core/defaults";
 import type { ContainerHealthCheck, TaskRolePermissions } from "../core/types";
+import { ServiceAutoscaling } from "./service-autoscaling";
 import { executionRoleName, serviceLogGroupName, taskRoleName } from "../model/names";
 import {
   ecsExecutionTrustPolicy,
@@ -103,6 +106,37 @@ export interface EcsTaskProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+}
+
+/** Application Auto Scaling of a service's task count (see ServiceAutoscaling). */
+export interface EcsServiceAutoscaling {
+  /** Name of the cluster (the scalable target's resource id needs the name, not the ARN). */
+  readonly clusterName: string;
+  /** Fewest tasks. */
+  readonly minCapacity: number;
+  /** Most tasks. */
+  readonly maxCapacity: number;
+  /**
+   * Average CPU utilisation to hold, percent.
+   * @default - no CPU policy
+   */
+  readonly cpuPercent?: number;
+  /**
+   * Average memory utilisation to hold, percent.
+   * @default - no memory policy
+   */
+  readonly memoryPercent?: number;
+  /**
+   * ALB requests per task and minute to hold, counted on the service's target group; needs
+   * `loadBalancerArnSuffix`.
+   * @default - no requests policy
+   */
+  readonly requestsPerTarget?: number;
+  /**
+   * ARN suffix (`app/<name>/<id>`) of the ALB the service's target group is on, for requestsPerTarget.
+   * @default - none
+   */
+  readonly loadBalancerArnSuffix?: string;
 }
 
 /** The log group and the two roles of a service. */
@@ -239,4 +273,39 @@ export function checkTaskProps(construct: string, path: string, props: EcsTaskPr
   if (props.memoryReservationMiB !== undefined && props.memoryReservationMiB >= memory) {
     throw new Error(`${construct} ${path}: memoryReservationMiB ${props.memoryReservationMiB} must be less than the hard limit ${memory}`);
   }
+}
+
+/** A requests-per-target policy needs the ALB the service's target group is on. */
+export function checkAutoscaling(construct: string, serviceName: string, scaling: EcsServiceAutoscaling | undefined): void {
+  if (scaling?.requestsPerTarget !== undefined && scaling.loadBalancerArnSuffix === undefined) {
+    throw new Error(
+      `${construct} "${serviceName}": autoscaling.requestsPerTarget counts ALB requests and needs autoscaling.loadBalancerArnSuffix, the ALB its target group is on`,
+    );
+  }
+}
+
+/** The service's Application Auto Scaling (`Autoscaling` under `scope`); requests are counted on `targetGroup`. */
+export function addAutoscaling(
+  scope: Construct,
+  name: string,
+  service: EcsService,
+  serviceName: string,
+  scaling: EcsServiceAutoscaling,
+  targetGroup: LbTargetGroup,
+): ServiceAutoscaling {
+  const { loadBalancerArnSuffix, requestsPerTarget, clusterName, minCapacity, maxCapacity, cpuPercent, memoryPercent } = scaling;
+  return new ServiceAutoscaling(scope, "Autoscaling", {
+    name,
+    clusterName,
+    service,
+    serviceName,
+    minCapacity,
+    maxCapacity,
+    cpuPercent,
+    memoryPercent,
+    requestsPerTarget:
+      requestsPerTarget === undefined
+        ? undefined
+        : { targetValue: requestsPerTarget, resourceLabel: `${loadBalancerArnSuffix}/${targetGroup.arnSuffix}` },
+  });
 }
