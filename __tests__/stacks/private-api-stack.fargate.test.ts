@@ -202,3 +202,53 @@ describe("EC2 and Fargate services in one stack", () => {
     expect(endpoints.sort()).toEqual(["ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs", "s3"]);
   });
 });
+
+/** An example with one service moved to Fargate (its hostPort becomes its listenerPort where the NLB serves it). */
+function withFargate(example: string, service: string): ReturnType<typeof exampleConfig> {
+  const cfg = exampleConfig(example);
+  cfg.services = cfg.services.map((s) => {
+    if (s.name !== service) return s;
+    const { hostPort, ...rest } = s;
+    return { ...rest, ...(s.via === "alb" ? {} : { listenerPort: hostPort }), fargate: {} };
+  });
+  return cfg;
+}
+
+describe("Fargate behind the REST API's bridge to the ALB", () => {
+  test.each(["alb-bridge-native", "alb-bridge-lambda"])(
+    "%s: the ALB forwards to the service's group on its container port, and only it",
+    (example) => {
+      const service = example === "alb-bridge-native" ? "search" : "intake";
+      const json = synthToTemp(withFargate(example, service)).json;
+      const ingress = resourcesByPath(json, "aws_vpc_security_group_ingress_rule").get(
+        `Service-${service}/IngressFrom-${service}-alb`,
+      )?.attrs;
+      expect(ingress).toMatchObject({
+        from_port: 8080,
+        to_port: 8080,
+        referenced_security_group_id: "${aws_security_group.Alb_SecurityGroup_4A3AE4FA.id}",
+      });
+      const egress = resourcesByPath(json, "aws_vpc_security_group_egress_rule").get(`Alb/EgressToTargets-${service}`)?.attrs;
+      expect(egress).toMatchObject({ from_port: 8080, to_port: 8080 });
+      expect(refId(egress?.referenced_security_group_id)).toBe(securityGroupIdOf(json, `Service-${service}/SecurityGroup`));
+      const tg = resourcesByPath(json, "aws_lb_target_group").get(`Alb/IpTargetGroup-${service}`)?.attrs;
+      expect(tg).toMatchObject({ target_type: "ip", port: 8080, protocol: "HTTP" });
+      // The EC2 services behind the same ALB keep their dynamic range on the instances.
+      expect(resourcesByPath(json, "aws_vpc_security_group_egress_rule").get("Alb/EgressToTargets-dynamic-ports")).toBeDefined();
+    },
+  );
+});
+
+describe("Fargate in an existing VPC", () => {
+  test("no endpoints are created there, so the tasks' group allows HTTPS out to any address, and nothing to an endpoints' group", () => {
+    const json = synthToTemp(withFargate("existing-vpc", "refunds")).json;
+    const egress = [...resourcesByPath(json, "aws_vpc_security_group_egress_rule").entries()].filter(([p]) =>
+      p.startsWith("Service-refunds/"),
+    );
+    expect(egress.map(([p, { attrs }]) => [p, attrs.cidr_ipv4, attrs.from_port, attrs.to_port])).toEqual([
+      ["Service-refunds/EgressHttps", "0.0.0.0/0", 443, 443],
+    ]);
+    // The NLB listener keeps the port the EC2 service had.
+    expect(resourcesByPath(json, "aws_lb_listener").get("Nlb/Listener-refunds")?.attrs.port).toBe(20001);
+  });
+});
