@@ -188,6 +188,12 @@ describe("invalid Fargate services, one clear error each", () => {
     expect(message).toContain("the rule to 10.70.0.0/24 5432-5432 is listed twice (also egress[2])");
   });
 
+  test("the EC2 capacity provider on a Fargate service is refused, pointing to the strategy", () => {
+    const message = configErrorOf(() => parseConfig(withFargateOrders({ capacity: "provider" })));
+    expect(message).toContain("services[0].capacity");
+    expect(message).toContain("a Fargate service runs on fargate.capacityProviderStrategy");
+  });
+
   test("an EC2 container keeps its bounds (10240 CPU units, 120000 MiB)", () => {
     const cfg = defaultConfig();
     cfg.services[0] = { ...cfg.services[0], cpu: 16384, memory: 122880 };

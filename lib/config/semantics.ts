@@ -244,6 +244,13 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
         fail(ctx, at("memory"), `memory ${svc.memory} MiB is more than ${EC2_MAX_MEMORY_MIB}, the most a container on EC2 may have`);
       return;
     }
+    if (svc.capacity === "provider") {
+      fail(
+        ctx,
+        at("capacity"),
+        'capacity "provider" is the cluster\'s EC2 capacity provider; a Fargate service runs on fargate.capacityProviderStrategy (FARGATE, FARGATE_SPOT): remove capacity',
+      );
+    }
     const allowed = fargateMemoryFor(svc.cpu);
     if (allowed.length === 0) {
       fail(
