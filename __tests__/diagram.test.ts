@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { loadConfigFromEnv, parseConfig } from "../lib/config/load";
 import type { PrivateApiConfig } from "../lib/config/schema";
 import { portsOf } from "../lib/config/ports";
-import { bridgeMode, bridgePort, nlbPorts, nlbServicePorts } from "../lib/config/implied";
+import { bridgeMode, bridgePort, computeOf, nlbPorts, nlbServicePorts, portVia } from "../lib/config/implied";
 import { escapeLabel, MERMAID_ID, readDiagramBlock, renderMermaid, writeDiagramBlock } from "../lib/diagram";
 import { assignNlbShards, nlbIndexOf } from "../lib/model/shards";
-import { anyOf } from "./helpers/expect";
 
 const root = join(__dirname, "..");
 const examplesDir = join(root, "examples");
@@ -89,17 +88,28 @@ describe.each(all)("%s", (_name, config) => {
     expect(mermaid).toMatch(config.api.type === "rest" ? /VPC Links? \(REST\)/ : /VPC Link v2 \(HTTP API\)/);
   });
 
-  test("shows every service with its host and container ports, one NLB edge per listener, from the NLB the ledger puts it on", () => {
+  test("shows every service with its host (EC2) or listener (Fargate) and container ports, one NLB edge per listener, from the NLB the ledger puts it on", () => {
     const nlbEdges = edges.filter((e) => /^nlb(_\d+)?$/.test(e.from));
     const ledger = assignNlbShards(nlbPorts(config));
     const nlbNode = (port: number) => (nlbIndexOf(ledger, port) === 0 ? "nlb" : `nlb_${nlbIndexOf(ledger, port) + 1}`);
     const nlbServed = nlbServicePorts(config);
-    for (const { port } of nlbServed) {
-      expect(nlbEdges).toContainEqual({ from: nlbNode(port.hostPort), to: anyOf(String), label: `TCP ${port.hostPort}` });
-      expect(nlbEdges.filter((e) => e.label === `TCP ${port.hostPort}`)).toHaveLength(1);
+    for (const { service, port } of nlbServed) {
+      // EC2: the listener port is the host port. Fargate: the listener port, then the task's container port.
+      const label = computeOf(service) === "fargate" ? `TCP ${port.listenerPort} -> ${port.containerPort}` : `TCP ${port.hostPort}`;
+      expect(nlbEdges).toContainEqual({ from: nlbNode(port.listenerPort), to: `svc_${service.name.replace(/-/g, "_")}`, label });
+      expect(nlbEdges.filter((e) => e.label === label)).toHaveLength(1);
     }
     for (const svc of config.services) {
       const [first] = portsOf(svc);
+      if (computeOf(svc) === "fargate") {
+        const port =
+          portVia(svc, first) === "nlb"
+            ? `listenerPort ${first.listenerPort} -> ${first.containerPort}`
+            : `containerPort ${first.containerPort}`;
+        expect(mermaid).toContain(`ECS service ${svc.name}<br/>${port}`);
+        expect(mermaid).not.toContain(`ECS service ${svc.name}<br/>hostPort`);
+        continue;
+      }
       const host = first.hostPort === 0 ? "dynamic" : String(first.hostPort);
       expect(mermaid).toContain(`ECS service ${svc.name}<br/>hostPort ${host} -> ${first.containerPort}`);
     }
@@ -114,6 +124,15 @@ describe.each(all)("%s", (_name, config) => {
         to: "alb",
         label: `TCP ${bridgePort(config)}, bridge (${bridgeMode(config)})`,
       });
+  });
+
+  test("joins the services on EC2 to the cluster's capacity, and draws none where every service runs on Fargate", () => {
+    const onEc2 = config.services.filter((s) => computeOf(s) === "ec2").map((s) => `svc_${s.name.replace(/-/g, "_")}`);
+    expect(definitions.includes("asg")).toBe(onEc2.length > 0);
+    expect(edges.filter((e) => e.to === "asg").map((e) => e.from)).toEqual(onEc2);
+    for (const svc of config.services.filter((s) => computeOf(s) === "fargate")) {
+      expect(mermaid).toMatch(new RegExp(`ECS service ${svc.name}<br/>[^"]*Fargate`));
+    }
   });
 
   test("shows one ALB edge per path pattern, and the lambda bridge's functions as dotted nodes", () => {
@@ -204,5 +223,77 @@ describe("capacity and autoscaling in the diagram", () => {
     // THEN
     expect(serviceLine(mermaid, "orders")).toContain('hostPort 10000 -> 8080<br/>tasks 2-4"]');
     expect(serviceLine(mermaid, "inventory")).not.toContain("tasks");
+  });
+});
+
+describe("Fargate in the diagram", () => {
+  const example = (file: string): PrivateApiConfig =>
+    (examples.find(([name]) => name === `examples/${file}`) as [string, PrivateApiConfig])[1];
+  const line = (mermaid: string, start: string) =>
+    mermaid
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith(start)) ?? "";
+
+  test("the Fargate Spot REST example: no EC2 capacity, each service on Fargate with its strategy, NLB edges from listener to container port", () => {
+    // GIVEN ledger (three ports, FARGATE base 1 and FARGATE_SPOT) and fx-rates (all on FARGATE_SPOT), every service on Fargate
+    const plan = planStack(example("fargate-spot-rest.json"));
+    expect(plan.cluster.props.ec2Capacity).toBe(false);
+    // WHEN
+    const mermaid = renderMermaid(plan);
+    // THEN
+    expect(mermaid).not.toContain("asg");
+    expect(mermaid).not.toContain("EC2");
+    expect(mermaid).not.toContain("hostPort");
+    expect(line(mermaid, "svc_ledger[")).toBe(
+      'svc_ledger["ECS service ledger<br/>listenerPort 10000 -> 8080, reports 10001 -> 8081, admin 10002 -> 9090<br/>Fargate Spot (no instances)<br/>FARGATE base 1 weight 1, FARGATE_SPOT weight 3<br/>tasks 3-24"]',
+    );
+    expect(line(mermaid, "svc_fx_rates[")).toContain("<br/>Fargate Spot (no instances)<br/>FARGATE_SPOT weight 1");
+    expect(mermaid).toContain('nlb -->|"TCP 10000 -> 8080"| svc_ledger');
+    expect(mermaid).toContain('nlb -->|"TCP 10001 -> 8081"| svc_ledger');
+    expect(mermaid).toContain('nlb -->|"TCP 10002 -> 9090"| svc_ledger');
+    expect(mermaid).toContain('nlb -->|"TCP 10003 -> 8080"| svc_fx_rates');
+  });
+
+  test("the Fargate HTTP API example: services behind the HTTPS ALB on their container ports, on Fargate, no EC2 capacity", () => {
+    // GIVEN web-api (x86, autoscaled) and search (ARM64) behind the internal HTTPS ALB, reached through the VPC link
+    const mermaid = renderMermaid(planStack(example("fargate-http-api.json")));
+    // THEN
+    expect(mermaid).not.toContain("asg");
+    expect(mermaid).not.toContain("EC2");
+    expect(mermaid).toContain("vpc_link --> alb");
+    expect(line(mermaid, "svc_web_api[")).toBe(
+      'svc_web_api["ECS service web-api<br/>containerPort 3000<br/>Fargate (no instances)<br/>tasks 2-10"]',
+    );
+    expect(line(mermaid, "svc_search[")).toBe('svc_search["ECS service search<br/>containerPort 3000<br/>Fargate (no instances), ARM64"]');
+  });
+
+  test("EC2 and Fargate side by side: the autoscaling group joins the EC2 service only; the Fargate one's NLB edge shows its listener port", () => {
+    // GIVEN the default's inventory moved to Fargate on listener port 10001, container port 8080
+    const base = loadConfigFromEnv({});
+    const cfg = parseConfig({
+      ...structuredClone(base),
+      services: base.services.map((s) =>
+        s.name === "inventory"
+          ? { name: s.name, image: s.image, cpu: 512, memory: 1024, containerPort: 8080, listenerPort: 10001, fargate: {} }
+          : s,
+      ),
+    });
+    // WHEN
+    const mermaid = renderMermaid(planStack(cfg));
+    // THEN
+    expect(mermaid).toContain("svc_orders --- asg");
+    expect(mermaid).not.toContain("svc_inventory --- asg");
+    expect(mermaid).toContain('nlb -->|"TCP 10001 -> 8080"| svc_inventory');
+    expect(line(mermaid, "svc_inventory[")).toBe(
+      'svc_inventory["ECS service inventory<br/>listenerPort 10001 -> 8080<br/>Fargate (no instances)"]',
+    );
+    expect(line(mermaid, "asg[")).toContain("EC2 autoscaling group");
+  });
+
+  test("an existing cluster whose services all run on Fargate is drawn without its EC2 capacity", () => {
+    const cfg = structuredClone(example("fargate-spot-rest.json"));
+    cfg.cluster.existing = { clusterName: "shared", instanceSecurityGroupId: "sg-0123456789abcdef0" };
+    expect(renderMermaid(planStack(cfg))).not.toContain("existing ECS cluster");
   });
 });

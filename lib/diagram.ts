@@ -1,12 +1,13 @@
 /**
  * A Mermaid flowchart of what a validated config builds: clients, the API, its VPC link, the
  * internal NLB (one edge per listener, every port of a service), the internal ALB (one edge per path pattern), the ECS
- * services and, in lambda bridge mode, the bridge's two functions. Pure: the same config always
+ * services (on EC2, joined to the cluster's EC2 capacity; on Fargate, with no instances and their capacity
+ * provider strategy) and, in lambda bridge mode, the bridge's two functions. Pure: the same config always
  * gives the same text. It draws the topology PrivateApiStack builds (lib/model/topology.ts), so
  * the picture is of the real stack, not of an idealised one.
  */
 import { shardSuffix } from "./model/ids";
-import type { StackPlan } from "./model/stack-plan";
+import type { FargatePlan, StackPlan } from "./model/stack-plan";
 
 /** Marks the README block that `npm run diagram` owns. */
 export const DIAGRAM_START_MARKER = "<!-- diagram:start";
@@ -69,7 +70,12 @@ export function renderMermaid(plan: StackPlan): string {
     edge(link, id);
   }
   for (const s of topology.services) {
-    for (const p of s.ports) if (p.nlbIndex !== undefined) edge(nlbId(p.nlbIndex), serviceId(s.name), `TCP ${p.hostPort}`);
+    for (const p of s.ports) {
+      if (p.nlbIndex === undefined) continue;
+      // EC2: the listener port is the instance port. Fargate: the listener forwards to the task's container port.
+      const label = s.compute === "fargate" ? `TCP ${p.listenerPort} -> ${p.containerPort}` : `TCP ${p.hostPort}`;
+      edge(nlbId(p.nlbIndex), serviceId(s.name), label);
+    }
   }
   if (bridge && alb) edge(nlbId(bridge.nlbIndex), alb, `TCP ${bridge.port}, bridge (${bridge.mode})`);
   if (alb && albModel) {
@@ -81,20 +87,34 @@ export function renderMermaid(plan: StackPlan): string {
       for (const pattern of svc.pathPatterns) edge(alb, serviceId(svc.service), escapeLabel(pattern));
     }
   }
-  const scalingOf = new Map(plan.services.map((s) => [s.name, s.autoscaling]));
+  const planOf = new Map(plan.services.map((s) => [s.name, s]));
   for (const svc of topology.services) {
-    // The first port as it always was drawn (`hostPort 10000 -> 8080`), each further one by its name.
+    const fargate = planOf.get(svc.name)?.fargate;
+    // EC2: the first port as it always was drawn (`hostPort 10000 -> 8080`), each further one by its name.
+    // Fargate has no host port: a port the NLB serves shows its listener port, one behind the ALB its container port.
     const ports = svc.ports.map((p) => {
+      const first = p.index === 0;
+      if (svc.compute === "fargate") {
+        const name = first ? "" : `${escapeLabel(p.name ?? "")} `;
+        return p.via === "nlb"
+          ? `${name}${first ? "listenerPort " : ""}${p.listenerPort} -> ${p.containerPort}`
+          : `${name}containerPort ${p.containerPort}`;
+      }
       const host = p.hostPort === 0 ? "dynamic" : String(p.hostPort);
-      return `${p.index === 0 ? "hostPort" : escapeLabel(p.name ?? "")} ${host} -> ${p.containerPort}`;
+      return `${first ? "hostPort" : escapeLabel(p.name ?? "")} ${host} -> ${p.containerPort}`;
     });
-    const tasks = scalingOf.get(svc.name);
+    const tasks = planOf.get(svc.name)?.autoscaling;
     const scaling = tasks ? `<br/>tasks ${tasks.minCapacity}-${tasks.maxCapacity}` : "";
-    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}${scaling}"]`);
+    const compute = fargate ? `<br/>${fargateLabel(fargate)}` : "";
+    vpcNodes.push(`${serviceId(svc.name)}["ECS service ${escapeLabel(svc.name)}<br/>${ports.join(", ")}${compute}${scaling}"]`);
   }
-  const asg = ids.take("asg");
-  vpcNodes.push(`${asg}[("${clusterLabel(plan)}")]`);
-  for (const svc of plan.services) edges.push(`${serviceId(svc.name)} --- ${asg}`);
+  // The cluster's EC2 capacity, joined to the services on EC2; none where every service runs on Fargate.
+  const onEc2 = plan.services.filter((s) => s.compute === "ec2");
+  if (onEc2.length > 0 && plan.cluster.props.ec2Capacity !== false) {
+    const asg = ids.take("asg");
+    vpcNodes.push(`${asg}[("${clusterLabel(plan)}")]`);
+    for (const svc of onEc2) edges.push(`${serviceId(svc.name)} --- ${asg}`);
+  }
 
   const lambdas: string[] = [];
   const functions = plan.bridge?.functionNames;
@@ -123,6 +143,19 @@ export function renderMermaid(plan: StackPlan): string {
     lines.push(`  class ${lambdas.join(",")} lambda`);
   }
   return lines.join("\n");
+}
+
+/**
+ * `Fargate (no instances), ARM64`, and the capacity provider strategy where it is not the default
+ * all on FARGATE: `Fargate Spot: FARGATE base 1 weight 1, FARGATE_SPOT weight 3`.
+ */
+function fargateLabel(f: FargatePlan): string {
+  const strategy = f.capacityProviderStrategy;
+  const onDemandOnly = strategy.every((e) => e.capacityProvider === "FARGATE");
+  const arch = f.architecture === "ARM64" ? ", ARM64" : "";
+  if (onDemandOnly && strategy.length === 1 && !strategy[0].base) return `Fargate (no instances)${arch}`;
+  const entries = strategy.map((e) => `${e.capacityProvider}${e.base ? ` base ${e.base}` : ""} weight ${e.weight}`);
+  return `${onDemandOnly ? "Fargate" : "Fargate Spot"} (no instances)${arch}<br/>${entries.join(", ")}`;
 }
 
 /** The cluster's EC2 capacity, or the existing cluster the services join. */

@@ -42,6 +42,9 @@ export {
 } from "./core/defaults";
 export {
   DYNAMIC_PORT_RANGE,
+  FARGATE_EPHEMERAL_STORAGE_GIB,
+  FARGATE_TASK_SIZES,
+  fargateMemoryFor,
   MAX_HTTP_API_INTEGRATIONS,
   MAX_LISTENERS_PER_NLB,
   MAX_RULES_PER_ALB,
@@ -65,7 +68,7 @@ export {
 } from "./core/types";
 
 // The config: schema, loading, what it implies
-export { albHttps, bridgeMode, bridgePort, nlbPorts, nlbServicePorts, portVia } from "./config/implied";
+export { albHttps, bridgeMode, bridgePort, computeOf, nlbPorts, nlbServicePorts, portVia } from "./config/implied";
 export {
   CONFIG_ENV_VAR,
   ConfigError,
@@ -125,6 +128,7 @@ export {
 export {
   alarmName,
   albIngressFunctionName,
+  albIpTargetGroupName,
   albName,
   albTargetGroupName,
   apiGatewayCloudWatchRoleName,
@@ -138,6 +142,7 @@ export {
   httpVpcLinkSecurityGroupName,
   instanceRoleName,
   instanceSecurityGroupName,
+  ipTargetGroupName,
   launchTemplatePrefix,
   nlbName,
   nlbTargetSyncFunctionName,
@@ -145,6 +150,7 @@ export {
   restVpcLinkName,
   scalingPolicyName,
   serviceLogGroupName,
+  serviceSecurityGroupName,
   shardNlbName,
   syncScheduleRuleName,
   syncStateParameterName,
@@ -161,6 +167,8 @@ export {
   type BridgePlan,
   type ClusterPlan,
   type CustomDomainPlan,
+  type FargateEgressPlan,
+  type FargatePlan,
   type FurtherPortPlan,
   type HttpApiPlan,
   type HttpRoutePlan,
@@ -189,6 +197,8 @@ export {
   type RouteTarget,
   type ServiceModel,
   type ServicePortModel,
+  type TargetType,
+  targetTypeOf,
   type Topology,
 } from "./model/topology";
 
@@ -227,6 +237,16 @@ export {
   type EcsEc2ServicePort,
   type EcsEc2ServiceProps,
 } from "./constructs/ecs-ec2-service";
+export {
+  EcsFargateService,
+  type EcsFargateServicePort,
+  type EcsFargateServiceProps,
+  type FargateCapacityProviderStrategyItem,
+  type FargateEgressRule,
+} from "./constructs/ecs-fargate-service";
+// The task and container props both service constructs extend; the helpers that build the roles and
+// the container definition stay internal (their construct ids and output shape are not an API).
+export { type EcsTaskProps } from "./constructs/ecs-task-parts";
 export { HttpApiCustomDomain, type HttpApiCustomDomainProps } from "./constructs/http-api-custom-domain";
 export {
   type AlbServiceRoute,

@@ -19,18 +19,18 @@ import fc from "fast-check";
 import { bridgeMode } from "../../lib/config/implied";
 import type { PrivateApiConfig } from "../../lib/config/schema";
 import { allConfigs, defaultConfig, ledgerOf } from "../helpers/fixtures";
-import { applyMutation, mutationArb, pathsOf, showPath, type Json, type Mutation } from "./mutations";
-import { parseOrExplain, synthOrExplain, type ParseOutcome } from "./oracle";
-import { TOP_LEVEL_FIELDS } from "./schema-walk";
+import { applyMutation, fargateMutation, mutationArb, pathsOf, showPath, type Json, type Mutation } from "./mutations";
+import { parseOrExplain, problemPath, synthOrExplain, type ParseOutcome } from "./oracle";
+import { TOP_LEVEL_FIELDS, type JsonPath } from "./schema-walk";
 
 export const SEED = Number(process.env.FUZZ_SEED ?? 20250611);
 const REPLAY_PATH = process.env.FUZZ_PATH;
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 
 /** Inputs per property in one `npm test` run; parsing costs about a millisecond, synthesis 0.1-0.5 s. */
-const RUNS = { mutated: 2500 * SCALE, randomJson: 600 * SCALE, sections: 900 * SCALE };
+const RUNS = { mutated: 2500 * SCALE, randomJson: 600 * SCALE, sections: 900 * SCALE, fargate: 600 * SCALE };
 /** Valid configs synthesised per run, across the properties; configs with more than 50 services cost seconds, so few of those. */
-export const SYNTH_CAP = { all: 50 * SCALE, large: 2 * SCALE };
+export const SYNTH_CAP = { all: 50 * SCALE, large: 2 * SCALE, fargate: 12 * SCALE };
 /** Share of valid inputs (in percent) that is synthesised while under the cap, so the sample spreads over the whole run. */
 const SYNTH_PERCENT = 25;
 /** Valid synthesised configs planned with Terraform, in one run. */
@@ -78,6 +78,8 @@ export const KNOWN_REGIONS = new Set(BASES.map(([, b]) => (b as { region: string
 const LEDGERS = new Map(BASES.map(([name]) => [name, ledgerOf(name)]));
 
 export const stats = { valid: 0, rejected: 0, synthesised: 0, synthesisedLarge: 0, refusedAtSynth: 0 };
+/** The Fargate property's outcomes: changes meant to be valid that parsed, and meant to be wrong that were refused at their field. */
+export const fargateStats = { valid: 0, synthesised: 0, refusedAtField: 0 };
 let failedOnce = false;
 
 interface Synthesised {
@@ -115,10 +117,18 @@ function runProperty<T>(name: string, property: fc.IProperty<T>, numRuns: number
  * Checks one input: parse, and for a share of the valid ones (under the cap) synthesise. `ticket`
  * (0-99) decides the share, so a failing case keeps its ticket while fast-check shrinks it.
  */
-function checkInput(input: Json, label: string, ticket: number, ledger?: Parameters<typeof synthOrExplain>[2], mutated = true): void {
+function checkInput(
+  input: Json,
+  label: string,
+  ticket: number,
+  ledger?: Parameters<typeof synthOrExplain>[2],
+  mutated = true,
+  expected?: { readonly refusedAt?: JsonPath },
+): void {
   let outcome: ParseOutcome;
   try {
     outcome = parseOrExplain(input);
+    if (expected) checkExpected(outcome, expected.refusedAt);
     if ("error" in outcome) {
       stats.rejected++;
       return;
@@ -126,10 +136,14 @@ function checkInput(input: Json, label: string, ticket: number, ledger?: Paramet
     stats.valid++;
     const config = outcome.config;
     const large = config.services.length > 50;
-    const underCap = stats.synthesised < SYNTH_CAP.all && (!large || stats.synthesisedLarge < SYNTH_CAP.large);
+    // The Fargate property has a cap of its own: it runs after the others have used theirs.
+    const underCap = expected
+      ? fargateStats.synthesised < SYNTH_CAP.fargate && !large
+      : stats.synthesised < SYNTH_CAP.all && (!large || stats.synthesisedLarge < SYNTH_CAP.large);
     // Once a case has failed, fast-check shrinks it: every smaller case must be checked the same way.
     if (ticket >= SYNTH_PERCENT || !(underCap || failedOnce)) return;
-    stats.synthesised++;
+    if (expected) fargateStats.synthesised++;
+    else stats.synthesised++;
     if (large) stats.synthesisedLarge++;
     if (!synthesise) {
       // Collecting only: the same inputs in the same order, synthesised later by whoever needs them.
@@ -148,6 +162,27 @@ function checkInput(input: Json, label: string, ticket: number, ledger?: Paramet
 
 const ticketArb = fc.integer({ min: 0, max: 99 });
 
+/**
+ * For a change whose outcome is known: a config it made wrong is refused with exactly one problem,
+ * at the field it made wrong (the oracle already checked the problem shows the value); one it
+ * left valid parses.
+ */
+function checkExpected(outcome: ParseOutcome, refusedAt: JsonPath | undefined): void {
+  const show = (path: JsonPath | undefined) => (path === undefined ? "(no path)" : showPath(path) || "(config)");
+  if (refusedAt === undefined) {
+    if ("error" in outcome) throw new Error(`a change meant to keep the config valid was refused:\n${outcome.error.message}`);
+    fargateStats.valid++;
+    return;
+  }
+  if (!("error" in outcome)) throw new Error(`a change meant to be refused at ${show(refusedAt)} was accepted`);
+  const problems = outcome.error.problems;
+  const at = problems.map((p) => show(problemPath(p)));
+  if (problems.length !== 1 || at[0] !== show(refusedAt)) {
+    throw new Error(`expected one problem at ${show(refusedAt)}; got ${problems.length}:\n${outcome.error.message}`);
+  }
+  fargateStats.refusedAtField++;
+}
+
 /** The default and every example, with one to three random mutations. */
 export function fuzzMutations(): void {
   const caseArb = fc.record({
@@ -165,6 +200,32 @@ export function fuzzMutations(): void {
       checkInput(input, `${name}, then: ${steps.join("; ") || "(no mutation applied)"}`, ticket, LEDGERS.get(name), steps.length > 0);
     }),
     RUNS.mutated,
+  );
+}
+
+/**
+ * The default and every example with one Fargate change (mutations.ts fargateMutation): a
+ * service moved to Fargate with a task size Fargate accepts or refuses, a hostPort on Fargate, a
+ * listenerPort on EC2, strategies with Spot, two bases or no weight, task settings and egress
+ * rules. A change meant to be wrong must give one problem at its field; one meant to be valid
+ * must parse, and a share of those is synthesised like any valid config.
+ */
+export function fuzzFargate(): void {
+  const caseArb = fc.record({
+    base: fc.nat({ max: BASES.length - 1 }),
+    mutation: mutationArb.map((m): Mutation => ({ ...m, kind: "fargate" })),
+    ticket: ticketArb,
+  });
+  runProperty(
+    "fargate",
+    fc.property(caseArb, ({ base, mutation, ticket }) => {
+      const [name, original] = BASES[base];
+      const input = structuredClone(original);
+      const step = fargateMutation(input, mutation);
+      if (!step) return;
+      checkInput(input, `${name}, then: ${step.step}`, ticket, LEDGERS.get(name), true, { refusedAt: step.expect });
+    }),
+    RUNS.fargate,
   );
 }
 
@@ -222,6 +283,8 @@ export function signature(c: PrivateApiConfig): string {
     c.services.some((s) => s.ports !== undefined && s.ports.length > 1) ? "ports" : "",
     c.services.some((s) => s.autoscaling) ? "autoscaled" : "",
     c.services.some((s) => s.capacity === "provider") ? "capacity-provider" : "",
+    c.services.some((s) => s.fargate) ? (c.services.every((s) => s.fargate) ? "all-fargate" : "fargate") : "",
+    c.services.some((s) => s.fargate?.capacityProviderStrategy.some((e) => e.capacityProvider === "FARGATE_SPOT")) ? "fargate-spot" : "",
     templated ? "template-text" : "",
   ].join("/");
 }

@@ -7,6 +7,7 @@
 import { describeWithTerraform, plansTogether, type OfflineStack } from "../helpers/terraform";
 import {
   collectOnly,
+  fuzzFargate,
   fuzzMutations,
   fuzzSections,
   fuzzTopLevel,
@@ -23,16 +24,18 @@ describeWithTerraform("a sample of the valid fuzzed configs passes an offline te
     fuzzMutations();
     fuzzTopLevel();
     fuzzSections();
+    fuzzFargate();
     const seen = new Set<string>();
     // Import blocks (adopt) cannot be planned as child modules or offline: the sample leaves them out.
     const candidates = synthesised
       .filter((s) => s.mutated && KNOWN_REGIONS.has(s.config.region) && s.config.services.length <= 50)
       .map((s) => ({ ...s, original: s.config, config: { ...s.config, adopt: [] } }));
     // Configs with template syntax in their text first: whether Terraform reads it literally is only known by asking it.
-    // Then one with autoscaling (and so its scaling resources), which only Terraform can judge.
+    // Then one with autoscaling (and so its scaling resources), which only Terraform can judge, and one on Fargate.
     const ordered = [
       ...candidates.filter((s) => signature(s.config).endsWith("template-text")),
       ...candidates.filter((s) => signature(s.config).includes("/autoscaled/")),
+      ...candidates.filter((s) => /\/(all-)?fargate\//.test(signature(s.config))),
       ...candidates,
     ];
     const sample: typeof candidates = [];

@@ -9,7 +9,7 @@
  *
  *   FUZZ_RUNS=20 npx jest __tests__/fuzz
  */
-import { fuzzMutations, fuzzSections, fuzzTopLevel, SEED, stats, SYNTH_CAP } from "./campaign";
+import { fargateStats, fuzzFargate, fuzzMutations, fuzzSections, fuzzTopLevel, SEED, stats, SYNTH_CAP } from "./campaign";
 
 describe("fuzzed configs give a config or a ConfigError naming fields, and valid ones synthesise or are refused before writing", () => {
   test("the default and every example, with one to three random mutations", () => {
@@ -24,6 +24,10 @@ describe("fuzzed configs give a config or a ConfigError naming fields, and valid
     fuzzSections();
   });
 
+  test("the default and every example with one Fargate change: a wrong one gives one problem at its field, a right one parses and synthesises", () => {
+    fuzzFargate();
+  });
+
   test("the run covered both outcomes and synthesised a sample", () => {
     console.info(
       `config fuzz (seed ${SEED}): ${stats.valid} valid, ${stats.rejected} rejected, ${stats.synthesised} synthesised (${stats.refusedAtSynth} refused while building the stack)`,
@@ -31,5 +35,11 @@ describe("fuzzed configs give a config or a ConfigError naming fields, and valid
     expect(stats.valid).toBeGreaterThan(100);
     expect(stats.rejected).toBeGreaterThan(1000);
     expect(stats.synthesised).toBeGreaterThanOrEqual(Math.min(SYNTH_CAP.all, 20));
+    console.info(
+      `Fargate changes: ${fargateStats.valid} valid (${fargateStats.synthesised} synthesised), ${fargateStats.refusedAtField} refused with one problem at their field`,
+    );
+    expect(fargateStats.valid).toBeGreaterThan(50);
+    expect(fargateStats.refusedAtField).toBeGreaterThan(100);
+    expect(fargateStats.synthesised).toBeGreaterThanOrEqual(Math.min(SYNTH_CAP.fargate, 5));
   });
 });

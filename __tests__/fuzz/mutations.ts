@@ -5,6 +5,7 @@
  * `payload` an arbitrary JSON value for the mutations that need one.
  */
 import fc from "fast-check";
+import { FARGATE_TASK_SIZES } from "../../lib/core/limits";
 import { FIXED_ID_WORDS } from "../../lib/model/ids";
 import { absentFields, edgeValuesOf, exampleOf, schemasAt, type JsonPath } from "./schema-walk";
 
@@ -27,6 +28,7 @@ export const MUTATION_KINDS = [
   "add-port",
   "route-port",
   "autoscale-service",
+  "fargate",
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -213,9 +215,13 @@ function portEntries(svc: Record<string, Json>): Record<string, Json>[] {
   return Array.isArray(svc.ports) ? svc.ports.filter(isObject) : [];
 }
 
-/** Every host port a service gives, in either form. */
+/**
+ * Every NLB listener port a service may hold, in either form: the host ports of a service on EC2,
+ * the listener ports (or the container ports they default to) of one on Fargate.
+ */
 function hostPortsOf(svc: Record<string, Json>): number[] {
-  return [svc.hostPort, ...portEntries(svc).map((p) => p.hostPort)].filter((p): p is number => typeof p === "number");
+  const fields = isObject(svc.fargate) ? ["listenerPort", "containerPort"] : ["hostPort"];
+  return [svc, ...portEntries(svc)].flatMap((p) => fields.map((f) => p[f])).filter((p): p is number => typeof p === "number");
 }
 
 const PORT_FIELD = /^(hostPort|containerPort|port|listenerPort)$/;
@@ -317,7 +323,10 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       if (list.length < 2) return undefined;
       const a = m.pick % list.length;
       const b = (a + 1 + (m.variant % (list.length - 1))) % list.length;
-      const field = choose(["hostPort", "name", "containerPort", "via", "healthCheck", "ports"], m.variant >> 4) as string;
+      const field = choose(
+        ["hostPort", "name", "containerPort", "via", "healthCheck", "ports", "fargate", "listenerPort", "cpu", "memory"],
+        m.variant >> 4,
+      ) as string;
       const va = list[a][field];
       list[a][field] = list[b][field];
       list[b][field] = va;
@@ -409,8 +418,17 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       // A template with several ports gives them to the new service on fresh host ports.
       const copy = structuredClone(template);
       const entries = portEntries(copy);
-      if (entries.length > 0) entries.forEach((p, k) => (p.hostPort = k === 0 ? hostPort : hostPort + 10 + k));
-      else copy.hostPort = hostPort;
+      // A Fargate template's ports get listener ports (a Fargate port has no hostPort); its ALB port none.
+      const field = isObject(copy.fargate) ? "listenerPort" : "hostPort";
+      const portOf = (k: number): number | undefined =>
+        field === "listenerPort" && k === 0 && copy.via === "alb" ? undefined : k === 0 ? hostPort : hostPort + 10 + k;
+      const place = (p: Record<string, Json>, k: number): void => {
+        const value = portOf(k);
+        if (value === undefined) delete p[field];
+        else p[field] = value;
+      };
+      if (entries.length > 0) entries.forEach((p, k) => place(p, k));
+      else place(copy, 0);
       cfg.services.push({ ...copy, name });
       cfg.routes.push({ path: `/${name}/{proxy+}`, methods: ["ANY"], service: name });
       // Now and then the stack gets a name of another length too (every AWS name derives from it).
@@ -428,10 +446,10 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       if (!svc) return undefined;
       if (!Array.isArray(svc.ports)) {
         const first: Record<string, Json> = { name: choose(PORT_NAMES, m.variant >> 3) as string };
-        for (const field of ["containerPort", "hostPort", "healthCheck"]) {
+        for (const field of ["containerPort", "hostPort", "listenerPort", "healthCheck"]) {
           if (svc[field] !== undefined) first[field] = svc[field];
           // Now and then one stays behind: both forms at once.
-          if (m.variant % 11 !== 10 || field !== "hostPort") delete svc[field];
+          if (m.variant % 11 !== 10 || (field !== "hostPort" && field !== "listenerPort")) delete svc[field];
         }
         svc.ports = [first];
       }
@@ -442,7 +460,11 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       const name = m.variant % 9 === 8 && taken.length > 0 ? taken[0] : (choose(PORT_NAMES, m.variant >> 2) as string);
       const containers = entries.map((p) => p.containerPort).filter((n): n is number => typeof n === "number");
       const containerPort = m.variant % 7 === 6 && containers.length > 0 ? containers[0] : 7000 + (m.variant % 1000);
-      svc.ports.push({ name, containerPort, hostPort });
+      // On Fargate the new port's listener port (a dynamic one is no port at all); now and then a hostPort, which Fargate refuses.
+      const onFargate = isObject(svc.fargate) && m.variant % 13 !== 12;
+      svc.ports.push(
+        onFargate ? { name, containerPort, ...(hostPort === 0 ? {} : { listenerPort: hostPort }) } : { name, containerPort, hostPort },
+      );
       const routed = m.pick % 3 === 0 && isObject(cfg) && Array.isArray(cfg.routes);
       const path = `/${typeof svc.name === "string" ? svc.name : "svc"}-${name}`;
       if (routed) (cfg.routes as Json[]).push({ path, methods: ["GET"], service: svc.name, port: name });
@@ -468,6 +490,8 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       route.port = port;
       return `routes[${i}] names port ${show(port)}`;
     }
+    case "fargate":
+      return fargateMutation(cfg, m)?.step;
     case "autoscale-service": {
       // What a team does to let a service grow: autoscaling on some metrics, often the capacity
       // provider, with bounds on and just past the cluster's sizes and the service's desiredCount.
@@ -495,6 +519,194 @@ export function applyMutation(cfg: Json, m: Mutation, others: readonly Json[]): 
       const target = ([undefined, 100, 75, 1] as const)[Math.floor(v / 480) % 4];
       if (target !== undefined) cluster.capacityProvider = { targetCapacityPercent: target };
       return `autoscale services[${i}] with ${show(autoscaling)}${capacity ? `, capacity ${capacity}` : ""}${target !== undefined ? `, target capacity ${target} %` : ""}`;
+    }
+  }
+}
+
+/** Task sizes Fargate accepts, as [cpu, memory] pairs, from the table the config checks against. */
+export const FARGATE_PAIRS: readonly (readonly [number, number])[] = Object.entries(FARGATE_TASK_SIZES).flatMap(([cpu, sizes]) =>
+  sizes.map((memory) => [Number(cpu), memory] as const),
+);
+
+/**
+ * Sizes Fargate refuses, with the field the config must name: a CPU it does not offer, a memory
+ * its CPU does not allow (just past either end, between steps), and the EC2 container bounds.
+ */
+const FARGATE_BAD_PAIRS: readonly (readonly [number, number, "cpu" | "memory"])[] = [
+  [300, 512, "cpu"],
+  [128, 512, "cpu"],
+  [10240, 20480, "cpu"],
+  [256, 4096, "memory"],
+  [256, 256, "memory"],
+  [512, 512, "memory"],
+  [1024, 9216, "memory"],
+  [2048, 4608, "memory"],
+  [4096, 31744, "memory"],
+  [8192, 18432, "memory"],
+  [16384, 36864, "memory"],
+];
+
+/** A Fargate mutation: what it did, and the field a config it made invalid must be refused at (undefined: it may be valid). */
+export interface FargateStep {
+  readonly step: string;
+  readonly expect?: JsonPath;
+}
+
+/**
+ * Moves a service onto Fargate as a user does: `fargate` added, each hostPort dropped and, where
+ * the NLB serves the port, given as its listenerPort (so the NLB keeps its listeners), cpu and
+ * memory set to a task size. `keepHostPort` leaves the first hostPort behind (refused on Fargate).
+ */
+function moveToFargate(svc: Record<string, Json>, cpu: number, memory: number, keepHostPort: boolean): JsonPath | undefined {
+  let kept: JsonPath | undefined;
+  const move = (p: Record<string, Json>, servedByNlb: boolean, at: JsonPath): void => {
+    const host = p.hostPort;
+    if (keepHostPort && kept === undefined && typeof host === "number") {
+      kept = [...at, "hostPort"];
+      return;
+    }
+    delete p.hostPort;
+    if (servedByNlb && typeof host === "number" && host !== 0) p.listenerPort = host;
+  };
+  const entries = portEntries(svc);
+  if (Array.isArray(svc.ports)) entries.forEach((p, k) => move(p, k > 0 || svc.via !== "alb", ["ports", k]));
+  else move(svc, svc.via !== "alb", []);
+  svc.cpu = cpu;
+  svc.memory = memory;
+  // What a user moving the service would fix too: a soft limit under the new hard one.
+  if (typeof svc.memoryReservation === "number" && svc.memoryReservation >= memory) svc.memoryReservation = Math.floor(memory / 2);
+  if (!isObject(svc.fargate)) svc.fargate = {};
+  return kept;
+}
+
+/**
+ * Fargate as users get it right and wrong: a service moved to Fargate with a task size Fargate
+ * accepts or one it refuses, or with its hostPort left behind; a listenerPort on an EC2 service;
+ * capacity provider strategies (Spot, two bases, no weight); the task settings on and past their
+ * bounds; egress rules, repeated or reversed. Undefined when the config has no service.
+ */
+export function fargateMutation(cfg: Json, m: Mutation): FargateStep | undefined {
+  const list = services(cfg);
+  const i = m.pick % Math.max(1, list.length);
+  const svc = list[i];
+  if (!svc) return undefined;
+  const at = (...path: JsonPath): JsonPath => ["services", i, ...path];
+  const v = Math.floor(m.variant / 8);
+  const onFargate = isObject(svc.fargate);
+  const pair = FARGATE_PAIRS[v % FARGATE_PAIRS.length];
+  const ensureFargate = (): void => {
+    if (!onFargate) moveToFargate(svc, pair[0], pair[1], false);
+  };
+  const fargate = (): Record<string, Json> => {
+    ensureFargate();
+    return svc.fargate as Record<string, Json>;
+  };
+  switch (m.variant % 8) {
+    case 0: {
+      // Onto Fargate with a size it accepts.
+      if (onFargate) {
+        svc.cpu = pair[0];
+        svc.memory = pair[1];
+        if (typeof svc.memoryReservation === "number" && svc.memoryReservation >= pair[1]) svc.memoryReservation = Math.floor(pair[1] / 2);
+        return { step: `size Fargate services[${i}] at cpu ${pair[0]}, memory ${pair[1]}` };
+      }
+      moveToFargate(svc, pair[0], pair[1], false);
+      return { step: `move services[${i}] to Fargate at cpu ${pair[0]}, memory ${pair[1]}` };
+    }
+    case 1: {
+      // A size Fargate refuses.
+      const [cpu, memory, field] = FARGATE_BAD_PAIRS[v % FARGATE_BAD_PAIRS.length];
+      if (onFargate) {
+        svc.cpu = cpu;
+        svc.memory = memory;
+        if (typeof svc.memoryReservation === "number" && svc.memoryReservation >= memory) svc.memoryReservation = Math.floor(memory / 2);
+      } else moveToFargate(svc, cpu, memory, false);
+      return { step: `services[${i}] on Fargate at cpu ${cpu}, memory ${memory} (not a Fargate size)`, expect: at(field) };
+    }
+    case 2: {
+      // Onto Fargate with the first hostPort left behind; on a Fargate service, a hostPort given.
+      if (onFargate) {
+        const entries = portEntries(svc);
+        const target = entries.length > 0 ? entries[v % entries.length] : svc;
+        target.hostPort = 10000 + (v % 100);
+        const path = entries.length > 0 ? at("ports", v % entries.length, "hostPort") : at("hostPort");
+        return { step: `give Fargate ${showPath(path)} = ${String(target.hostPort)}`, expect: path };
+      }
+      const kept = moveToFargate(svc, pair[0], pair[1], true);
+      return { step: `move services[${i}] to Fargate keeping its hostPort`, expect: kept && at(...kept) };
+    }
+    case 3: {
+      // listenerPort on an EC2 service.
+      if (onFargate) return undefined;
+      const entries = portEntries(svc);
+      const target = entries.length > 0 ? entries[v % entries.length] : svc;
+      target.listenerPort = 20000 + (v % 100);
+      const path = entries.length > 0 ? at("ports", v % entries.length, "listenerPort") : at("listenerPort");
+      return { step: `give EC2 ${showPath(path)} = ${String(target.listenerPort)}`, expect: path };
+    }
+    case 4: {
+      // Two bases, which ECS refuses; or a strategy with no weight.
+      const f = fargate();
+      const noWeight = v % 3 === 2;
+      f.capacityProviderStrategy = noWeight
+        ? [
+            { capacityProvider: "FARGATE", base: 1, weight: 0 },
+            { capacityProvider: "FARGATE_SPOT", weight: 0 },
+          ]
+        : [
+            { capacityProvider: "FARGATE", base: 1 + (v % 3), weight: 1 },
+            { capacityProvider: "FARGATE_SPOT", base: 1, weight: 3 },
+          ];
+      return {
+        step: `services[${i}] on Fargate with ${noWeight ? "no weight" : "two bases"} in its strategy`,
+        expect: at("fargate", "capacityProviderStrategy"),
+      };
+    }
+    case 5: {
+      // Spot strategies ECS accepts.
+      const f = fargate();
+      const strategies: Json[] = [
+        [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+        [
+          { capacityProvider: "FARGATE", base: 1, weight: 1 },
+          { capacityProvider: "FARGATE_SPOT", weight: 3 },
+        ],
+        [
+          { capacityProvider: "FARGATE_SPOT", base: 2, weight: 1 },
+          { capacityProvider: "FARGATE", weight: 0 },
+        ],
+        [{ capacityProvider: "FARGATE", base: 0, weight: 1 }],
+      ];
+      f.capacityProviderStrategy = structuredClone(strategies[v % strategies.length]);
+      return { step: `services[${i}] on Fargate with strategy ${show(f.capacityProviderStrategy)}` };
+    }
+    case 6: {
+      // Task settings on and just past their bounds.
+      const f = fargate();
+      const storage = [20, 21, 200, 201, 100][v % 5];
+      f.ephemeralStorageGiB = storage;
+      f.architecture = v % 2 === 0 ? "ARM64" : "X86_64";
+      f.enableExecuteCommand = v % 3 === 0;
+      const bad = storage === 20 || storage === 201;
+      return {
+        step: `services[${i}] on Fargate with ${storage} GiB, ${String(f.architecture)}, ECS Exec ${String(f.enableExecuteCommand)}`,
+        expect: bad ? at("fargate", "ephemeralStorageGiB") : undefined,
+      };
+    }
+    default: {
+      // Egress rules: a good one, one listed twice, one with its ports reversed, one with host bits set.
+      const f = fargate();
+      const good = { description: "The orders database", cidr: "10.60.0.0/16", fromPort: 5432 };
+      const variants: [Json[], JsonPath | undefined][] = [
+        [[good], undefined],
+        [[good, { ...good, description: "again" }], at("fargate", "egress", 1)],
+        [[{ ...good, fromPort: 6000, toPort: 5000 }], at("fargate", "egress", 0, "toPort")],
+        [[{ ...good, cidr: "10.60.0.1/16" }], at("fargate", "egress", 0, "cidr")],
+        [[good, { description: "Redis", cidr: "10.61.0.0/24", fromPort: 6379, toPort: 6380 }], undefined],
+      ];
+      const [egress, expect] = variants[v % variants.length];
+      f.egress = egress;
+      return { step: `services[${i}] on Fargate with egress ${show(egress)}`, expect };
     }
   }
 }
