@@ -194,6 +194,25 @@ describe("invalid Fargate services, one clear error each", () => {
     expect(message).toContain("a Fargate service runs on fargate.capacityProviderStrategy");
   });
 
+  test("ECS Exec with a read-only root file system is refused: its agent must write there", () => {
+    const message = configErrorOf(() =>
+      parseConfig(withFargateOrders({ readonlyRootFilesystem: true, fargate: { enableExecuteCommand: true } })),
+    );
+    expect(message).toContain("services[0].fargate.enableExecuteCommand");
+    expect(message).toContain("does not work with readonlyRootFilesystem true");
+  });
+
+  test("a listener port on the port the ALB serves is refused", () => {
+    const cfg = withFargateOrders({ via: "alb", healthCheck: { protocol: "HTTP", path: "/health" } });
+    const message = configErrorOf(() => parseConfig(cfg));
+    expect(message).toContain("services[0].listenerPort");
+    expect(message).toContain('this port is served by the ALB (via "alb")');
+    // Without it the service is fine.
+    expect(() =>
+      parseConfig(withFargateOrders({ via: "alb", listenerPort: undefined, healthCheck: { protocol: "HTTP", path: "/health" } })),
+    ).not.toThrow();
+  });
+
   test("an EC2 container keeps its bounds (10240 CPU units, 120000 MiB)", () => {
     const cfg = defaultConfig();
     cfg.services[0] = { ...cfg.services[0], cpu: 16384, memory: 122880 };

@@ -381,7 +381,9 @@ const serviceShape = z.strictObject({
     .max(122880)
     .default(DEFAULT_CONTAINER_MEMORY_MIB)
     .describe("Hard memory limit of the container, MiB; on Fargate the task's memory, one of the sizes its cpu allows"),
-  containerPort: port.optional().describe("The service's one port (with hostPort); for several, give ports instead"),
+  containerPort: port
+    .optional()
+    .describe("The service's one port (with hostPort on EC2, optionally listenerPort on Fargate); for several, give ports instead"),
   hostPort: z
     .number()
     .int()
@@ -404,7 +406,7 @@ const serviceShape = z.strictObject({
     })
     .optional()
     .describe(
-      `Several ports instead of containerPort, hostPort and healthCheck, each with its own target group (at most ${MAX_PORTS_PER_SERVICE}, the most ECS attaches to a service). The first is the service's main port: routes go to it unless they name another, and with via "alb" it is the ALB's; every further port gets its own NLB listener.`,
+      `Several ports instead of containerPort, hostPort (or listenerPort) and healthCheck, each with its own target group (at most ${MAX_PORTS_PER_SERVICE}, the most ECS attaches to a service). The first is the service's main port: routes go to it unless they name another, and with via "alb" it is the ALB's; every further port gets its own NLB listener.`,
     ),
   via: z
     .enum(["nlb", "alb"])

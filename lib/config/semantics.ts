@@ -227,7 +227,6 @@ function checkServicePort(
   }
 }
 
-/** Secrets, the task role and container settings of each service. */
 /** The largest container CPU and memory on EC2: the schema's bounds before Fargate's larger task sizes. */
 const EC2_MAX_CPU = 10240;
 const EC2_MAX_MEMORY_MIB = 120000;
@@ -263,6 +262,29 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
         ctx,
         at("memory"),
         `memory ${svc.memory} MiB is not a size Fargate allows with cpu ${svc.cpu}; it allows ${allowed.join(", ")} MiB`,
+      );
+    }
+    if (f.enableExecuteCommand && svc.readonlyRootFilesystem === true) {
+      fail(
+        ctx,
+        at("fargate", "enableExecuteCommand"),
+        "ECS Exec's agent writes to the container's file system, so it does not work with readonlyRootFilesystem true: turn one of them off",
+      );
+    }
+    // The ALB serves the first port of a via "alb" service: it has no NLB listener.
+    const albPort =
+      svc.via === "alb"
+        ? svc.ports?.[0]?.listenerPort !== undefined
+          ? ["ports", 0]
+          : svc.listenerPort !== undefined
+            ? []
+            : undefined
+        : undefined;
+    if (albPort !== undefined) {
+      fail(
+        ctx,
+        at(...albPort, "listenerPort"),
+        `listenerPort: this port is served by the ALB (via "alb"), which reaches the tasks on their container port; only ports the NLB serves have a listener port`,
       );
     }
     const strategy = f.capacityProviderStrategy;
@@ -304,6 +326,7 @@ function checkCompute(cfg: PrivateApiConfig, ctx: Ctx): void {
   });
 }
 
+/** Secrets, the task role and container settings of each service. */
 function checkContainers(cfg: PrivateApiConfig, ctx: Ctx): void {
   cfg.services.forEach((svc, i) => {
     const at = (...path: Path): Path => ["services", i, ...path];
