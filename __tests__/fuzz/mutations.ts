@@ -573,7 +573,8 @@ function moveToFargate(svc: Record<string, Json>, cpu: number, memory: number, k
   else move(svc, svc.via !== "alb", []);
   svc.cpu = cpu;
   svc.memory = memory;
-  // What a user moving the service would fix too: a soft limit under the new hard one.
+  // What a user moving the service would fix too: no EC2 capacity provider, a soft limit under the new hard one.
+  delete svc.capacity;
   if (typeof svc.memoryReservation === "number" && svc.memoryReservation >= memory) svc.memoryReservation = Math.floor(memory / 2);
   if (!isObject(svc.fargate)) svc.fargate = {};
   return kept;
@@ -688,9 +689,12 @@ export function fargateMutation(cfg: Json, m: Mutation): FargateStep | undefined
       f.architecture = v % 2 === 0 ? "ARM64" : "X86_64";
       f.enableExecuteCommand = v % 3 === 0;
       const bad = storage === 20 || storage === 201;
+      // ECS Exec with a read-only root is refused too; with a bad size as well, the user makes the root writable.
+      const execOnReadOnly = f.enableExecuteCommand === true && svc.readonlyRootFilesystem === true;
+      if (execOnReadOnly && bad) delete svc.readonlyRootFilesystem;
       return {
         step: `services[${i}] on Fargate with ${storage} GiB, ${String(f.architecture)}, ECS Exec ${String(f.enableExecuteCommand)}`,
-        expect: bad ? at("fargate", "ephemeralStorageGiB") : undefined,
+        expect: bad ? at("fargate", "ephemeralStorageGiB") : execOnReadOnly ? at("fargate", "enableExecuteCommand") : undefined,
       };
     }
     default: {
