@@ -573,13 +573,17 @@ describe("Fargate services", () => {
   });
 
   test("in a plan, assign_public_ip known only after apply is unchecked, and an expression in a synthesised stack too", () => {
-    const unknown = checkPlan(plan("aws_ecs_service", { network_configuration: [{}] }, { network_configuration: [{ assign_public_ip: true }] }));
+    const unknown = checkPlan(
+      plan("aws_ecs_service", { network_configuration: [{}] }, { network_configuration: [{ assign_public_ip: true }] }),
+    );
     expect(unknown.findings).toEqual([]);
     expect(unknown.unchecked.map((u) => [u.rule, u.message])).toEqual([
       ["no-public-ips", "network_configuration.0.assign_public_ip is known only after apply"],
     ]);
     const expression = checkSynth(stack("aws_ecs_service", { network_configuration: { assign_public_ip: "${var.public}" } }));
     expect(expression.findings).toEqual([]);
-    expect(expression.unchecked.map((u) => u.message)).toEqual(['network_configuration.assign_public_ip is the expression "${var.public}"']);
+    expect(expression.unchecked.map((u) => u.message)).toEqual([
+      'network_configuration.assign_public_ip is the expression "${var.public}"',
+    ]);
   });
 });
