@@ -5,7 +5,7 @@
 import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
 import { show } from "../../lib/core/values";
 import { defaultConfig, exampleConfig, ledgerOf } from "../helpers/fixtures";
-import { synthToTemp, type TerraformJson } from "../helpers/synth";
+import { resourcesByPath, synthToTemp, type TerraformJson } from "../helpers/synth";
 
 /** The day the runtime rule is judged on in these tests (nodejs20.x is past its date, nodejs22.x is not). */
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -195,6 +195,14 @@ const CASES: readonly Case[] = [
   }),
   kase("no-public-ips", "aws_launch_configuration", IMDS_V2_HOP_1, { associate_public_ip_address: false, ...IMDS_V2_HOP_1 }),
   kase("no-public-ips", "aws_instance", { associate_public_ip_address: true }, {}, { goodInPlan: { associate_public_ip_address: false } }),
+  kase(
+    "no-public-ips",
+    "aws_ecs_service",
+    { name: "orders", network_configuration: { subnets: ["subnet-1"], assign_public_ip: true } },
+    { name: "orders", network_configuration: { subnets: ["subnet-1"], assign_public_ip: false } },
+    { goodInPlan: { name: "orders", network_configuration: [{ subnets: ["subnet-1"], assign_public_ip: false }] } },
+  ),
+  kase("no-public-ips", "aws_ecs_service", { name: "orders", network_configuration: [{ assign_public_ip: "true" }] }, { name: "bridge" }),
   kase("no-public-ips", "aws_subnet", { map_public_ip_on_launch: true }, { map_public_ip_on_launch: false }),
   kase("no-public-ips", "aws_nat_gateway", { subnet_id: "subnet-1" }, { connectivity_type: "private" }),
   kase("no-public-ips", "aws_internet_gateway", {}, undefined),
@@ -502,6 +510,80 @@ describe("imds-hop-limit", () => {
     ]);
     expect(messages({ metadata_options: { http_put_response_hop_limit: 1 } })).toEqual([
       expect.stringMatching(/^metadata_options.http_tokens is not set: EC2 then takes the account default or "optional"/),
+    ]);
+  });
+});
+
+describe("Fargate services", () => {
+  // GIVEN the two Fargate examples, synthesised as `npm run check` reads them (the config's NONE routes allowed)
+  const stacks = (["fargate-http-api", "fargate-spot-rest"] as const).map((name) => {
+    const synth = synthToTemp(exampleConfig(name), { nlbShards: ledgerOf(`examples/${name}.json`) });
+    return [name, synth] as const;
+  });
+  const fargateServices = (json: TerraformJson) =>
+    [...resourcesByPath(json, "aws_ecs_service")].filter(([, { attrs }]) => attrs.network_configuration !== undefined);
+
+  test.each(stacks)("examples/%s.json has Fargate services and passes the whole check", (_name, synth) => {
+    expect(fargateServices(synth.json).length).toBeGreaterThan(0);
+    const result = checkSynth(synth.json, { plan: synth.plan, now: NOW });
+    expect(result.findings).toEqual([]);
+    expect(result.unchecked).toEqual([]);
+  });
+
+  test.each(stacks)("examples/%s.json: a Fargate service's security group with ingress from 0.0.0.0/0 fails", (_name, synth) => {
+    // GIVEN an ingress rule from anywhere on the group of the first Fargate service (Service-<name>/SecurityGroup)
+    const [[path]] = fargateServices(synth.json);
+    const groupPath = path.replace(/\/Resource$/, "/SecurityGroup");
+    const group = resourcesByPath(synth.json, "aws_security_group").get(groupPath);
+    expect(group).toBeDefined();
+    const json = structuredClone(synth.json);
+    json.resource.aws_vpc_security_group_ingress_rule = {
+      ...json.resource.aws_vpc_security_group_ingress_rule,
+      OpenToTheWorld: {
+        security_group_id: `\${aws_security_group.${group!.id}.id}`,
+        cidr_ipv4: "0.0.0.0/0",
+        ip_protocol: "tcp",
+        from_port: 8080,
+        to_port: 8080,
+      },
+    };
+    // WHEN / THEN
+    expect(checkSynth(json, { plan: synth.plan, now: NOW }).findings).toEqual([
+      {
+        address: "aws_vpc_security_group_ingress_rule.OpenToTheWorld",
+        rule: "no-open-ingress",
+        message: "admits 0.0.0.0/0 (the whole internet), tcp port 8080",
+      },
+    ]);
+  });
+
+  test.each(stacks)("examples/%s.json: a Fargate service that assigns public IPs fails, naming the service", (_name, synth) => {
+    // GIVEN the first Fargate service with assign_public_ip = true
+    const [[, { id }]] = fargateServices(synth.json);
+    const json = structuredClone(synth.json);
+    (json.resource.aws_ecs_service[id].network_configuration as Attrs).assign_public_ip = true;
+    // WHEN / THEN
+    expect(checkSynth(json, { plan: synth.plan, now: NOW }).findings).toEqual([
+      {
+        address: `aws_ecs_service.${id}`,
+        rule: "no-public-ips",
+        message: "network_configuration.assign_public_ip is true: every task gets a public IP",
+      },
+    ]);
+  });
+
+  test("in a plan, assign_public_ip known only after apply is unchecked, and an expression in a synthesised stack too", () => {
+    const unknown = checkPlan(
+      plan("aws_ecs_service", { network_configuration: [{}] }, { network_configuration: [{ assign_public_ip: true }] }),
+    );
+    expect(unknown.findings).toEqual([]);
+    expect(unknown.unchecked.map((u) => [u.rule, u.message])).toEqual([
+      ["no-public-ips", "network_configuration.0.assign_public_ip is known only after apply"],
+    ]);
+    const expression = checkSynth(stack("aws_ecs_service", { network_configuration: { assign_public_ip: "${var.public}" } }));
+    expect(expression.findings).toEqual([]);
+    expect(expression.unchecked.map((u) => u.message)).toEqual([
+      'network_configuration.assign_public_ip is the expression "${var.public}"',
     ]);
   });
 });

@@ -260,3 +260,120 @@ test("long lists are cut so the review fits a PR comment", () => {
   expect(review.markdown.length).toBeLessThan(20000);
   expect(review.counts.aws_vpc_security_group_ingress_rule.create).toBe(500);
 });
+
+describe("ECS services and task definitions", () => {
+  const EC2_SERVICE = { name: "catalog", launch_type: "EC2", desired_count: 2 };
+  const FARGATE_SERVICE = {
+    name: "catalog",
+    launch_type: "FARGATE",
+    desired_count: 2,
+    network_configuration: [{ assign_public_ip: false }],
+  };
+
+  test("a replaced or destroyed ECS service is a downtime warning", () => {
+    const review = reviewPlan(
+      plan(
+        change("aws_ecs_service", "Service-orders_1A2B3C4D", ["delete", "create"], EC2_SERVICE, FARGATE_SERVICE, {
+          replace_paths: [["launch_type"]],
+        }),
+        change("aws_ecs_service", "Service-gone_5E6F7A8B", ["delete"], EC2_SERVICE, null),
+      ),
+    );
+    const downtime = section(review.markdown, "⚠️ Downtime");
+    expect(downtime).toContain("**REPLACE** `aws_ecs_service.Service-orders_1A2B3C4D` (ECS service, forced by `launch_type`)");
+    expect(downtime).toContain("**DESTROY** `aws_ecs_service.Service-gone_5E6F7A8B` (ECS service)");
+    expect(review.destructive).toBe(true);
+  });
+
+  test("an ECS service updated in place is no downtime warning", () => {
+    const review = reviewPlan(plan(change("aws_ecs_service", "S", ["update"], EC2_SERVICE, { ...EC2_SERVICE, desired_count: 3 })));
+    expect(review.markdown).not.toContain("Downtime");
+    expect(section(review.markdown, "Not judged")).toBe("");
+  });
+
+  test("a replaced task definition is listed as a task restart, not as downtime, and not as unjudged", () => {
+    const review = reviewPlan(
+      plan(
+        change(
+          "aws_ecs_task_definition",
+          "Service-orders_TaskDefinition_1A2B3C4D",
+          ["delete", "create"],
+          { family: "f" },
+          { family: "f" },
+          {
+            replace_paths: [["container_definitions"]],
+          },
+        ),
+      ),
+    );
+    expect(section(review.markdown, "🔁 Task restarts")).toContain(
+      "**REPLACE** `aws_ecs_task_definition.Service-orders_TaskDefinition_1A2B3C4D` (task definition, forced by `container_definitions`)",
+    );
+    expect(review.markdown).not.toContain("### ⚠️ Downtime");
+    expect(section(review.markdown, "Not judged")).toBe("");
+    expect(review.destructive).toBe(true);
+  });
+});
+
+test("switching one service (catalog) from EC2 to Fargate flags its ECS service as downtime and its task definition as a restart, naming catalog's resources only", () => {
+  // GIVEN the changes Terraform plans for examples/two-services.json with catalog moved to Fargate
+  // (upgrade-safety.process.test.ts plans it for real): what replaces and destroys is catalog's
+  const p = plan(
+    change(
+      "aws_ecs_service",
+      "Service-catalog_41CDFBEE",
+      ["delete", "create"],
+      { name: "catalog", launch_type: "EC2" },
+      { name: "catalog", launch_type: "" },
+      {
+        replace_paths: [["launch_type"], ["network_configuration"]],
+      },
+    ),
+    change(
+      "aws_ecs_task_definition",
+      "Service-catalog_TaskDefinition_44643EF4",
+      ["delete", "create"],
+      { network_mode: "bridge" },
+      { network_mode: "awsvpc" },
+      {
+        replace_paths: [["network_mode"], ["requires_compatibilities"]],
+      },
+    ),
+    change("aws_ecs_service", "Service-cart_12345678", ["no-op"], { name: "cart" }, { name: "cart" }),
+    change("aws_lb_target_group", "Nlb_TargetGroup-catalog_CBCC53A1", ["delete"], { target_type: "instance" }, null),
+    change("aws_lb_target_group", "Nlb_IpTargetGroup-catalog_7988DF17", ["create"], null, { target_type: "ip" }),
+    change("aws_lb_listener", "Nlb_Listener-catalog_7979CEB6", ["update"], { port: 10001 }, { port: 10001 }),
+    change(
+      "aws_security_group",
+      "Service-catalog_SecurityGroup_F68CF7F4",
+      ["create"],
+      null,
+      { name: "shop-catalog" },
+      { after_unknown: { ingress: true } },
+    ),
+    change(
+      "aws_vpc_security_group_ingress_rule",
+      "Cluster_HostPort-catalog_5EA3DE5A",
+      ["delete"],
+      { from_port: 10001, to_port: 10001 },
+      null,
+    ),
+  );
+  // WHEN
+  const review = reviewPlan(p);
+  // THEN
+  const downtime = section(review.markdown, "⚠️ Downtime");
+  expect(downtime.split("\n").filter((l) => l.startsWith("- "))).toEqual([
+    "- **REPLACE** `aws_ecs_service.Service-catalog_41CDFBEE` (ECS service, forced by `launch_type`, `network_configuration`)",
+  ]);
+  expect(
+    section(review.markdown, "🔁 Task restarts")
+      .split("\n")
+      .filter((l) => l.startsWith("- ")),
+  ).toEqual([
+    "- **REPLACE** `aws_ecs_task_definition.Service-catalog_TaskDefinition_44643EF4` (task definition, forced by `network_mode`, `requires_compatibilities`)",
+  ]);
+  expect(review.markdown).not.toContain("cart");
+  expect(review.counts.aws_lb_target_group).toEqual({ create: 1, update: 0, replace: 0, delete: 1 });
+  expect(review.destructive).toBe(true);
+});

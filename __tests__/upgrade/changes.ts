@@ -96,9 +96,9 @@ function portOf(attrs: Record<string, unknown>): string {
   return typeof port === "number" || typeof port === "string" ? String(port) : "";
 }
 
-/** Host ports of a service as written: its one hostPort, or each of its ports'. */
+/** NLB ports of a service as written: its one hostPort (EC2) or listenerPort (Fargate), or each of its ports'. */
 function hostPortsOf(s: Service): number[] {
-  return s.ports ? s.ports.map((p) => p.hostPort ?? 0) : [s.hostPort ?? 0];
+  return s.ports ? s.ports.map((p) => p.hostPort ?? p.listenerPort ?? 0) : [s.hostPort ?? s.listenerPort ?? 0];
 }
 
 function containerPortsOf(s: Service): number[] {
@@ -111,19 +111,24 @@ function containerPortsOf(s: Service): number[] {
  */
 export function addPort(svc: Service, port: NonNullable<Service["ports"]>[number]): void {
   if (!svc.ports) {
-    svc.ports = [
-      { name: "main", containerPort: svc.containerPort as number, hostPort: svc.hostPort as number, healthCheck: svc.healthCheck },
-    ];
+    const main = svc.fargate ? { listenerPort: svc.listenerPort } : { hostPort: svc.hostPort as number };
+    svc.ports = [{ name: "main", containerPort: svc.containerPort as number, ...main, healthCheck: svc.healthCheck }];
     delete svc.containerPort;
     delete svc.hostPort;
+    delete svc.listenerPort;
     delete svc.healthCheck;
   }
-  svc.ports.push(port);
+  // A Fargate port's NLB port is its listenerPort (its host port is its container port).
+  if (svc.fargate && port.hostPort !== undefined) {
+    const { hostPort, ...rest } = port;
+    svc.ports.push({ ...rest, listenerPort: hostPort });
+  } else svc.ports.push(port);
 }
 
 export function changesFor(base: Input): Change[] {
   const { services, routes } = base;
   const nlbService = services.find((s) => (s.via ?? "nlb") === "nlb") ?? services[0];
+  const noNlb = !services.some((s) => (s.via ?? "nlb") === "nlb");
   // A service whose kind (NLB or ALB) another service shares: removing it leaves every load balancer in place.
   const kind = (s: Service) => s.via ?? "nlb";
   const removable = [...services].reverse().find((s) => services.filter((o) => kind(o) === kind(s)).length > 1);
@@ -137,11 +142,14 @@ export function changesFor(base: Input): Change[] {
     ...template,
     name: "probe",
     containerPort: first?.containerPort ?? template.containerPort,
-    hostPort: newPort,
+    // On Fargate the NLB port is listenerPort (the host port is the container port).
+    ...(template.fargate ? { listenerPort: newPort } : { hostPort: newPort }),
     healthCheck: first?.healthCheck ?? template.healthCheck,
     via: "nlb",
   };
   delete newService.environment;
+  // Scaling on ALB requests needs an ALB; the probe is on the NLB (a template from an ALB-only config has it).
+  if (newService.autoscaling?.requestsPerTarget !== undefined) delete newService.autoscaling;
   // The new NLB port of "adding a port": past every host port, and past the new service's.
   const portProbePort = newPort + 1;
   const changes: Change[] = [
@@ -161,7 +169,9 @@ export function changesFor(base: Input): Change[] {
         /probe/.test(JSON.stringify(attrs)) ||
         portOf(attrs) === String(newPort) ||
         // A new port past a full NLB opens the next NLB, with its own security group and VPC link.
-        /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? ""),
+        /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? "") ||
+        // In a config with no NLB service (every service behind the ALB), the probe brings the first NLB.
+        (noNlb && /^Nlb_/.test(address.split(".")[1] ?? "")),
       // An existing resource may change only where it names the new service.
       mayChange: (address, attrs) => /probe/.test(address) || /probe/.test(JSON.stringify(attrs)),
     },
@@ -176,7 +186,8 @@ export function changesFor(base: Input): Change[] {
       owner: (address, attrs) =>
         address.includes("-Port-probe") ||
         portOf(attrs) === String(portProbePort) ||
-        /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? ""),
+        /(^|\.)(Nlb-\d+|Api_VpcLink-\d+)_/.test(address.split(".")[1] ?? "") ||
+        (noNlb && /^Nlb_/.test(address.split(".")[1] ?? "")),
       // Of what exists, only the service's ECS service (one more load_balancer block) and its task
       // definition (one more port mapping).
       mayChange: (address) =>
@@ -199,7 +210,8 @@ export function changesFor(base: Input): Change[] {
         UPGRADE_PROBE_SECRET: `arn:aws:secretsmanager:${base.region}:123456789012:secret:upgrade-probe-AbCdEf`,
       };
     },
-    owner: () => false,
+    // The first Secrets Manager secret of a stack that has none brings the endpoint its tasks read it through.
+    owner: (address) => address.startsWith("aws_vpc_endpoint.Network_Endpoint-secretsmanager_"),
     mayChange: secretOwner,
     redeploys: false,
   });
@@ -258,7 +270,8 @@ function autoscalable(cfg: Input): { service: Service; autoscaling: NonNullable<
     // Adding autoscaling: to a service that has none yet.
     if (service.autoscaling) continue;
     const desired = service.desiredCount ?? DEFAULT_DESIRED_COUNT;
-    const fixed = hostPortsOf(service).some((p) => p !== 0);
+    // Fargate tasks take no instance port: nothing limits how many run.
+    const fixed = !service.fargate && hostPortsOf(service).some((p) => p !== 0);
     const max = fixed ? Math.max(desired, minSize) : desired + 2;
     if (fixed && max > minSize && !cfg.cluster?.existing) continue;
     return { service, autoscaling: { min: desired, max, cpuPercent: 60 } };
@@ -268,3 +281,19 @@ function autoscalable(cfg: Input): { service: Service; autoscaling: NonNullable<
 
 /** The default and every example but adopt-existing (whose resources are all adopted ones). */
 export const examples = allConfigs().filter(([name]) => name !== "examples/adopt-existing.json");
+
+/**
+ * Moves one EC2 service to Fargate, as a user would edit its config: `fargate` added, a valid
+ * Fargate cpu/memory pair (256/512), no hostPort, and listenerPort set to the old hostPort so its
+ * NLB listener port (and the REST integrations that name it) stay.
+ */
+export function switchToFargate(cfg: Input, name: string): void {
+  const svc = cfg.services.find((s) => s.name === name);
+  if (!svc) throw new Error(`no service ${name}`);
+  if (svc.ports) throw new Error(`switchToFargate: ${name} has several ports; this change is for one-port services`);
+  svc.fargate = {};
+  svc.cpu = 256;
+  svc.memory = 512;
+  svc.listenerPort = svc.hostPort;
+  delete svc.hostPort;
+}

@@ -222,11 +222,12 @@ export const RULES: readonly Rule[] = [
   {
     id: "no-public-ips",
     summary:
-      "No public IPs: aws_launch_template network interfaces set associate_public_ip_address = false, aws_launch_configuration sets it false, aws_instance does not set it true, aws_subnet does not map public IPs on launch, and there is no aws_internet_gateway, public aws_nat_gateway or aws_eip.",
+      "No public IPs: aws_launch_template network interfaces set associate_public_ip_address = false, aws_launch_configuration sets it false, aws_instance does not set it true, aws_ecs_service (awsvpc tasks, as on Fargate) does not set network_configuration.assign_public_ip true, aws_subnet does not map public IPs on launch, and there is no aws_internet_gateway, public aws_nat_gateway or aws_eip.",
     types: [
       "aws_launch_template",
       "aws_launch_configuration",
       "aws_instance",
+      "aws_ecs_service",
       "aws_subnet",
       "aws_internet_gateway",
       "aws_nat_gateway",
@@ -258,6 +259,21 @@ export const RULES: readonly Rule[] = [
           const value = asBool(r.values.associate_public_ip_address);
           const bad = r.type === "aws_instance" ? value === true : value !== false;
           return bad ? [finding(`associate_public_ip_address is ${quote(r.values.associate_public_ip_address)}, not false`)] : [];
+        }
+        case "aws_ecs_service": {
+          // Only awsvpc tasks (Fargate's mode) have a network_configuration; assign_public_ip defaults to false.
+          const unknown = unknownAt(r, ["network_configuration"]);
+          if (unknown) return [unknown];
+          return listOf(r.values.network_configuration).flatMap((config, i) => {
+            const unknownConfig = unknownAt(r, ["network_configuration", i, "assign_public_ip"]);
+            if (unknownConfig) return [unknownConfig];
+            const value = isRecord(config) ? config.assign_public_ip : undefined;
+            if (typeof value === "string" && value.includes("${"))
+              return [unchecked(`network_configuration.assign_public_ip is the expression ${quote(value)}`)];
+            return asBool(value) === true
+              ? [finding(`network_configuration.assign_public_ip is ${quote(value)}: every task gets a public IP`)]
+              : [];
+          });
         }
         case "aws_subnet": {
           const unknown = unknownAt(r, ["map_public_ip_on_launch"]);

@@ -3,7 +3,8 @@
  * Pure: no I/O, the same plan (on the same day, for the Lambda runtime rule) always gives the same review.
  *
  * It says what would cause downtime (replacing or destroying a load balancer, listener, VPC link,
- * API, stage or cluster), lists every security-relevant change with its before and after values,
+ * API, stage, cluster or ECS service), which task definitions are replaced (their services restart
+ * their tasks), lists every security-relevant change with its before and after values,
  * and names the resource types it has no rule for, so reviewers know what it did not look at.
  *
  * Its security flags are not its own: they are the findings of the policy rules (lib/policy), run
@@ -59,6 +60,16 @@ export const DOWNTIME_TYPES: Readonly<Record<string, string>> = {
   aws_api_gateway_stage: "stage",
   aws_apigatewayv2_stage: "stage",
   aws_ecs_cluster: "cluster",
+  // Terraform replaces a service by destroying it (its tasks stop) before it creates the new one.
+  aws_ecs_service: "ECS service",
+};
+
+/**
+ * Types whose replacement restarts tasks without interrupting traffic by itself: a new task
+ * definition revision, which the ECS services using it roll out within their deployment limits.
+ */
+export const TASK_RESTART_TYPES: Readonly<Record<string, string>> = {
+  aws_ecs_task_definition: "task definition",
 };
 
 /** What identifies a security group rule (ingress or egress alike). */
@@ -265,6 +276,7 @@ function limit(lines: readonly string[]): string[] {
 export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanReview {
   const counts: Record<string, ChangeCounts> = {};
   const downtime: string[] = [];
+  const restarts: string[] = [];
   const security: string[] = [];
   const notJudged = new Map<string, Map<string, number>>();
 
@@ -275,11 +287,18 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
     const count = (counts[change.type] ??= { create: 0, update: 0, replace: 0, delete: 0 });
     count[kind] += 1;
 
-    const judged = change.type in DOWNTIME_TYPES || change.type in SECURITY_ATTRIBUTES || RULES_BY_TYPE.has(change.type);
+    const judged =
+      change.type in DOWNTIME_TYPES ||
+      change.type in TASK_RESTART_TYPES ||
+      change.type in SECURITY_ATTRIBUTES ||
+      RULES_BY_TYPE.has(change.type);
+    const forcedBy = (change.change.replace_paths ?? []).map((p) => p.join("."));
+    const why = forcedBy.length > 0 ? `, forced by ${forcedBy.map((p) => `\`${p}\``).join(", ")}` : "";
     if (change.type in DOWNTIME_TYPES && (kind === "replace" || kind === "delete")) {
-      const forcedBy = (change.change.replace_paths ?? []).map((p) => p.join("."));
-      const why = forcedBy.length > 0 ? `, forced by ${forcedBy.map((p) => `\`${p}\``).join(", ")}` : "";
       downtime.push(`- **${VERB[kind].toUpperCase()}** \`${change.address}\` (${DOWNTIME_TYPES[change.type]}${why})`);
+    }
+    if (change.type in TASK_RESTART_TYPES && kind === "replace") {
+      restarts.push(`- **REPLACE** \`${change.address}\` (${TASK_RESTART_TYPES[change.type]}${why})`);
     }
     if (change.type in SECURITY_ATTRIBUTES) {
       const found = describeSecurityChange(change, kind);
@@ -314,6 +333,16 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
       "> **Replacing or destroying these interrupts traffic through the API.**",
       "",
       ...limit(downtime),
+      "",
+    );
+  }
+  if (restarts.length > 0) {
+    md.push(
+      "### 🔁 Task restarts",
+      "",
+      "A replaced task definition is a new revision: the ECS services that use it replace their running tasks with new ones, within their deployment limits (minimum healthy and maximum percent). If the service is replaced too, it is listed under Downtime.",
+      "",
+      ...limit(restarts),
       "",
     );
   }
