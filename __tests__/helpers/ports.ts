@@ -9,7 +9,7 @@ type Port = NonNullable<Service["ports"]>[number];
 /** A one-port service in the ports form, its one port named `name`, then `more`: nothing else changes. */
 export function asPorts(svc: Service, name = "http", more: Port[] = []): Service {
   const { containerPort, hostPort, healthCheck, ...rest } = svc;
-  return { ...rest, ports: [{ name, containerPort: containerPort as number, hostPort: hostPort as number, healthCheck }, ...more] };
+  return { ...rest, ports: [{ name, containerPort: containerPort as number, hostPort, healthCheck }, ...more] };
 }
 
 /** The default config, "orders" on two ports as seed 003 has them: 8080 -> 10000 and 7777 -> 10002 ("admin"), with a route to each. */
