@@ -91,6 +91,13 @@ describe("explainChanges", () => {
     expect(unusedGaps(new Set(), [{ type: gap.type, attrs: { [gap.attribute]: [{ type: "distinctInstance" }] } }])).toContain(name);
   });
 
+  test("an onlyWhereSet flag set to false is not expected (moto's missing answer reads as false)", () => {
+    const gap = EMULATOR_GAPS.find((g) => g.attribute === "enable_execute_command")!;
+    const name = `${gap.type}.${gap.attribute}`;
+    expect(unusedGaps(new Set(), [{ type: gap.type, attrs: { enable_execute_command: false } }])).not.toContain(name);
+    expect(unusedGaps(new Set(), [{ type: gap.type, attrs: { enable_execute_command: true } }])).toContain(name);
+  });
+
   test("every entry says why", () => {
     for (const gap of EMULATOR_GAPS) expect(gap.why.length).toBeGreaterThan(20);
   });

@@ -24,8 +24,9 @@ export interface EmulatorGap {
   /** What moto does, and why the diff is not a change. */
   readonly why: string;
   /**
-   * The gap shows only where the stack sets the attribute (some stacks leave it out): a run
-   * expects to see it only then (unusedGaps).
+   * The gap shows only where the stack sets the attribute (some stacks leave it out, or set a
+   * flag to false, which is what moto's missing answer reads as): a run expects to see it only
+   * then (unusedGaps).
    */
   readonly onlyWhereSet?: boolean;
 }
@@ -56,6 +57,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     type: "aws_ecs_service",
     attribute: "availability_zone_rebalancing",
     why: "moto does not know availabilityZoneRebalancing (newer than its ECS model).",
+  },
+  {
+    type: "aws_ecs_service",
+    attribute: "enable_execute_command",
+    why: "moto neither keeps nor returns a service's enableExecuteCommand (ECS Exec, set on Fargate services that ask for it): the provider reads false.",
+    onlyWhereSet: true,
   },
   {
     type: "aws_lb",
@@ -180,8 +187,9 @@ export interface AppliedResource {
   readonly attrs: Record<string, unknown>;
 }
 
+/** Set to something other than its default: not absent, not an empty list, not false (what a missing flag reads as). */
 function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  return value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
 }
 
 /**

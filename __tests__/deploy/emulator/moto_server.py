@@ -44,10 +44,11 @@ Usage: python3 moto_server.py <port>   (binds 127.0.0.1 only)
    before the target's policies; the SDK's retries of the 500 held the apply for over ten
    minutes. The three calls keep tags per account, Region and ARN, as AWS does, and so do the
    tags RegisterScalableTarget is given (moto drops them, and every plan would add them again).
-11. ECS services on a capacity provider: moto drops a service's capacityProviderStrategy and gives
-   every service the EC2 launch type, so the next plan would replace each such service (adding a
-   strategy to a service without one forces a new one). A service created with a strategy keeps
-   it and has no launch type, as in AWS; UpdateService already keeps what it is given.
+11. ECS services on a capacity provider (the stack's EC2 providers, or FARGATE and FARGATE_SPOT):
+   moto drops a service's capacityProviderStrategy and gives every service the EC2 launch type,
+   so the next plan would replace each such service (adding a strategy to a service without one
+   forces a new one). A service created with a strategy keeps it and has no launch type, as in
+   AWS; UpdateService already keeps what it is given.
 """
 
 import json
