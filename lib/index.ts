@@ -246,7 +246,7 @@ export {
 } from "./constructs/ecs-fargate-service";
 // The task and container props both service constructs extend; the helpers that build the roles and
 // the container definition stay internal (their construct ids and output shape are not an API).
-export { type EcsTaskProps } from "./constructs/ecs-task-parts";
+export { type EcsServiceAutoscaling, type EcsTaskProps } from "./constructs/ecs-task-parts";
 export { HttpApiCustomDomain, type HttpApiCustomDomainProps } from "./constructs/http-api-custom-domain";
 export {
   type AlbServiceRoute,
