@@ -6,7 +6,7 @@
  *   npm run check -- --plan plan.json              # terraform show -json plan.tfplan > plan.json
  *   npm run check -- --config my.json              # allow the config's "authorization": "NONE" routes
  *
- * Exit codes: 0 no findings, 1 findings (one line each: `<address>: <rule>: <message>`), 2 the
+ * Exit codes: 0 no findings, 1 findings (one line each: `<address>: <rule>: <message> [<checkov, trivy and Security Hub ids of the same rule>]`), 2 the
  * input or the arguments are unusable. The environment is read by the bootstrap
  * (lib/entry/bootstrap.ts), as for synth: CDKTF_OUTDIR sets the default directory, and with CI set
  * the config's NLB shard ledger must match it (the config of --config, else PRIVATE_API_CONFIG's;
@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/config/load";
 import { bootstrap } from "../lib/entry/bootstrap";
-import { checkPlan, checkSynth, inputKind, RULES, type CheckResult } from "../lib/policy";
+import { checkPlan, checkSynth, inputKind, referencesText, RULES, type CheckResult, type RuleReferences } from "../lib/policy";
 
 const USAGE = `Usage: npm run check -- [path ...] [--plan plan.json ...] [--config config.json] [--allow-none ADDRESS ...] [--json]
 
@@ -179,6 +179,11 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
   }
 
   const several = results.length > 1;
+  /** The scanners' ids of the same rule, after the message: ` [checkov CKV_AWS_24; trivy AVD-AWS-0107]`. */
+  const alsoAs = (refs: RuleReferences): string => {
+    const text = referencesText(refs);
+    return text === "" ? "" : ` [${text}]`;
+  };
   const from = (source: string) => (several ? ` (${source})` : "");
   for (const r of results) {
     for (const a of r.allowed)
@@ -187,7 +192,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
       );
     for (const u of r.unchecked) process.stderr.write(`not checked: ${u.address}: ${u.rule}: ${u.message}${from(r.source)}\n`);
   }
-  for (const f of findings) process.stdout.write(`${f.address}: ${f.rule}: ${f.message}${from(f.source)}\n`);
+  for (const f of findings) process.stdout.write(`${f.address}: ${f.rule}: ${f.message}${alsoAs(f.references)}${from(f.source)}\n`);
 
   const resources = results.reduce((n, r) => n + r.resources, 0);
   const allowed = results.reduce((n, r) => n + r.allowed.length, 0);

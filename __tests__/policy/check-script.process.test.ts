@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../lib/config/default-config";
 import { assignNlbShards } from "../../lib/model/shards";
 import { renderLedger } from "../../lib/entry/ledger-file";
+import { RULE_REFERENCES, referencesText } from "../../lib/policy";
 import { configWithServices, exampleConfig } from "../helpers/fixtures";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
 
@@ -63,7 +64,10 @@ describe("a stack with a public ALB", () => {
   test("exits 1 with one line naming the address and the rule", () => {
     const run = check([path]);
     expect(run.status).toBe(1);
-    expect(run.stdout).toBe(`aws_lb.${albId}: internal-load-balancers: is internet-facing: internal is false, not true\n`);
+    // AND the scanners' ids of the same rule after the message
+    const ids = referencesText(RULE_REFERENCES["internal-load-balancers"]);
+    expect(ids).not.toBe("");
+    expect(run.stdout).toBe(`aws_lb.${albId}: internal-load-balancers: is internet-facing: internal is false, not true [${ids}]\n`);
     expect(run.stderr).toContain("1 finding in");
   });
 
@@ -75,7 +79,7 @@ describe("a stack with a public ALB", () => {
     expect(out.inputs[0]).toMatchObject({
       source: path,
       kind: "synth",
-      findings: [{ address: `aws_lb.${albId}`, rule: "internal-load-balancers" }],
+      findings: [{ address: `aws_lb.${albId}`, rule: "internal-load-balancers", references: RULE_REFERENCES["internal-load-balancers"] }],
     });
   });
 });
@@ -146,7 +150,9 @@ describe("a plan", () => {
   test("is checked with --plan, addresses as the plan has them", () => {
     const bad = check(["--plan", fileWith("plan.json", plan(false))]);
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toBe("module.edge.aws_lb.public: internal-load-balancers: is internet-facing: internal is false, not true\n");
+    expect(bad.stdout).toBe(
+      `module.edge.aws_lb.public: internal-load-balancers: is internet-facing: internal is false, not true [${referencesText(RULE_REFERENCES["internal-load-balancers"])}]\n`,
+    );
     const good = check(["--plan", fileWith("plan.json", plan(true))]);
     expect(good).toMatchObject({ status: 0, stdout: "no findings in 1 resource\n" });
   });

@@ -2,7 +2,7 @@
  * Every rule of the policy check fires on a fabricated bad resource and stays quiet on a good one,
  * both in a synthesised stack (cdk.tf.json) and in a plan (terraform show -json).
  */
-import { checkPlan, checkSynth, RULES, type PlanJson, type RuleId } from "../../lib/policy";
+import { checkPlan, checkSynth, RULE_REFERENCES, RULES, type PlanJson, type RuleId } from "../../lib/policy";
 import { show } from "../../lib/core/values";
 import { defaultConfig, exampleConfig, ledgerOf } from "../helpers/fixtures";
 import { resourcesByPath, synthToTemp, type TerraformJson } from "../helpers/synth";
@@ -484,9 +484,10 @@ describe("imds-hop-limit", () => {
     const message =
       "metadata_options.http_put_response_hop_limit is 2, not 1: bridge-mode containers are one hop away and can get IMDSv2 tokens, so the instance role's credentials";
     // WHEN / THEN
-    expect(imdsFindings(bad.json)).toEqual(bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message })));
+    const references = RULE_REFERENCES["imds-hop-limit"];
+    expect(imdsFindings(bad.json)).toEqual(bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message, references })));
     expect(checkPlan(planOf(bad.json, type), { now: NOW }).findings).toEqual(
-      bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message })),
+      bad.addresses.map((address) => ({ address, rule: "imds-hop-limit", message, references })),
     );
   });
 
@@ -553,6 +554,7 @@ describe("Fargate services", () => {
         address: "aws_vpc_security_group_ingress_rule.OpenToTheWorld",
         rule: "no-open-ingress",
         message: "admits 0.0.0.0/0 (the whole internet), tcp port 8080",
+        references: RULE_REFERENCES["no-open-ingress"],
       },
     ]);
   });
@@ -568,6 +570,7 @@ describe("Fargate services", () => {
         address: `aws_ecs_service.${id}`,
         rule: "no-public-ips",
         message: "network_configuration.assign_public_ip is true: every task gets a public IP",
+        references: RULE_REFERENCES["no-public-ips"],
       },
     ]);
   });

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PlanJson, ResourceChange } from "../../lib/plan/plan-json";
-import { checkPlan, type Finding } from "../../lib/policy";
+import { checkPlan, RULE_REFERENCES, referencesText, type Finding } from "../../lib/policy";
 import { reviewPlan } from "../../lib/review/plan-review";
 
 const root = join(__dirname, "..", "..");
@@ -39,11 +39,14 @@ function section(markdown: string, heading: string): string {
   return markdown.slice(start, next < 0 ? undefined : next);
 }
 
+/** A finding's line without the scanners' ids at its end: ` (checkov ...; trivy ...; Security Hub ...)`. */
+const withoutIds = (l: string): string => l.replace(/ \((checkov|trivy|Security Hub) [^()]*\)$/, "");
+
 /** The list items of a section. */
 const items = (text: string) => text.split("\n").filter((line) => line.startsWith("- "));
 
 /** How the review names a finding: address, rule, message. */
-const line = (f: Finding) => `\`${f.address}\`: \`${f.rule}\`: ${f.message.replace(/`/g, "'")}`;
+const line = (f: Finding) => `\`${f.address}\`: \`${f.rule}\`: ${f.message.replace(/`/g, "'")} (${referencesText(f.references)})`;
 
 /** `npm run check -- --plan <file> --json`, the check's own code path. */
 function checkByScript(p: PlanJson): { status: number | null; findings: Finding[] } {
@@ -121,11 +124,12 @@ test("every finding of the check is in the review, new ones flagged, standing on
   const flagged = items(section(review.markdown, "🚨 Security flags"));
   const standing = items(section(review.markdown, "Security findings already there"));
   expect([...flagged.map((l) => l.replace("- 🚨 ", "- ")), ...standing].sort()).toEqual(check.findings.map((f) => `- ${line(f)}`).sort());
-  expect(flagged).toEqual([
+  // (each line ends with the scanners' ids of its rule)
+  expect(flagged.map(withoutIds)).toEqual([
     '- 🚨 `aws_lambda_permission.Invoke`: `no-wildcard-principals`: any principal ("*") may invoke the function',
     "- 🚨 `aws_lb.Public`: `internal-load-balancers`: is internet-facing: internal is false, not true",
   ]);
-  expect(standing).toEqual([
+  expect(standing.map(withoutIds)).toEqual([
     "- `aws_cloudwatch_log_group.Logs`: `log-retention`: keeps logs forever: retention_in_days is not set",
     "- `aws_vpc_security_group_ingress_rule.Ssh`: `no-open-ingress`: admits 0.0.0.0/0 (the whole internet), tcp port 22",
   ]);
@@ -148,6 +152,6 @@ test("addresses allowed to be open (allowNone) are listed as allowed, not flagge
   const review = reviewPlan(p, { allowNone: ["aws_api_gateway_method.Status"] });
   expect(review.markdown).not.toContain("Security flags");
   expect(items(section(review.markdown, "Allowed"))).toEqual([
-    "- `aws_api_gateway_method.Status`: `authorization`: GET has authorization NONE: anyone can call it (allowed by allowNone)",
+    `- \`aws_api_gateway_method.Status\`: \`authorization\`: GET has authorization NONE: anyone can call it (${referencesText(RULE_REFERENCES.authorization)}) (allowed by allowNone)`,
   ]);
 });

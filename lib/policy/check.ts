@@ -4,6 +4,7 @@
  */
 import type { StackPlan } from "../model/stack-plan";
 import type { ConfigModule, ConfigResource, PlanJson } from "../plan/plan-json";
+import { RULE_REFERENCES } from "./references";
 import { RULES_BY_TYPE } from "./rules";
 import type {
   AllowedFinding,
@@ -147,9 +148,10 @@ function run(
           unchecked.push(item);
           continue;
         }
+        const found = { ...item, references: RULE_REFERENCES[rule.id] };
         const allowedBy = rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : undefined;
-        if (allowedBy !== undefined) allowed.push({ ...item, allowedBy });
-        else findings.push(item);
+        if (allowedBy !== undefined) allowed.push({ ...found, allowedBy });
+        else findings.push(found);
       }
     }
   }

@@ -5,6 +5,17 @@
 export { checkInput, checkPlan, checkSynth, inputKind, openRouteConstructPaths, PolicyInputError, type SynthJson } from "./check";
 export type { PlanJson } from "../plan/plan-json";
 export { READ_ONLY_VERBS } from "../core/iam-statement";
+export { RULE_REFERENCES, referencesText } from "./references";
 export { RULES } from "./rules";
 export { LAMBDA_RUNTIME_DEPRECATION, RUNTIME_TABLE_AS_OF, RUNTIME_TABLE_SOURCE, runtimeStatus } from "./runtimes";
-export type { AllowedFinding, CheckOptions, CheckResult, Finding, Rule, RuleId, SynthCheckOptions, Unchecked } from "./types";
+export type {
+  AllowedFinding,
+  CheckOptions,
+  CheckResult,
+  Finding,
+  Rule,
+  RuleId,
+  RuleReferences,
+  SynthCheckOptions,
+  Unchecked,
+} from "./types";

@@ -18,12 +18,27 @@ export type RuleId =
   | "imds-hop-limit";
 
 /** One broken rule on one resource. */
+/**
+ * The public rules of the scanners platform teams gate merges on that check the same thing as one
+ * of ours (lib/policy/references.ts), so a finding can be matched with theirs.
+ */
+export interface RuleReferences {
+  /** checkov ids: `CKV_AWS_24`, `CKV2_AWS_29`. */
+  readonly checkov: readonly string[];
+  /** trivy (formerly tfsec) ids: `AVD-AWS-0107`. */
+  readonly trivy: readonly string[];
+  /** AWS Security Hub controls: `EC2.18`. */
+  readonly securityHub: readonly string[];
+}
+
 export interface Finding {
   /** Terraform address: `aws_lb.Nlb_BCDB97FE`, or a plan's `address` (module prefix and index included). */
   readonly address: string;
   readonly rule: RuleId;
   /** One line, for people. */
   readonly message: string;
+  /** The scanners' rules that check the same thing (empty lists where none does). */
+  readonly references: RuleReferences;
 }
 
 /** A finding the caller allowed (authorization NONE on a route the config or `allowNone` opened deliberately). */

@@ -16,7 +16,8 @@
 import type { PlanJson, ResourceChange } from "../plan/plan-json";
 import { checkPlan } from "../policy/check";
 import { RULES_BY_TYPE } from "../policy/rules";
-import type { CheckOptions, CheckResult, Finding } from "../policy/types";
+import { referencesText } from "../policy/references";
+import type { CheckOptions, CheckResult, Finding, RuleReferences } from "../policy/types";
 import { show } from "../core/values";
 
 /** The plan-JSON types live in lib/plan/plan-json.ts; these names are kept for scripts/tooling and the tests' helpers. */
@@ -255,9 +256,13 @@ function newFindingsOf(findings: readonly Finding[], prior: readonly Finding[]):
   return unmatched.filter((f) => !take(looseLeft, loose(f)));
 }
 
-/** A finding as a list item: `` `address`: `rule`: message `` (the check's line, in Markdown). */
-function findingItem(f: { readonly address: string; readonly rule: string; readonly message: string }, prefix = ""): string {
-  return `- ${prefix}\`${f.address}\`: \`${f.rule}\`: ${f.message.replace(/`/g, "'")}`;
+/** A finding as a list item: `` `address`: `rule`: message `` (the check's line, in Markdown), and the scanners' ids of its rule. */
+function findingItem(
+  f: { readonly address: string; readonly rule: string; readonly message: string; readonly references?: RuleReferences },
+  prefix = "",
+): string {
+  const refs = f.references ? referencesText(f.references) : "";
+  return `- ${prefix}\`${f.address}\`: \`${f.rule}\`: ${f.message.replace(/`/g, "'")}${refs === "" ? "" : ` (${refs})`}`;
 }
 
 /** Sorted by address, the rules' order kept within one address. */
@@ -355,7 +360,7 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
     md.push(
       "### 🚨 Security flags",
       "",
-      "New findings of the policy rules (lib/policy), as `npm run check -- --plan` reports them: `address`: `rule`: message.",
+      "New findings of the policy rules (lib/policy), as `npm run check -- --plan` reports them: `address`: `rule`: message (the same rule's checkov, trivy and Security Hub ids).",
       "",
       ...limit(alarms),
       "",
