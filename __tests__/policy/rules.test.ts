@@ -71,9 +71,12 @@ const PRIVATE_NIC = { network_interfaces: [{ associate_public_ip_address: "false
 /** An iam-least-privilege case: one Allow statement that breaks the rule, one that does not. */
 const iam = (type: string, bad: Attrs, good: Attrs) => kase("iam-least-privilege", type, allowing(bad), allowing(good));
 
+/** What the alb-header-hardening rule asks of an application load balancer, so other rules' cases on one stay about their rule. */
+const ALB_HARDENED = { drop_invalid_header_fields: true, desync_mitigation_mode: "defensive" } as const;
+
 const CASES: readonly Case[] = [
-  kase("internal-load-balancers", "aws_lb", { internal: false }, { internal: true }),
-  kase("internal-load-balancers", "aws_alb", {}, { internal: true }),
+  kase("internal-load-balancers", "aws_lb", { internal: false, ...ALB_HARDENED }, { internal: true, ...ALB_HARDENED }),
+  kase("internal-load-balancers", "aws_alb", { ...ALB_HARDENED }, { internal: true, ...ALB_HARDENED }),
   kase("internal-load-balancers", "aws_elb", { internal: "false" }, { internal: "true" }),
   kase(
     "no-open-ingress",
@@ -207,6 +210,28 @@ const CASES: readonly Case[] = [
   kase("no-public-ips", "aws_nat_gateway", { subnet_id: "subnet-1" }, { connectivity_type: "private" }),
   kase("no-public-ips", "aws_internet_gateway", {}, undefined),
   kase("no-public-ips", "aws_eip", { domain: "vpc" }, undefined),
+  kase(
+    "alb-header-hardening",
+    "aws_lb",
+    { internal: true, load_balancer_type: "application", drop_invalid_header_fields: false, desync_mitigation_mode: "defensive" },
+    { internal: true, load_balancer_type: "application", drop_invalid_header_fields: true, desync_mitigation_mode: "strictest" },
+  ),
+  kase(
+    "alb-header-hardening",
+    "aws_lb",
+    { internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: "monitor" },
+    { internal: true, load_balancer_type: "network" },
+  ),
+  kase(
+    "alb-header-hardening",
+    "aws_alb",
+    { internal: true, drop_invalid_header_fields: true },
+    {
+      internal: true,
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+    },
+  ),
   kase("log-retention", "aws_cloudwatch_log_group", {}, { retention_in_days: 30 }),
   kase("log-retention", "aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 1 }),
   kase("imds-hop-limit", "aws_launch_template", { ...PRIVATE_NIC, ...imds("required", 2) }, { ...PRIVATE_NIC, ...IMDS_V2_HOP_1 }),
@@ -267,7 +292,11 @@ describe.each(CASES.map((c) => [`${c.rule} on ${c.type} ${JSON.stringify(c.bad)}
 describe("messages", () => {
   test("name what is wrong, in one line per finding", () => {
     const messages = (type: string, attrs: Attrs) => checkSynth(stack(type, attrs), { now: NOW }).findings.map((f) => f.message);
-    expect(messages("aws_lb", { internal: false })).toEqual(["is internet-facing: internal is false, not true"]);
+    expect(messages("aws_lb", { internal: false, ...ALB_HARDENED })).toEqual(["is internet-facing: internal is false, not true"]);
+    expect(messages("aws_lb", { internal: true })).toEqual([
+      "drop_invalid_header_fields is not set, not true: headers that are not valid HTTP reach the targets (request smuggling)",
+      'desync_mitigation_mode is not set: state "defensive" or "strictest" rather than leave it to the account\'s default',
+    ]);
     expect(
       messages("aws_vpc_security_group_ingress_rule", { cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 }),
     ).toEqual(["admits 0.0.0.0/0 (the whole internet), tcp port 80"]);
@@ -322,7 +351,7 @@ describe("integrations-via-vpc-link in a synthesised stack", () => {
 
 describe("plans", () => {
   test("a value known only after apply is listed as unchecked, not as a finding", () => {
-    const result = checkPlan(plan("aws_lb", { name: "x" }, { internal: true }));
+    const result = checkPlan(plan("aws_lb", { name: "x", ...ALB_HARDENED }, { internal: true }));
     expect(result.findings).toEqual([]);
     expect(result.unchecked).toEqual([
       { address: "aws_lb.subject", rule: "internal-load-balancers", message: "internal is known only after apply" },
@@ -330,7 +359,7 @@ describe("plans", () => {
   });
 
   test("findings carry the plan's address, module prefix and index included", () => {
-    const p = plan("aws_lb", { internal: false });
+    const p = plan("aws_lb", { internal: false, ...ALB_HARDENED });
     const change = {
       ...p.resource_changes![0],
       address: 'module.api["eu"].aws_lb.subject[0]',

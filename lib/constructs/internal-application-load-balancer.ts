@@ -141,7 +141,11 @@ export class InternalApplicationLoadBalancer extends Construct {
         internal: true,
         subnets: props.subnetIds,
         securityGroups: [sg.id],
+        // Request smuggling: headers that are not valid HTTP are dropped, not passed on to the
+        // targets, and ambiguous requests are handled by the desync mitigation mode, stated
+        // rather than left to AWS's default (which is "defensive" too, so a deployed ALB does not change).
         dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
         tags: { Name: lbName },
       });
       this.loadBalancerArn = lb.arn;

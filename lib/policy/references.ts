@@ -38,6 +38,8 @@ export const RULE_REFERENCES: Readonly<Record<RuleId, RuleReferences>> = Object.
   },
   // Not CKV_AWS_338 or CloudWatch.16: they ask for a year at least, and pass a group kept forever, which ours fails.
   "log-retention": { checkov: ["CKV_AWS_66"], trivy: [], securityHub: [] },
+  // Each of theirs checks one of the two settings (invalid headers dropped; desync mitigation mode).
+  "alb-header-hardening": { checkov: ["CKV_AWS_131", "CKV_AWS_328"], trivy: ["AVD-AWS-0052"], securityHub: ["ELB.4", "ELB.12"] },
   // Each of theirs checks one of the two settings (IMDSv2 tokens, hop limit).
   "imds-hop-limit": {
     checkov: ["CKV_AWS_79", "CKV_AWS_341"],

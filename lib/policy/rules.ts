@@ -290,6 +290,35 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: "alb-header-hardening",
+    summary:
+      'Every application load balancer (aws_lb or aws_alb with load_balancer_type "application", the default) drops invalid header fields (drop_invalid_header_fields = true) and sets its desync mitigation mode to "defensive" or "strictest".',
+    types: ["aws_lb", "aws_alb"],
+    check: (r) => {
+      if ((r.values.load_balancer_type ?? "application") !== "application") return [];
+      const outcomes: Outcome[] = [];
+      const drop = unknownAt(r, ["drop_invalid_header_fields"]);
+      if (drop) outcomes.push(drop);
+      else if (asBool(r.values.drop_invalid_header_fields) !== true)
+        outcomes.push(
+          finding(
+            `drop_invalid_header_fields is ${quote(r.values.drop_invalid_header_fields)}, not true: headers that are not valid HTTP reach the targets (request smuggling)`,
+          ),
+        );
+      const mode = unknownAt(r, ["desync_mitigation_mode"]);
+      if (mode) outcomes.push(mode);
+      else if (r.values.desync_mitigation_mode !== "defensive" && r.values.desync_mitigation_mode !== "strictest")
+        outcomes.push(
+          finding(
+            r.values.desync_mitigation_mode === undefined || r.values.desync_mitigation_mode === null
+              ? 'desync_mitigation_mode is not set: state "defensive" or "strictest" rather than leave it to the account\'s default'
+              : `desync_mitigation_mode is ${quote(r.values.desync_mitigation_mode)}, not "defensive" or "strictest": ambiguous requests reach the targets`,
+          ),
+        );
+      return outcomes;
+    },
+  },
+  {
     id: "log-retention",
     summary: "Every aws_cloudwatch_log_group has retention_in_days set (more than 0): logs are not kept forever.",
     types: ["aws_cloudwatch_log_group"],

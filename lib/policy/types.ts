@@ -15,7 +15,8 @@ export type RuleId =
   | "lambda-runtime"
   | "no-public-ips"
   | "log-retention"
-  | "imds-hop-limit";
+  | "imds-hop-limit"
+  | "alb-header-hardening";
 
 /** One broken rule on one resource. */
 /**
