@@ -142,7 +142,7 @@ describe("a plan", () => {
           mode: "managed",
           type: "aws_lb",
           name: "public",
-          change: { actions: ["create"], after: { internal }, after_unknown: {} },
+          change: { actions: ["create"], after: { internal, load_balancer_type: "network" }, after_unknown: {} },
         },
       ],
     });

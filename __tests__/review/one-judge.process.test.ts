@@ -108,7 +108,13 @@ test("every finding of the check is in the review, new ones flagged, standing on
   // GIVEN a plan that brings in some problems and leaves others as they were
   const openRule = { security_group_id: "sg-1", ip_protocol: "tcp", from_port: 22, to_port: 22, cidr_ipv4: "0.0.0.0/0" };
   const p = plan(
-    change("aws_lb", "Public", ["update"], { internal: true, idle_timeout: 60 }, { internal: false, idle_timeout: 60 }),
+    change(
+      "aws_lb",
+      "Public",
+      ["update"],
+      { internal: true, idle_timeout: 60, load_balancer_type: "network" },
+      { internal: false, idle_timeout: 60, load_balancer_type: "network" },
+    ),
     change("aws_vpc_security_group_ingress_rule", "Ssh", ["update"], { ...openRule, from_port: 21 }, openRule),
     change("aws_cloudwatch_log_group", "Logs", ["no-op"], { name: "/x" }, { name: "/x" }),
     change("aws_lambda_permission", "Invoke", ["create"], null, { action: "lambda:InvokeFunction", principal: "*", function_name: "f" }),
@@ -138,7 +144,7 @@ test("every finding of the check is in the review, new ones flagged, standing on
 });
 
 test("what the rules could not check in the plan is listed, as npm run check lists it", () => {
-  const p = plan(change("aws_lb", "Later", ["create"], null, { name: "x" }, { internal: true }));
+  const p = plan(change("aws_lb", "Later", ["create"], null, { name: "x", load_balancer_type: "network" }, { internal: true }));
   const review = reviewPlan(p);
   expect(review.security.unchecked).toEqual(checkPlan(p).unchecked);
   expect(items(section(review.markdown, "Not checked"))).toEqual([
