@@ -78,6 +78,7 @@ describe.each([
   test("every target group is of type ip on the container port its service registers", () => {
     const groups = new Map(resourcesOf(json, "aws_lb_target_group").map(([id, tg]) => [`\${aws_lb_target_group.${id}.arn}`, tg]));
     for (const [, svc] of resourcesOf(json, "aws_ecs_service")) {
+      expect((svc.load_balancer as unknown[]).length).toBeGreaterThan(0);
       for (const lb of svc.load_balancer as { target_group_arn: string; container_port: number }[]) {
         const tg = groups.get(lb.target_group_arn) as Record<string, unknown>;
         expect(tg.target_type).toBe("ip");
@@ -106,7 +107,10 @@ describe.each([
 
   test("a service's egress: HTTPS to the endpoints' group and the S3 prefix list, and the CIDRs the config declares", () => {
     const endpointGroup = securityGroupIdOf(json, "Network/EndpointSecurityGroup");
-    for (const [, rule] of resourcesOf(json, "aws_vpc_security_group_egress_rule").filter(([id]) => id.startsWith("Service-"))) {
+    const serviceEgress = resourcesOf(json, "aws_vpc_security_group_egress_rule").filter(([id]) => id.startsWith("Service-"));
+    // At least the endpoints and the S3 prefix list, for each service.
+    expect(serviceEgress.length).toBeGreaterThanOrEqual(2 * resourcesOf(json, "aws_ecs_service").length);
+    for (const [, rule] of serviceEgress) {
       const to = rule.referenced_security_group_id ?? rule.prefix_list_id ?? rule.cidr_ipv4;
       if (rule.cidr_ipv4 !== undefined) {
         expect(rule.cidr_ipv4).not.toBe("0.0.0.0/0");

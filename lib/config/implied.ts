@@ -58,3 +58,8 @@ export function nlbPorts(cfg: PrivateApiConfig): number[] {
 export function computeOf(service: Pick<ServiceConfig, "fargate">): "ec2" | "fargate" {
   return service.fargate === undefined ? "ec2" : "fargate";
 }
+
+/** Whether the stack creates the VPC endpoints (a created VPC with `vpcEndpoints`): the Fargate tasks' egress goes to them. */
+export function createsVpcEndpoints(cfg: Pick<PrivateApiConfig, "network">): boolean {
+  return cfg.network.type === "create" && cfg.network.vpcEndpoints;
+}

@@ -17,7 +17,7 @@ import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
 import { deepFreeze } from "../core/values";
 import type { AccessLogOptions, Authorization, Authorizer, HealthCheck, HttpMethod, ThrottleSettings } from "../core/types";
 import type { ClusterConfig, PrivateApiConfig, ServiceConfig } from "../config/schema";
-import { computeOf } from "../config/implied";
+import { computeOf, createsVpcEndpoints } from "../config/implied";
 import { EC2_INTERFACE_ENDPOINTS, FARGATE_INTERFACE_ENDPOINTS } from "../core/defaults";
 import { serviceCapacity } from "./capacity";
 import { serviceSecurityGroupName } from "./names";
@@ -573,8 +573,7 @@ function interfaceEndpointsOf(cfg: PrivateApiConfig): readonly string[] | undefi
 
 /** A Fargate service's task settings and the egress of its group beyond the topology's rules. */
 function planFargate(cfg: PrivateApiConfig, svc: ServiceConfig, f: NonNullable<ServiceConfig["fargate"]>): FargatePlan {
-  const endpoints = cfg.network.type === "create" && cfg.network.vpcEndpoints;
-  const aws: FargateEgressPlan = endpoints
+  const aws: FargateEgressPlan = createsVpcEndpoints(cfg)
     ? {
         id: "EgressToS3",
         description: "HTTPS to S3 through the gateway endpoint: image layers",

@@ -6,7 +6,7 @@
  * the ALB listener speak HTTPS?" and "who may reach whom on which ports?" each have one answer.
  */
 import { albPathPattern, parseRoutePath, pathId } from "../core/paths";
-import { albHttps, bridgeMode, bridgePort, computeOf, nlbPorts, nlbServicePorts, portVia } from "../config/implied";
+import { albHttps, bridgeMode, bridgePort, computeOf, createsVpcEndpoints, nlbPorts, nlbServicePorts, portVia } from "../config/implied";
 import { portOfRoute, portsOf, type ServicePort } from "../config/ports";
 import type { HealthCheckConfig, PrivateApiConfig, RouteAuthorization, ServiceConfig } from "../config/schema";
 import type { HttpMethod } from "../core/types";
@@ -309,10 +309,7 @@ export function planTopology(cfg: PrivateApiConfig, placement?: NlbShardLedger):
     services,
   };
   const fargateServices = services.filter((s) => s.compute === "fargate").map((s) => s.name);
-  const fargate =
-    fargateServices.length > 0
-      ? { services: fargateServices, endpoints: cfg.network.type === "create" && cfg.network.vpcEndpoints }
-      : undefined;
+  const fargate = fargateServices.length > 0 ? { services: fargateServices, endpoints: createsVpcEndpoints(cfg) } : undefined;
   return deepFreeze(
     structuredClone({ ...base, securityGroupRules: planSecurityGroupRules({ ...base, fargate }, cfg.quotas.securityGroupRules) }),
   );
