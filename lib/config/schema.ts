@@ -22,6 +22,7 @@ import {
   DEFAULT_HEALTH_CHECK,
   DEFAULT_HTTP_IDENTITY_SOURCE,
   DEFAULT_INSTANCE_TYPE,
+  DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_P99_LATENCY_MS,
   DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
@@ -42,6 +43,7 @@ import {
   type ContainerHealthCheck,
   type CustomDomainOptions,
   type HealthCheck,
+  type LogGroupOptions,
   type TaskRolePermissions,
   type ThrottleSettings,
 } from "../core/types";
@@ -53,6 +55,15 @@ import {
  * Cross-field rules (ports used twice, routes to unknown services, subnets outside the VPC, ...)
  * live in ./semantics.ts and run after the shapes are valid; lib/validate.ts names the phases.
  */
+
+/** A CloudWatch Logs retention, days: one of the values CloudWatch Logs accepts. */
+const logRetentionDays = z.literal([
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+
+const kmsKeyArn = z.string().regex(KMS_KEY_ARN, {
+  message: "must be a KMS key ARN such as arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+});
 
 const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 const nameField = (what: string) =>
@@ -441,8 +452,7 @@ const serviceShape = z.strictObject({
     ),
   autoscaling: serviceAutoscaling.optional(),
   fargate: fargate.optional(),
-  logRetentionDays: z
-    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+  logRetentionDays: logRetentionDays
     .default(DEFAULT_SERVICE_LOG_RETENTION_DAYS)
     .describe("Retention of the service's CloudWatch log group, days"),
   secrets: z
@@ -451,11 +461,7 @@ const serviceShape = z.strictObject({
     .describe(
       "Environment variables whose values ECS reads from Secrets Manager or SSM Parameter Store when a task starts: only the ARNs are in the config, the state and the plan.",
     ),
-  secretsKmsKeyArn: z
-    .string()
-    .regex(KMS_KEY_ARN, {
-      message: "must be a KMS key ARN such as arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    })
+  secretsKmsKeyArn: kmsKeyArn
     .optional()
     .describe(
       "The customer-managed KMS key the secrets are encrypted with; the only key the execution role may decrypt with. Not needed for AWS-managed keys.",
@@ -819,10 +825,7 @@ const api = z.strictObject({
   accessLogs: z
     .strictObject({
       enabled: z.boolean().default(true).describe("JSON access logs, one object per request"),
-      retentionDays: z
-        .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-        .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS)
-        .describe("Retention of the access log group, days"),
+      retentionDays: logRetentionDays.default(DEFAULT_ACCESS_LOG_RETENTION_DAYS).describe("Retention of the access log group, days"),
     })
     .prefault({}),
   cloudWatchRole: z
@@ -963,6 +966,19 @@ const quota = (what: string, awsDefault: number) =>
     .default(awsDefault)
     .describe(`${what}: AWS's default is ${awsDefault}; set the value your account has been granted`);
 
+const logs = z.strictObject({
+  kmsKeyArn: kmsKeyArn
+    .optional()
+    .describe(
+      "A customer-managed KMS key that encrypts every log group the stack creates (services, Lambdas, API access and execution logs, the web ACL's). Its key policy must let CloudWatch Logs in the stack's region use it (see docs/logging.md). Default: CloudWatch Logs' own encryption.",
+    ),
+  retentionDays: logRetentionDays
+    .default(DEFAULT_LOG_RETENTION_DAYS)
+    .describe(
+      "Retention, days, of the log groups without a setting of their own: the Lambdas', the web ACL's and the REST execution logs'. services[].logRetentionDays and api.accessLogs.retentionDays set theirs.",
+    ),
+});
+
 /** Adjustable AWS quotas the config is checked against. Only raise one after AWS has raised it for the account. */
 const quotas = z.strictObject({
   vpcLinks: quota("REST API VPC links per account per Region (a REST API uses one per NLB)", 20),
@@ -994,6 +1010,7 @@ export const configShape = z.strictObject({
   api: api.prefault({}),
   alb: alb.optional().describe('The internal ALB, created when a service has via: "alb"'),
   bridge: bridge.optional().describe('NLB to ALB bridge; defaults to {"mode": "native"} when a service has via: "alb"'),
+  logs: logs.prefault({}).describe("How the log groups the stack creates are kept"),
   backend: backend.prefault({ type: "local" }).describe("Where Terraform keeps the state"),
   adopt: z.array(adoption).default([]).describe("Existing AWS resources to take over instead of creating: Terraform import blocks"),
   renames: z
@@ -1037,3 +1054,4 @@ export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;
 export type QuotasConfig = PrivateApiConfig["quotas"];
+export type LogsConfig = AssignableTo<PrivateApiConfig["logs"], LogGroupOptions>;

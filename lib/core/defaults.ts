@@ -109,6 +109,8 @@ export const DEFAULT_LAMBDA_AUTHORIZER_KIND = "TOKEN";
 export const DEFAULT_EXECUTION_LOG_LEVEL = "OFF";
 /** Seconds API Gateway caches a Lambda authorizer's answer. */
 export const DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS = 300;
+/** Retention of the log groups without a setting of their own (Lambdas, the web ACL's, REST execution logs), days. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
 /** Retention of an API's access log group, days. */
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 /** Size of a REST stage cache, GB. */

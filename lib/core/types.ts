@@ -107,6 +107,21 @@ export interface ThrottleSettings {
 }
 
 /** JSON access logs of an API stage, to a log group of their own. */
+/** How the log groups the stack creates are kept: retention and, optionally, a customer-managed KMS key. */
+export interface LogGroupOptions {
+  /**
+   * ARN of a customer-managed KMS key that encrypts the log group. Its key policy must let the
+   * region's CloudWatch Logs service principal use it (docs/logging.md).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Retention, days.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+}
+
 export interface AccessLogOptions {
   /**
    * Retention of the log group, days.

@@ -15,7 +15,15 @@
  */
 import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
 import { deepFreeze } from "../core/values";
-import type { AccessLogOptions, Authorization, Authorizer, HealthCheck, HttpMethod, ThrottleSettings } from "../core/types";
+import type {
+  AccessLogOptions,
+  Authorization,
+  LogGroupOptions,
+  Authorizer,
+  HealthCheck,
+  HttpMethod,
+  ThrottleSettings,
+} from "../core/types";
 import type { ClusterConfig, PrivateApiConfig, ServiceConfig } from "../config/schema";
 import { computeOf, createsVpcEndpoints } from "../config/implied";
 import { EC2_INTERFACE_ENDPOINTS, FARGATE_INTERFACE_ENDPOINTS } from "../core/defaults";
@@ -371,6 +379,8 @@ export interface StackPlan {
   readonly api: RestApiPlan | HttpApiPlan;
   readonly outputs: OutputsPlan;
   readonly state: StatePlan;
+  /** The KMS key and retention of the log groups without their own setting (config `logs`). */
+  readonly logs: Required<Pick<LogGroupOptions, "retentionDays">> & Pick<LogGroupOptions, "kmsKeyArn">;
 }
 
 /**
@@ -547,6 +557,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       bridgeNlbIps: bridge?.props.mode === "lambda",
     },
     state: planState(config, topology.placement),
+    logs: { kmsKeyArn: cfg.logs.kmsKeyArn, retentionDays: cfg.logs.retentionDays },
   };
   return deepFreeze(plan);
 }
