@@ -38,6 +38,8 @@ export {
   DEFAULT_SYNC_SCHEDULE,
   DEFAULT_TARGET_CAPACITY_PERCENT,
   DEFAULT_VPC_ENDPOINTS,
+  DEFAULT_FLOW_LOG_TRAFFIC,
+  DEFAULT_LOG_RETENTION_DAYS,
   healthCheckWithDefaults,
 } from "./core/defaults";
 export {
@@ -52,6 +54,7 @@ export {
 } from "./core/limits";
 export {
   type AccessLogOptions,
+  type LogGroupOptions,
   type Authorization,
   type Authorizer,
   type CognitoAuthorizer,
@@ -263,7 +266,13 @@ export {
 } from "./constructs/internal-network-load-balancer";
 export { allowAuthorizerInvoke, type LambdaAuthorizerPermissionProps, lambdaAuthorizerUri } from "./constructs/lambda-authorizer";
 export { type HttpApiIntegrationTarget, type HttpApiRoute, PrivateHttpApi, type PrivateHttpApiProps } from "./constructs/private-http-api";
-export { ECS_INTERFACE_ENDPOINTS, type ExistingVpc, PrivateNetwork, type PrivateNetworkProps } from "./constructs/private-network";
+export {
+  ECS_INTERFACE_ENDPOINTS,
+  type ExistingVpc,
+  type FlowLogOptions,
+  PrivateNetwork,
+  type PrivateNetworkProps,
+} from "./constructs/private-network";
 export { PrivateRestApi, type PrivateRestApiProps, type RestApiRoute, type StageCacheOptions } from "./constructs/private-rest-api";
 export { RestApiCustomDomain, type RestApiCustomDomainProps } from "./constructs/rest-api-custom-domain";
 export {

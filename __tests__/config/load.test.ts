@@ -60,6 +60,17 @@ describe("bad input names the field and the value", () => {
       /network\.vpcCidr: "10\.40\.0\.0\/33" is not a valid IPv4 CIDR/,
     ],
     [
+      "unknown flow log traffic type",
+      (c) => (c.network = { ...(c.network as object), flowLogs: "ACCEPT" } as never),
+      /network\.flowLogs: .*"REJECT"\|"ALL"\|"none".* \(got "ACCEPT"\)/,
+    ],
+    [
+      "a KMS key that is not a key ARN",
+      (c) => (c.logs = { kmsKeyArn: "alias/logs" }),
+      /logs\.kmsKeyArn: must be a KMS key ARN .* \(got "alias\/logs"\)/,
+    ],
+    ["a retention CloudWatch Logs does not offer", (c) => (c.logs = { retentionDays: 31 as never }), /logs\.retentionDays: .* \(got 31\)/],
+    [
       "CIDR with host bits",
       (c) => (c.network = { ...(c.network as object), vpcCidr: "10.40.0.1/16" } as never),
       /network\.vpcCidr: "10\.40\.0\.1\/16" is not a valid/,

@@ -209,6 +209,72 @@ describe("PrivateNetwork in create mode", () => {
   });
 });
 
+describe("PrivateNetwork flow log", () => {
+  /** The one resource of a type in the JSON. */
+  function only(json: TerraformJson, type: string): Record<string, unknown> {
+    const all = resourcesOf(json, type);
+    expect(all).toHaveLength(1);
+    return all[0][1];
+  }
+
+  test("a new VPC has a REJECT flow log to a log group of its own, with 30 days' retention, by default", () => {
+    // WHEN
+    const { json } = networkStack(createNetwork());
+    // THEN
+    const group = only(json, "aws_cloudwatch_log_group");
+    expect(group).toMatchObject({ name: "/aws/vpc/team-api/flow-logs", retention_in_days: 30 });
+    expect(group.kms_key_id).toBeUndefined();
+    expect(only(json, "aws_flow_log")).toMatchObject({
+      vpc_id: refTo(json, "aws_vpc", "id"),
+      traffic_type: "REJECT",
+      log_destination_type: "cloud-watch-logs",
+      log_destination: refTo(json, "aws_cloudwatch_log_group", "arn"),
+      iam_role_arn: refTo(json, "aws_iam_role", "arn"),
+    });
+  });
+
+  test("takes the traffic type, retention and KMS key given", () => {
+    // GIVEN
+    const kmsKeyArn = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    // WHEN
+    const { json } = networkStack(createNetwork({ flowLogs: { trafficType: "ALL", retentionDays: 365, kmsKeyArn } }));
+    // THEN
+    expect(only(json, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 365, kms_key_id: kmsKeyArn });
+    expect(only(json, "aws_flow_log").traffic_type).toBe("ALL");
+  });
+
+  test("its role trusts VPC Flow Logs for this account's flow logs only, and may write to its own group only", () => {
+    // WHEN
+    const { json } = networkStack(createNetwork());
+    // THEN
+    const group = `aws_cloudwatch_log_group.${resourcesOf(json, "aws_cloudwatch_log_group")[0][0]}.arn`;
+    const trust = String(only(json, "aws_iam_role").assume_role_policy);
+    expect(trust).toContain('"Service" = "vpc-flow-logs.amazonaws.com"');
+    expect(trust).toContain(`"aws:SourceAccount" = element(split(":", ${group}), 4)`);
+    expect(trust).toContain(`"aws:SourceArn" = "arn:aws:ec2:eu-west-2:\${element(split(":", ${group}), 4)}:vpc-flow-log/*"`);
+    const policy = String(only(json, "aws_iam_role_policy").policy);
+    expect(policy).toContain(
+      `"Action" = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], "Resource" = [${group}, "\${${group}}:*"]`,
+    );
+    expect(policy).toContain(`"Action" = ["logs:DescribeLogGroups"], "Resource" = "*"`);
+    expect(policy.match(/"Effect" = "Allow"/g)).toHaveLength(2);
+  });
+
+  test("false creates no flow log, role or log group, and warns", () => {
+    // WHEN
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const net = new PrivateNetwork(stack, "Network", { name: "team-api", region: REGION, ...createNetwork({ flowLogs: false }) });
+    const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    // THEN
+    for (const type of ["aws_flow_log", "aws_iam_role", "aws_iam_role_policy", "aws_cloudwatch_log_group"]) {
+      expect(resourcesOf(json, type)).toEqual([]);
+    }
+    const warnings = net.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringContaining('has no flow log ("flowLogs": "none")')]);
+  });
+});
+
 describe("PrivateNetwork in existing mode", () => {
   test("creates no resources at all", () => {
     // WHEN
@@ -241,5 +307,6 @@ describe("PrivateNetwork props", () => {
     expect(() => synthNetwork({ ...EXISTING, vpcEndpoints: true })).toThrow(
       /nothing is created in an existing VPC\. Don't supply vpcEndpoints with existing/,
     );
+    expect(() => synthNetwork({ ...EXISTING, flowLogs: false })).toThrow(/Don't supply flowLogs with existing/);
   });
 });

@@ -178,3 +178,22 @@ describe("planStack", () => {
     });
   });
 });
+
+describe("planStack: the log groups' keeping and the VPC's flow log", () => {
+  const KEY = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  test("a created VPC gets a REJECT flow log kept as logs says, by default 30 days without a KMS key", () => {
+    expect(planOf(defaultConfig()).logs).toEqual({ retentionDays: 30, kmsKeyArn: undefined });
+    expect(planOf(defaultConfig()).network.props.flowLogs).toEqual({ trafficType: "REJECT", retentionDays: 30, kmsKeyArn: undefined });
+    const config = defaultConfig();
+    const plan = planOf({ ...config, logs: { kmsKeyArn: KEY, retentionDays: 365 }, network: { ...config.network, flowLogs: "ALL" } });
+    expect(plan.logs).toEqual({ retentionDays: 365, kmsKeyArn: KEY });
+    expect(plan.network.props.flowLogs).toEqual({ trafficType: "ALL", retentionDays: 365, kmsKeyArn: KEY });
+  });
+
+  test('"none" is no flow log; an existing VPC has none of ours', () => {
+    const config = defaultConfig();
+    expect(planOf({ ...config, network: { ...config.network, flowLogs: "none" } }).network.props.flowLogs).toBe(false);
+    expect(planOf(exampleConfig("existing-vpc")).network.props.flowLogs).toBeUndefined();
+  });
+});

@@ -19,6 +19,7 @@ import {
   DEFAULT_DESIRED_COUNT,
   DEFAULT_ECS_AMI_SSM_PARAMETER,
   DEFAULT_EXECUTION_LOG_LEVEL,
+  DEFAULT_FLOW_LOG_TRAFFIC,
   DEFAULT_HEALTH_CHECK,
   DEFAULT_HTTP_IDENTITY_SOURCE,
   DEFAULT_INSTANCE_TYPE,
@@ -96,6 +97,12 @@ const createNetwork = z
       .default(DEFAULT_VPC_ENDPOINTS)
       .describe(
         "Create the interface endpoints (ecs, ecs-agent, ecs-telemetry, ecr.api, ecr.dkr, logs) and the S3 gateway endpoint that instances in subnets without internet access need to join the cluster and pull images from ECR.",
+      ),
+    flowLogs: z
+      .enum(["REJECT", "ALL", "none"])
+      .default(DEFAULT_FLOW_LOG_TRAFFIC)
+      .describe(
+        "The VPC's flow log, to a CloudWatch log group (retention and KMS key from logs): REJECT records the traffic security groups refuse, ALL every connection (more log volume, more cost), none no flow log (a warning).",
       ),
   })
   .describe("Create a new VPC with private subnets only: nothing in it is reachable from the internet.");

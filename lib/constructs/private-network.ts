@@ -1,3 +1,8 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Annotations, Fn, Token } from "cdktf";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -7,12 +12,22 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { endpointSecurityGroupName } from "../model/names";
+import { endpointSecurityGroupName, flowLogGroupName, flowLogRoleName, partitionOf } from "../model/names";
 import { Connections } from "./connections";
-import { DEFAULT_VPC_ENDPOINTS, EC2_INTERFACE_ENDPOINTS } from "../core/defaults";
+import { DEFAULT_FLOW_LOG_TRAFFIC, DEFAULT_LOG_RETENTION_DAYS, DEFAULT_VPC_ENDPOINTS, EC2_INTERFACE_ENDPOINTS } from "../core/defaults";
+import type { LogGroupOptions } from "../core/types";
 
 /** Interface endpoints an ECS container instance needs when its subnets have no route to the internet. */
 export const ECS_INTERFACE_ENDPOINTS = EC2_INTERFACE_ENDPOINTS;
+
+/** A new VPC's flow log, to a CloudWatch log group of its own. */
+export interface FlowLogOptions extends LogGroupOptions {
+  /**
+   * REJECT: the traffic security groups refuse. ALL: every connection, accepted or not.
+   * @default "REJECT"
+   */
+  readonly trafficType?: "REJECT" | "ALL";
+}
 
 /** A VPC and private subnets that exist already. */
 export interface ExistingVpc {
@@ -50,6 +65,12 @@ export interface PrivateNetworkProps {
    */
   readonly interfaceEndpoints?: readonly string[];
   /**
+   * The new VPC's flow log; `false` for none, which adds a warning. New VPCs only: an existing
+   * VPC's flow logs are its owner's.
+   * @default - REJECT traffic, 30 days' retention, CloudWatch Logs' own encryption
+   */
+  readonly flowLogs?: FlowLogOptions | false;
+  /**
    * Use an existing VPC: nothing is created, its ids are carried through.
    * @default - a new private-only VPC
    */
@@ -79,7 +100,7 @@ export class PrivateNetwork extends Construct {
     this.vpcCidr = props.vpcCidr;
     const existing = props.existing;
     if (existing) {
-      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints", "interfaceEndpoints"] as const).filter(
+      const given = (["availabilityZones", "privateSubnetCidrs", "vpcEndpoints", "interfaceEndpoints", "flowLogs"] as const).filter(
         (p) => props[p] !== undefined,
       );
       if (given.length > 0) {
@@ -107,6 +128,14 @@ export class PrivateNetwork extends Construct {
       tags: { Name: props.name },
     });
     this.vpcId = vpc.id;
+
+    if (props.flowLogs === false) {
+      Annotations.of(this).addWarning(
+        `The VPC of "${props.name}" has no flow log ("flowLogs": "none"): traffic its security groups refuse is not recorded anywhere.`,
+      );
+    } else {
+      this.addFlowLog(vpc.id, props.name, props.region, props.flowLogs ?? {});
+    }
 
     // The default security group allows all traffic between its members; leave it with no rules.
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.name}-default-unused` } });
@@ -160,5 +189,63 @@ export class PrivateNetwork extends Construct {
         tags: { Name: `${props.name}-${service}` },
       });
     }
+  }
+
+  /**
+   * A flow log of the VPC to a log group of its own, written by a role that VPC Flow Logs of this
+   * account may assume for this account's flow logs only (the conditions AWS documents against the
+   * confused deputy), allowed to write to that group only. The account id comes from the group's
+   * ARN, so a plan needs no AWS access.
+   */
+  private addFlowLog(vpcId: string, name: string, region: string, options: FlowLogOptions): void {
+    const logGroup = new CloudwatchLogGroup(this, "FlowLogs", {
+      name: flowLogGroupName(name),
+      retentionInDays: options.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      kmsKeyId: options.kmsKeyArn,
+    });
+    const account = Token.asString(Fn.element(Fn.split(":", logGroup.arn), 4));
+    const partition = partitionOf(region);
+    const role = new IamRole(this, "FlowLogsRole", {
+      name: flowLogRoleName(name),
+      description: `VPC Flow Logs writes the flow log of ${name} with this role`,
+      assumeRolePolicy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+              StringEquals: { "aws:SourceAccount": account },
+              ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*` },
+            },
+          },
+        ],
+      }),
+    });
+    new IamRolePolicy(this, "FlowLogsRolePolicy", {
+      role: role.name,
+      name: flowLogRoleName(name),
+      policy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: [logGroup.arn, `${logGroup.arn}:*`],
+          },
+          // Read-only; DescribeLogGroups takes no log group as its resource.
+          { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+        ],
+      }),
+    });
+    new FlowLog(this, "FlowLog", {
+      vpcId,
+      trafficType: options.trafficType ?? DEFAULT_FLOW_LOG_TRAFFIC,
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      tags: { Name: `${name}-flow-log` },
+    });
   }
 }

@@ -78,6 +78,8 @@ export function healthCheckWithDefaults(hc: HealthCheck = {}): Required<Omit<Hea
 
 /** A new VPC gets the interface and gateway endpoints ECS needs without internet access. */
 export const DEFAULT_VPC_ENDPOINTS = true;
+/** A new VPC's flow log records the traffic its security groups reject (Security Hub EC2.6's own default). */
+export const DEFAULT_FLOW_LOG_TRAFFIC = "REJECT";
 
 // ---- InternalApplicationLoadBalancer (./internal-application-load-balancer.ts) ----
 

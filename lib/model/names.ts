@@ -75,6 +75,9 @@ export const taskFamilyName = (name: string, service: string): string => fitName
 export const executionRoleName = (name: string, service: string): string => fitName(`${name}-${service}-execution`, L.iamRole);
 /** The role the application in a service's tasks uses. */
 export const taskRoleName = (name: string, service: string): string => fitName(`${name}-${service}-task`, L.iamRole);
+/** The log group of a created VPC's flow log, and the role VPC Flow Logs writes to it with. */
+export const flowLogGroupName = (name: string): string => fitName(`/aws/vpc/${name}/flow-logs`, L.logGroup);
+export const flowLogRoleName = (name: string): string => fitName(`${name}-vpc-flow-logs`, L.iamRole);
 export const apiGatewayCloudWatchRoleName = (name: string): string => fitName(`${name}-apigw-cloudwatch`, L.iamRole);
 export const httpVpcLinkSecurityGroupName = (name: string): string => fitName(`${name}-http-vpc-link`, L.securityGroup);
 export const endpointSecurityGroupName = (name: string): string => fitName(`${name}-vpc-endpoints`, L.securityGroup);

@@ -55,6 +55,8 @@ export interface NetworkPlan {
     readonly vpcEndpoints?: boolean;
     /** With a Fargate service: the interface endpoints to create (without one, the construct's default, what EC2 instances need). */
     readonly interfaceEndpoints?: readonly string[];
+    /** A created VPC's flow log, or false for none. */
+    readonly flowLogs?: { readonly trafficType: "REJECT" | "ALL"; readonly retentionDays: number; readonly kmsKeyArn?: string } | false;
     readonly existing?: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
   };
 }
@@ -637,6 +639,10 @@ function planNetwork(cfg: PrivateApiConfig, interfaceEndpoints: readonly string[
             privateSubnetCidrs: net.privateSubnetCidrs,
             vpcEndpoints: net.vpcEndpoints,
             ...(interfaceEndpoints ? { interfaceEndpoints } : {}),
+            flowLogs:
+              net.flowLogs === "none"
+                ? false
+                : { trafficType: net.flowLogs, retentionDays: cfg.logs.retentionDays, kmsKeyArn: cfg.logs.kmsKeyArn },
           }),
     },
   };
