@@ -123,6 +123,9 @@ export interface BridgePlan {
     readonly syncSchedule?: string;
     readonly antiFlapRuns?: number;
     readonly alarmTopicArn?: string;
+    /** The functions' log groups (config `logs`). */
+    readonly logRetentionDays?: number;
+    readonly logKmsKeyArn?: string;
   };
   /** Lambda mode: AWS names of the two functions (lib/model/names.ts). */
   readonly functionNames?: { readonly nlbTargetSync: string; readonly albIngress: string };
@@ -449,7 +452,13 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       mode: topology.bridge.mode,
       targetGroupName: topology.bridge.targetGroupName,
       ...(lambdaBridge
-        ? { syncSchedule: lambdaBridge.syncSchedule, antiFlapRuns: lambdaBridge.antiFlapRuns, alarmTopicArn: lambdaBridge.alarmTopicArn }
+        ? {
+            syncSchedule: lambdaBridge.syncSchedule,
+            antiFlapRuns: lambdaBridge.antiFlapRuns,
+            alarmTopicArn: lambdaBridge.alarmTopicArn,
+            logRetentionDays: cfg.logs.retentionDays,
+            logKmsKeyArn: cfg.logs.kmsKeyArn,
+          }
         : {}),
     },
     functionNames:
@@ -651,7 +660,7 @@ function planApi(cfg: PrivateApiConfig, topology: Topology): RestApiPlan | HttpA
     description: api.description,
     authorizers: api.authorizers,
     throttling: api.throttling,
-    accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
+    accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays, kmsKeyArn: cfg.logs.kmsKeyArn } : undefined,
     detailedMetrics: api.detailedMetrics,
   };
   if (api.type === "http") {
