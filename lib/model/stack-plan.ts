@@ -213,6 +213,8 @@ export interface ServicePlan {
     readonly desiredCount: number;
     readonly environment: ServiceConfig["environment"];
     readonly logRetentionDays: number;
+    /** The log group's KMS key (config `logs.kmsKeyArn`). */
+    readonly logKmsKeyArn?: string;
     readonly secrets?: ServiceConfig["secrets"];
     readonly secretsKmsKeyArn?: string;
     readonly taskRole?: ServiceConfig["taskRole"];
@@ -221,8 +223,11 @@ export interface ServicePlan {
     readonly containerHealthCheck?: ServiceConfig["containerHealthCheck"];
     readonly stopTimeout?: number;
     readonly readonlyRootFilesystem?: boolean;
+    readonly user?: string;
     readonly memoryReservationMiB?: number;
     readonly spareInstances: number;
+    /** `services[<index>]`: warnings name the config's fields. */
+    readonly configPath: string;
   };
   /** Application Auto Scaling of the service's task count; the stack adds the cluster name and, behind the ALB, its ARN suffix. */
   readonly autoscaling?: {
@@ -524,6 +529,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         desiredCount: svc.desiredCount,
         environment: svc.environment,
         logRetentionDays: svc.logRetentionDays,
+        logKmsKeyArn: cfg.logs.kmsKeyArn,
         secrets: svc.secrets,
         secretsKmsKeyArn: svc.secretsKmsKeyArn,
         taskRole: svc.taskRole,
@@ -532,8 +538,10 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         containerHealthCheck: svc.containerHealthCheck,
         stopTimeout: svc.stopTimeout,
         readonlyRootFilesystem: svc.readonlyRootFilesystem,
+        user: svc.user,
         memoryReservationMiB: svc.memoryReservation,
         spareInstances: capacity.spareInstances,
+        configPath: `services[${i}]`,
       },
       autoscaling: scaling && {
         minCapacity: scaling.min,
