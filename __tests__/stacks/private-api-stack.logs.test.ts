@@ -80,7 +80,7 @@ describe("container warnings reach synthesize()'s warnings", () => {
 });
 
 /** The examples that encrypt their log groups with a customer-managed key. */
-const KEYED_EXAMPLES: string[] = [];
+const KEYED_EXAMPLES = ["examples/production-service.json"];
 
 describe("the default config and every example, as they are", () => {
   // Each synthesised once: its Terraform JSON and its warnings.
