@@ -40,6 +40,7 @@ describe("valid secrets, task roles and container settings", () => {
         readonlyRootFilesystem: true,
         memory: 1024,
         memoryReservation: 512,
+        user: "1000:1000",
       }),
     ).services[0];
     // THEN the health check gets ECS's defaults
@@ -51,7 +52,15 @@ describe("valid secrets, task roles and container settings", () => {
       startPeriodSeconds: 0,
     });
     expect(Object.keys(svc.secrets)).toEqual(["DB_PASSWORD", "DB_URL", "API_KEY"]);
+    expect(svc.user).toBe("1000:1000");
   });
+
+  test.each(["1000", "app", "app:app", "1000:app", "root", "0:0"])(
+    "user %s is accepted (root too: it gets a warning, not an error)",
+    (user) => {
+      expect(parseConfig(withOrders({ user })).services[0].user).toBe(user);
+    },
+  );
 
   test("left out, a service has no secrets and none of the settings", () => {
     // WHEN
@@ -67,6 +76,7 @@ describe("valid secrets, task roles and container settings", () => {
       "stopTimeout",
       "readonlyRootFilesystem",
       "memoryReservation",
+      "user",
     ] as const) {
       expect(svc[field]).toBeUndefined();
     }
@@ -209,6 +219,13 @@ describe("bad secrets, task roles and container settings name the field and the 
       { memoryReservation: 1024 },
       /^services\[0\]\.memoryReservation: memoryReservation 1024 MiB must be less than memory 512 MiB/,
     ],
+    [
+      "a user with a space",
+      { user: "app user" },
+      /^services\[0\]\.user: must be a user name or uid, optionally with a group name or gid: 1000, 1000:1000, app or app:app \(got "app user"\)$/,
+    ],
+    ["a user with an empty group", { user: "1000:" }, /^services\[0\]\.user: must be a user name or uid.* \(got "1000:"\)$/],
+    ["a user with three parts", { user: "1000:1000:1000" }, /^services\[0\]\.user: must be a user name or uid.* \(got "1000:1000:1000"\)$/],
   ];
 
   test.each(cases)("%s", (_label, change, message) => {

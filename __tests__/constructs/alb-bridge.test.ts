@@ -13,7 +13,12 @@ import { InternalNetworkLoadBalancer } from "../../lib/constructs/internal-netwo
 import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 
-function build(mode: AlbBridgeProps["mode"]): { synth: string; json: TerraformJson; bridge: AlbBridge } {
+const KEY = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function build(
+  mode: AlbBridgeProps["mode"],
+  extra: Partial<Pick<AlbBridgeProps, "logRetentionDays" | "logKmsKeyArn" | "syncSchedule">> = {},
+): { synth: string; json: TerraformJson; bridge: AlbBridge } {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
@@ -24,7 +29,7 @@ function build(mode: AlbBridgeProps["mode"]): { synth: string; json: TerraformJs
     listenerPort: 80,
     services: [{ service: "search", hostPort: 0, pathPatterns: ["/search/*"], healthCheck: HTTP }],
   });
-  const bridge = new AlbBridge(stack, "Bridge", { name: "shop", region: "eu-west-2", vpcId: common.vpcId, nlb, alb, mode });
+  const bridge = new AlbBridge(stack, "Bridge", { name: "shop", region: "eu-west-2", vpcId: common.vpcId, nlb, alb, mode, ...extra });
   // The bridge's security group rules, planned and created as PrivateApiStack does.
   const rules = planSecurityGroupRules(
     {
@@ -80,6 +85,13 @@ describe("native mode", () => {
   test("runs no code", () => {
     expect(synth).not.toHaveResource(LambdaFunction);
   });
+
+  test("refuses the props only lambda mode reads, its log groups' included, naming them", () => {
+    expect(() => build("native", { logRetentionDays: 90, logKmsKeyArn: KEY })).toThrow(
+      `AlbBridge "shop": native mode runs no code. Don't supply logRetentionDays, logKmsKeyArn unless mode is "lambda".`,
+    );
+    expect(() => build("native", { syncSchedule: "rate(5 minutes)" })).toThrow(/Don't supply syncSchedule unless mode is "lambda"/);
+  });
 });
 
 describe("lambda mode", () => {
@@ -133,10 +145,24 @@ describe("lambda mode", () => {
     );
   });
 
-  test("log groups keep logs for a limited time", () => {
+  test("log groups keep logs for a limited time, with CloudWatch Logs' own encryption by default", () => {
     const groups = resourcesOf(json, "aws_cloudwatch_log_group").map(([, g]) => g);
     expect(groups).toHaveLength(2);
     for (const g of groups) expect(g.retention_in_days).toBe(30);
+    for (const g of groups) expect(g).not.toHaveProperty("kms_key_id");
+  });
+
+  test("both functions' log groups take the given retention and KMS key", () => {
+    const groups = resourcesOf(build("lambda", { logRetentionDays: 365, logKmsKeyArn: KEY }).json, "aws_cloudwatch_log_group").map(
+      ([, g]) => [g.name, g.retention_in_days, g.kms_key_id],
+    );
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        ["/aws/lambda/shop-nlb-target-sync", 365, KEY],
+        ["/aws/lambda/shop-alb-ingress-from-nlb", 365, KEY],
+      ]),
+    );
+    expect(groups).toHaveLength(2);
   });
 
   test("Terraform invokes the ingress function on create, update and delete, and the ALB group has no static ingress", () => {

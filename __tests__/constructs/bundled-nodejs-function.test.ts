@@ -80,6 +80,16 @@ describe("BundledNodejsFunction", () => {
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 90 });
   });
 
+  test("its log group has CloudWatch Logs' own encryption by default, and logKmsKeyArn's key when given", () => {
+    const key = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(resourcesOf(build().json, "aws_cloudwatch_log_group")[0][1]).not.toHaveProperty("kms_key_id");
+    expect(build({ logKmsKeyArn: key }).synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/lambda/shop-sync",
+      kms_key_id: key,
+      retention_in_days: 30,
+    });
+  });
+
   test("refuses an entry file that does not exist, naming the path", () => {
     // WHEN / THEN
     expect(() => build({ entry: "/nowhere/handler.ts" })).toThrow(

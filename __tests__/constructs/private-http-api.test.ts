@@ -481,6 +481,15 @@ describe("PrivateHttpApi", () => {
     });
   });
 
+  test("the access log group has CloudWatch Logs' own encryption by default, and the given KMS key and retention otherwise", () => {
+    const key = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(resourcesOf(build().json, "aws_cloudwatch_log_group")[0][1]).not.toHaveProperty("kms_key_id");
+    const groups = resourcesOf(build(() => ({ accessLogs: { retentionDays: 365, kmsKeyArn: key } })).json, "aws_cloudwatch_log_group");
+    expect(groups.map(([, g]) => g)).toEqual([
+      expect.objectContaining({ name: "/aws/apigateway/shop-http", retention_in_days: 365, kms_key_id: key }),
+    ]);
+  });
+
   test("without access logs there is no log group and no access log settings", () => {
     // WHEN
     const { json } = build(() => ({ accessLogs: undefined }));

@@ -108,6 +108,60 @@ describe("planStack", () => {
     });
   });
 
+  describe("log groups: the config's KMS key and retentions", () => {
+    const keyIn = (region: string) => `arn:aws:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+    test("logs.kmsKeyArn reaches every service's log group and the HTTP API's access logs", () => {
+      const input = exampleConfig("fargate-http-api");
+      input.logs = { kmsKeyArn: keyIn(input.region) };
+      const plan = planOf(input);
+      expect(plan.services.map((s) => [s.compute, s.props.logKmsKeyArn])).toEqual([
+        ["fargate", keyIn(input.region)],
+        ["fargate", keyIn(input.region)],
+      ]);
+      expect(plan.api.kind).toBe("http");
+      expect(plan.api.props.accessLogs).toEqual({ retentionDays: 30, kmsKeyArn: keyIn(input.region) });
+    });
+
+    test("in lambda mode the bridge's functions get logs.retentionDays and logs.kmsKeyArn", () => {
+      const input = exampleConfig("alb-bridge-lambda");
+      input.logs = { kmsKeyArn: keyIn(input.region), retentionDays: 90 };
+      const plan = planOf(input);
+      expect(plan.bridge?.props).toEqual(expect.objectContaining({ logRetentionDays: 90, logKmsKeyArn: keyIn(input.region) }));
+      expect(plan.services.length).toBeGreaterThan(0);
+      for (const s of plan.services) expect(s.props.logKmsKeyArn).toBe(keyIn(input.region));
+      // Retention of the services' groups stays their own.
+      expect(plan.services.map((s) => s.props.logRetentionDays)).toEqual(input.services.map((s) => s.logRetentionDays ?? 30));
+    });
+
+    test("by default no key anywhere, and the bridge's functions keep 30 days", () => {
+      const plan = planOf(exampleConfig("alb-bridge-lambda"));
+      expect(plan.logs).toEqual({ kmsKeyArn: undefined, retentionDays: 30 });
+      expect(plan.bridge?.props.logRetentionDays).toBe(30);
+      expect(plan.bridge?.props.logKmsKeyArn).toBeUndefined();
+      expect(plan.services.filter((s) => s.props.logKmsKeyArn !== undefined)).toEqual([]);
+      expect(planOf(exampleConfig("http-api")).api.props.accessLogs).toEqual({ retentionDays: 30, kmsKeyArn: undefined });
+    });
+
+    test("native mode runs no functions: the bridge gets no log settings", () => {
+      const input = exampleConfig("alb-bridge-native");
+      input.logs = { kmsKeyArn: keyIn(input.region) };
+      const props = planOf(input).bridge?.props ?? {};
+      expect(Object.keys(props)).not.toEqual(expect.arrayContaining(["logRetentionDays"]));
+      expect(Object.keys(props)).not.toEqual(expect.arrayContaining(["logKmsKeyArn"]));
+    });
+  });
+
+  test("a service's user reaches its props as given, and each service knows its config path for warnings", () => {
+    const input = defaultConfig();
+    input.services[1] = { ...input.services[1], user: "1000:1000" };
+    const plan = planOf(input);
+    expect(plan.services.map((s) => [s.props.user, s.props.configPath])).toEqual([
+      [undefined, "services[0]"],
+      ["1000:1000", "services[1]"],
+    ]);
+  });
+
   test("an existing cluster gets no sizes; a new one gets them with their defaults", () => {
     const existing = planOf(exampleConfig("adopt-existing")).cluster.props;
     expect(existing.existing?.clusterName).toBe("shared-ec2");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { FARGATE_EPHEMERAL_STORAGE_GIB, MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
 import { AWS_ID_EXAMPLES, AWS_ID_PATTERNS } from "../core/aws-ids";
 import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
+import { CONTAINER_USER } from "../core/container-settings";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
@@ -447,7 +448,9 @@ const serviceShape = z.strictObject({
       z.string(),
     )
     .default({})
-    .describe("Plain environment variables. They end up in Terraform state and the task definition: no secrets here."),
+    .describe(
+      "Plain environment variables. They end up in Terraform state and the task definition: no secrets here. A name that looks like a secret's (PASSWORD, SECRET, TOKEN, API_KEY, ...) or a URL with a password gets a warning pointing to secrets.",
+    ),
   healthCheck: healthCheck
     .optional()
     .describe("The target group's health check of the service's one port (with ports, each port has its own)"),
@@ -479,6 +482,15 @@ const serviceShape = z.strictObject({
   containerHealthCheck: containerHealthCheck.optional(),
   stopTimeout: z.number().int().min(2).max(120).optional().describe("Seconds the container gets to stop after SIGTERM before it is killed"),
   readonlyRootFilesystem: z.boolean().optional().describe("Mount the container's root file system read-only"),
+  user: z
+    .string()
+    .regex(CONTAINER_USER, {
+      message: "must be a user name or uid, optionally with a group name or gid: 1000, 1000:1000, app or app:app",
+    })
+    .optional()
+    .describe(
+      "The Linux user the container runs as: a name or uid, optionally :group or :gid (1000, 1000:1000, app, app:app); a name must exist in the image. root or uid 0 is accepted with a warning. Default: the image's USER, root if it has none.",
+    ),
   memoryReservation: z
     .number()
     .int()
@@ -977,7 +989,7 @@ const logs = z.strictObject({
   kmsKeyArn: kmsKeyArn
     .optional()
     .describe(
-      "A customer-managed KMS key that encrypts every log group the stack creates (services, Lambdas, API access and execution logs, the web ACL's). Its key policy must let CloudWatch Logs in the stack's region use it (see docs/logging.md). Default: CloudWatch Logs' own encryption.",
+      "A customer-managed KMS key that encrypts every log group the stack creates (services, Lambdas, API access and execution logs, the web ACL's). It must be in the stack's region and exist before the apply, and its key policy must let CloudWatch Logs in that region use it (docs/logging.md). Default: CloudWatch Logs' own encryption.",
     ),
   retentionDays: logRetentionDays
     .default(DEFAULT_LOG_RETENTION_DAYS)

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, type Ipv4Cidr } from "./cidr";
 import { albPathPattern, parseRoutePath, type PathSegment } from "../core/paths";
 import type { PrivateApiConfig } from "./schema";
-import { managedPolicyKey } from "../core/arn";
+import { KMS_KEY_ARN, managedPolicyKey } from "../core/arn";
 import { FARGATE_TASK_SIZES, fargateMemoryFor, MAX_RULES_PER_ALB } from "../core/limits";
 import { reviewStatement } from "../core/iam-statement";
 import { bridgeMode, bridgePort, computeOf, nlbServicePorts, portVia } from "./implied";
@@ -33,6 +33,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
   checkApi(cfg, ctx);
+  checkLogs(cfg, ctx);
   checkRenames(cfg, ctx);
 }
 
@@ -708,6 +709,21 @@ function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
       }
     }
   });
+}
+
+/** The log groups' KMS key: CloudWatch Logs uses a key only in its own region, the stack's. */
+function checkLogs(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const key = cfg.logs.kmsKeyArn;
+  // A value that is not a key ARN has its own problem from the shape.
+  if (key === undefined || !KMS_KEY_ARN.test(key)) return;
+  const keyRegion = key.split(":")[3];
+  if (keyRegion !== cfg.region) {
+    fail(
+      ctx,
+      ["logs", "kmsKeyArn"],
+      `${key} is a key in ${keyRegion}, but the stack's log groups are in ${cfg.region}: CloudWatch Logs only uses a KMS key of its own region; give a key in ${cfg.region}`,
+    );
+  }
 }
 
 function checkRenames(cfg: PrivateApiConfig, ctx: Ctx): void {

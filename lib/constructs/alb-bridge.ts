@@ -64,10 +64,21 @@ export interface AlbBridgeProps {
    * @default - alarms without actions
    */
   readonly alarmTopicArn?: string;
+  /**
+   * `lambda` mode: retention of the two functions' log groups, days.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * `lambda` mode: a customer-managed KMS key that encrypts the two functions' log groups (its key
+   * policy must let CloudWatch Logs use it: docs/logging.md).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
 }
 
 /** The props that only `lambda` mode reads. */
-const LAMBDA_MODE_PROPS = ["syncSchedule", "antiFlapRuns", "alarmTopicArn"] as const;
+const LAMBDA_MODE_PROPS = ["syncSchedule", "antiFlapRuns", "alarmTopicArn", "logRetentionDays", "logKmsKeyArn"] as const;
 
 /**
  * The NLB-to-ALB bridge: a listener on the NLB (on the ALB listener's port) whose target group
@@ -150,7 +161,9 @@ export class AlbBridge extends Construct {
       lifecycle: { ignoreChanges: ["value"] },
     });
 
+    const logs = { logRetentionDays: props.logRetentionDays, logKmsKeyArn: props.logKmsKeyArn };
     const sync = new BundledNodejsFunction(this, "SyncFunction", {
+      ...logs,
       functionName: nlbTargetSyncFunctionName(props.name),
       description: "Keeps the NLB bridge target group equal to the internal ALB's private IPs",
       entry: join(LAMBDAS_DIR, "nlb-target-sync", "handler.ts"),
@@ -200,6 +213,7 @@ export class AlbBridge extends Construct {
     });
 
     const ingress = new BundledNodejsFunction(this, "IngressFunction", {
+      ...logs,
       functionName: albIngressFunctionName(props.name),
       description: "Keeps the internal ALB's security group open to exactly the NLB's private IPs",
       entry: join(LAMBDAS_DIR, "alb-ingress-from-nlb", "handler.ts"),

@@ -10,6 +10,7 @@ import { hashPath } from "cdktf/lib/private/fs";
 import { Construct } from "constructs";
 import { type BuildOptions, buildSync } from "esbuild";
 import { zipSync } from "fflate";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../core/defaults";
 import { lambdaLogGroupName } from "../model/names";
 
 /** The Lambda runtime the bundles target; nodejs20.x is deprecated. */
@@ -41,8 +42,17 @@ export interface BundledNodejsFunctionProps {
    * @default - unreserved
    */
   readonly reservedConcurrency?: number;
-  /** @default 30 */
+  /**
+   * Retention of the function's log group, days.
+   * @default 30
+   */
   readonly logRetentionDays?: number;
+  /**
+   * ARN of a customer-managed KMS key that encrypts the function's log group (its key policy must
+   * let CloudWatch Logs use it: docs/logging.md). The function itself needs no KMS permission.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
   /**
    * Bundle the AWS SDK into the archive instead of using the copy in the Lambda runtime.
    * @default false
@@ -115,7 +125,7 @@ export function bundleOnce(entry: string, bundleAwsSdk: boolean): LambdaBundle {
  * AWS SDK v3 stays external by default, the runtime provides it) into a Terraform asset archive,
  * whose hash becomes `source_code_hash`. Users run no separate build step and nothing goes to the
  * network. The function gets its own role with the given statements plus logging to its own log
- * group, which has a retention period.
+ * group, which has a retention period and, optionally, a customer-managed KMS key.
  */
 export class BundledNodejsFunction extends Construct {
   public readonly functionName: string;
@@ -139,7 +149,8 @@ export class BundledNodejsFunction extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: lambdaLogGroupName(props.functionName),
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      kmsKeyId: props.logKmsKeyArn,
     });
     const role = new IamRole(this, "Role", {
       name: props.functionName,

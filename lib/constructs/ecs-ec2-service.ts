@@ -15,6 +15,7 @@ import {
   createTaskRoles,
   type EcsServiceAutoscaling,
   type EcsTaskProps,
+  warnAboutContainer,
 } from "./ecs-task-parts";
 
 /** A further container port of a service, registered in a target group of its own. */
@@ -149,6 +150,7 @@ export class EcsEc2Service extends Construct {
       dependsOn: [logGroup, executionPolicy],
     });
     this.taskDefinitionArn = taskDefinition.arn;
+    warnAboutContainer(taskDefinition, props);
 
     // One fixed port is enough for two tasks of the service to collide on an instance.
     const fixedPort = ports.some((p) => p.hostPort !== 0);

@@ -17,6 +17,7 @@ import {
   createTaskRoles,
   type EcsServiceAutoscaling,
   type EcsTaskProps,
+  warnAboutContainer,
 } from "./ecs-task-parts";
 
 /** A container port of a Fargate service and the target group (type ip) it is registered in. */
@@ -207,6 +208,7 @@ export class EcsFargateService extends Construct {
       dependsOn: [logGroup, executionPolicy],
     });
     this.taskDefinitionArn = taskDefinition.arn;
+    warnAboutContainer(taskDefinition, props);
 
     const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
     const strategy = props.capacityProviderStrategy ?? [{ capacityProvider: "FARGATE", weight: 1 }];

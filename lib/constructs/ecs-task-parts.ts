@@ -11,9 +11,10 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, Token } from "cdktf";
+import { Annotations, Fn, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { DEFAULT_CONTAINER_HEALTH_CHECK, DEFAULT_SERVICE_LOG_RETENTION_DAYS } from "../core/defaults";
+import { CONTAINER_USER, isRootUser, secretLooking } from "../core/container-settings";
 import type { ContainerHealthCheck, TaskRolePermissions } from "../core/types";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { executionRoleName, serviceLogGroupName, taskRoleName } from "../model/names";
@@ -106,6 +107,24 @@ export interface EcsTaskProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * ARN of a customer-managed KMS key that encrypts the service's log group. It must be in the
+   * service's region, and its key policy must let CloudWatch Logs use it (docs/logging.md).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
+  /**
+   * The Linux user the container runs as: `user`, `user:group`, `uid`, `uid:gid` (`"1000:1000"`).
+   * Root (`root`, `0`) is allowed, with a warning.
+   * @default - the image's USER (root if the image sets none)
+   */
+  readonly user?: string;
+  /**
+   * Where these settings come from in a config (`services[2]`): warnings name the fields under it
+   * (`services[2].environment.DB_PASSWORD`).
+   * @default - warnings name the props (`environment.DB_PASSWORD`)
+   */
+  readonly configPath?: string;
 }
 
 /** Application Auto Scaling of a service's task count (see ServiceAutoscaling). */
@@ -157,6 +176,7 @@ export function createTaskRoles(scope: Construct, props: EcsTaskProps, extraTask
   const logGroup = new CloudwatchLogGroup(scope, "LogGroup", {
     name: serviceLogGroupName(props.name, serviceName),
     retentionInDays: props.logRetentionDays ?? DEFAULT_SERVICE_LOG_RETENTION_DAYS,
+    kmsKeyId: props.logKmsKeyArn,
   });
 
   // The task role trusts ECS tasks of this account only. The account comes from an ARN the
@@ -258,6 +278,7 @@ export function containerDefinition(
     ...(props.containerHealthCheck ? { healthCheck: healthCheckDefinition(props.containerHealthCheck) } : {}),
     ...(props.stopTimeout !== undefined ? { stopTimeout: props.stopTimeout } : {}),
     ...(props.readonlyRootFilesystem !== undefined ? { readonlyRootFilesystem: props.readonlyRootFilesystem } : {}),
+    ...(props.user !== undefined ? { user: props.user } : {}),
   };
 }
 
@@ -272,6 +293,33 @@ export function checkTaskProps(construct: string, path: string, props: EcsTaskPr
   }
   if (props.memoryReservationMiB !== undefined && props.memoryReservationMiB >= memory) {
     throw new Error(`${construct} ${path}: memoryReservationMiB ${props.memoryReservationMiB} must be less than the hard limit ${memory}`);
+  }
+  if (props.user !== undefined && !CONTAINER_USER.test(props.user)) {
+    throw new Error(
+      `${construct} ${path}: user ${JSON.stringify(props.user)} must be a user name or uid, optionally with a group name or gid (1000, 1000:1000, app, app:app)`,
+    );
+  }
+}
+
+/**
+ * Warnings on the task definition, for settings that are allowed but risky: a container run as
+ * root, and plain environment variables that look like secrets (never showing their values).
+ */
+export function warnAboutContainer(taskDefinition: Construct, props: EcsTaskProps): void {
+  const field = (name: string) => (props.configPath !== undefined ? `${props.configPath}.${name}` : name);
+  if (props.user !== undefined && isRootUser(props.user)) {
+    Annotations.of(taskDefinition).addWarning(
+      `${field("user")} ${JSON.stringify(props.user)} runs the container as root (Security Hub ECS.20 fails it): a process that breaks out of the application has root in the container. Give a non-root user such as "1000:1000" unless the image needs root.`,
+    );
+  }
+  const environment = props.environment ?? {};
+  for (const name of Object.keys(environment).sort()) {
+    const why = secretLooking(name, environment[name]);
+    if (why === undefined) continue;
+    const what = why === "name" ? "looks like a secret" : "is a URL with a password in it";
+    Annotations.of(taskDefinition).addWarning(
+      `${field(`environment.${name}`)} ${what}, and a plain environment variable's value is stored in the task definition and the Terraform state for anyone who can read them. Keep the value in Secrets Manager or SSM Parameter Store and give its ARN in ${field("secrets")} instead (docs/services.md).`,
+    );
   }
 }
 

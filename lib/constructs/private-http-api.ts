@@ -95,7 +95,8 @@ export interface PrivateHttpApiProps {
    */
   readonly throttling?: ThrottleSettings;
   /**
-   * JSON access logs of the stage (HTTP_ACCESS_LOG_FORMAT) in the log group `/aws/apigateway/<name>-http`.
+   * JSON access logs of the stage (HTTP_ACCESS_LOG_FORMAT) in the log group `/aws/apigateway/<name>-http`,
+   * with its retention and, optionally, a customer-managed KMS key.
    * @default - no access logs
    */
   readonly accessLogs?: AccessLogOptions;
@@ -226,6 +227,7 @@ export class PrivateHttpApi extends Construct {
       ? new CloudwatchLogGroup(this, "AccessLogs", {
           name: httpAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+          kmsKeyId: props.accessLogs.kmsKeyArn,
         })
       : undefined;
     const stage = new Apigatewayv2Stage(this, "Stage", {

@@ -106,7 +106,6 @@ export interface ThrottleSettings {
   readonly burstLimit: number;
 }
 
-/** JSON access logs of an API stage, to a log group of their own. */
 /** How the log groups the stack creates are kept: retention and, optionally, a customer-managed KMS key. */
 export interface LogGroupOptions {
   /**
@@ -122,12 +121,18 @@ export interface LogGroupOptions {
   readonly retentionDays?: number;
 }
 
+/** JSON access logs of an API stage, to a log group of their own. */
 export interface AccessLogOptions {
   /**
    * Retention of the log group, days.
    * @default 90
    */
   readonly retentionDays?: number;
+  /**
+   * ARN of a customer-managed KMS key that encrypts the log group (LogGroupOptions' kmsKeyArn).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** A regional custom domain for an API stage, with an alias record in a Route 53 zone. */

@@ -125,6 +125,9 @@ export interface BridgePlan {
     readonly syncSchedule?: string;
     readonly antiFlapRuns?: number;
     readonly alarmTopicArn?: string;
+    /** The functions' log groups (config `logs`). */
+    readonly logRetentionDays?: number;
+    readonly logKmsKeyArn?: string;
   };
   /** Lambda mode: AWS names of the two functions (lib/model/names.ts). */
   readonly functionNames?: { readonly nlbTargetSync: string; readonly albIngress: string };
@@ -212,6 +215,8 @@ export interface ServicePlan {
     readonly desiredCount: number;
     readonly environment: ServiceConfig["environment"];
     readonly logRetentionDays: number;
+    /** The log group's KMS key (config `logs.kmsKeyArn`). */
+    readonly logKmsKeyArn?: string;
     readonly secrets?: ServiceConfig["secrets"];
     readonly secretsKmsKeyArn?: string;
     readonly taskRole?: ServiceConfig["taskRole"];
@@ -220,8 +225,11 @@ export interface ServicePlan {
     readonly containerHealthCheck?: ServiceConfig["containerHealthCheck"];
     readonly stopTimeout?: number;
     readonly readonlyRootFilesystem?: boolean;
+    readonly user?: string;
     readonly memoryReservationMiB?: number;
     readonly spareInstances: number;
+    /** `services[<index>]`: warnings name the config's fields. */
+    readonly configPath: string;
   };
   /** Application Auto Scaling of the service's task count; the stack adds the cluster name and, behind the ALB, its ARN suffix. */
   readonly autoscaling?: {
@@ -451,7 +459,13 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       mode: topology.bridge.mode,
       targetGroupName: topology.bridge.targetGroupName,
       ...(lambdaBridge
-        ? { syncSchedule: lambdaBridge.syncSchedule, antiFlapRuns: lambdaBridge.antiFlapRuns, alarmTopicArn: lambdaBridge.alarmTopicArn }
+        ? {
+            syncSchedule: lambdaBridge.syncSchedule,
+            antiFlapRuns: lambdaBridge.antiFlapRuns,
+            alarmTopicArn: lambdaBridge.alarmTopicArn,
+            logRetentionDays: cfg.logs.retentionDays,
+            logKmsKeyArn: cfg.logs.kmsKeyArn,
+          }
         : {}),
     },
     functionNames:
@@ -517,6 +531,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         desiredCount: svc.desiredCount,
         environment: svc.environment,
         logRetentionDays: svc.logRetentionDays,
+        logKmsKeyArn: cfg.logs.kmsKeyArn,
         secrets: svc.secrets,
         secretsKmsKeyArn: svc.secretsKmsKeyArn,
         taskRole: svc.taskRole,
@@ -525,8 +540,10 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         containerHealthCheck: svc.containerHealthCheck,
         stopTimeout: svc.stopTimeout,
         readonlyRootFilesystem: svc.readonlyRootFilesystem,
+        user: svc.user,
         memoryReservationMiB: svc.memoryReservation,
         spareInstances: capacity.spareInstances,
+        configPath: `services[${i}]`,
       },
       autoscaling: scaling && {
         minCapacity: scaling.min,
@@ -657,7 +674,7 @@ function planApi(cfg: PrivateApiConfig, topology: Topology): RestApiPlan | HttpA
     description: api.description,
     authorizers: api.authorizers,
     throttling: api.throttling,
-    accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays } : undefined,
+    accessLogs: api.accessLogs.enabled ? { retentionDays: api.accessLogs.retentionDays, kmsKeyArn: cfg.logs.kmsKeyArn } : undefined,
     detailedMetrics: api.detailedMetrics,
   };
   if (api.type === "http") {
