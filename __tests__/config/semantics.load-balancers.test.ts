@@ -54,6 +54,12 @@ describe("alb.logs", () => {
       { prefix: "x/AWSLogs" },
       /^ {2}- alb\.logs\.prefix: may not contain AWSLogs: Elastic Load Balancing adds AWSLogs\/<account>\/\.\.\. after it \(got "x\/AWSLogs"\)$/m,
     ],
+    // A * would be a wildcard in the bucket policy's Resource.
+    [
+      "a prefix with a wildcard",
+      { prefix: "alb*" },
+      /^ {2}- alb\.logs\.prefix: must be an S3 key prefix such as payments-alb or logs\/alb/m,
+    ],
     [
       "a prefix with a leading slash",
       { prefix: "/alb" },

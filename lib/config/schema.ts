@@ -654,8 +654,9 @@ const albLogs = z
       .describe("Where the logs go; default a bucket the stack creates"),
     prefix: z
       .string()
-      .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, {
-        message: "must be an S3 key prefix such as payments-alb or logs/alb: letters, digits and !_.*'()- in /-separated parts",
+      // No * or ?: the prefix goes into the bucket policy's Resource, where they would be wildcards.
+      .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
+        message: "must be an S3 key prefix such as payments-alb or logs/alb: letters, digits, _ . - in /-separated parts",
       })
       .refine((p) => !p.includes("AWSLogs"), {
         message: "may not contain AWSLogs: Elastic Load Balancing adds AWSLogs/<account>/... after it",
