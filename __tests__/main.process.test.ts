@@ -48,6 +48,17 @@ test("a route with authorization NONE is reported as a warning", () => {
   expect(run.stderr).toMatch(/warning: GET \/catalog\/status has authorization NONE: anyone on the internet can call it/);
 });
 
+test("deletionProtection false is reported as a warning on each load balancer, saying what it risks", () => {
+  const run = runMain({ PRIVATE_API_CONFIG: writeConfig({ ...defaultConfig(), deletionProtection: false }) });
+  expect(run.status).toBe(0);
+  const warnings = run.stderr.split("\n").filter((l) => l.includes("no deletion protection"));
+  expect(warnings).toEqual([
+    "warning: NLB private-api-nlb has no deletion protection (deletionProtection false): a destroy, or a change that replaces it, deletes it at once, and with it the VPC link's target: every route of the API fails until a new NLB and VPC link are up. [private-api/Nlb/Resource]",
+  ]);
+  // AND the default config, which keeps it, prints no such warning
+  expect(runMain().stderr).not.toContain("deletion protection");
+});
+
 describe.each([
   [
     "duplicate host ports",

@@ -6,8 +6,10 @@
 // The shared vocabulary: defaults, value types and AWS limits
 export {
   BRIDGE_METRIC_NAMESPACE,
+  ALB_LOG_ABORT_INCOMPLETE_UPLOAD_DAYS,
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
+  DEFAULT_ALB_LOG_EXPIRATION_DAYS,
   DEFAULT_ANTI_FLAP_RUNS,
   DEFAULT_API_KEY_VALUE,
   DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
@@ -19,6 +21,7 @@ export {
   DEFAULT_CONTAINER_CPU,
   DEFAULT_CONTAINER_HEALTH_CHECK,
   DEFAULT_CONTAINER_MEMORY_MIB,
+  DEFAULT_DELETION_PROTECTION,
   DEFAULT_DESIRED_COUNT,
   DEFAULT_ECS_AMI_SSM_PARAMETER,
   DEFAULT_EXECUTION_LOG_LEVEL,
@@ -53,7 +56,15 @@ export {
   MAX_TARGET_GROUPS_PER_ECS_SERVICE,
 } from "./core/limits";
 export {
+  ELB_LOG_DELIVERY_ACCOUNTS,
+  ELB_LOG_DELIVERY_SERVICE,
+  elbLogDeliveryPrincipal,
+  type LogDeliveryPrincipal,
+} from "./core/elb-log-delivery";
+export {
   type AccessLogOptions,
+  type AlbLogBucketOptions,
+  type AlbLogsOptions,
   type LogGroupOptions,
   type Authorization,
   type Authorizer,
@@ -85,6 +96,7 @@ export {
 export { describePort, portOfRoute, portPath, portsOf, type ServicePort, type ServicePortFields } from "./config/ports";
 export {
   type AlbConfig,
+  type AlbLogsConfig,
   type ApiConfig,
   type AuthorizerConfig,
   type BackendConfig,
@@ -132,6 +144,7 @@ export {
   alarmName,
   albIngressFunctionName,
   albIpTargetGroupName,
+  albLogBucketPrefix,
   albName,
   albTargetGroupName,
   apiGatewayCloudWatchRoleName,
@@ -212,6 +225,7 @@ export { checkedPlan, validateConfig, type ValidatedConfig } from "./validate";
 // Constructs, one per file
 export { HTTP_ACCESS_LOG_FORMAT, REST_ACCESS_LOG_FORMAT } from "./constructs/access-log-format";
 export { AlbBridge, type AlbBridgeProps } from "./constructs/alb-bridge";
+export { AlbLogBucket, albLogBucketPolicy, type AlbLogBucketProps } from "./constructs/alb-log-bucket";
 export { type ApiAlarmOptions, ApiAlarms, type ApiAlarmsProps } from "./constructs/api-alarms";
 export { ApiGatewayCloudWatchRole, type ApiGatewayCloudWatchRoleProps } from "./constructs/api-gateway-cloudwatch-role";
 export { addStageAlarms, addStageCustomDomain, type PrivateApi } from "./constructs/api-stage-addons";

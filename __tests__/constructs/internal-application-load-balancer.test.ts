@@ -13,6 +13,14 @@ import { targetPortRanges } from "../../lib/model/connections";
 import { HTTP_HEALTH_CHECK as HTTP } from "../helpers/fixtures";
 import { resourcesOf, type TerraformJson } from "../helpers/synth";
 import { objectContaining } from "../helpers/expect";
+import { readPolicyDocument } from "../../lib/policy/iam";
+
+/** A policy attribute as a document: a JSON string, or CDKTF's `${jsonencode(...)}`. */
+function readDocument(value: unknown): unknown {
+  const read = readPolicyDocument(value);
+  if (!read.ok) throw new Error(read.reason);
+  return read.document;
+}
 
 const SERVICES: AlbServiceRoute[] = [
   { service: "search", hostPort: 0, pathPatterns: ["/search", "/search/*"], healthCheck: HTTP },
@@ -20,7 +28,11 @@ const SERVICES: AlbServiceRoute[] = [
   { service: "legacy", hostPort: 10005, pathPatterns: ["/legacy/*"], healthCheck: HTTP },
 ];
 
-function build(props: Partial<InternalApplicationLoadBalancerProps> = {}): { synth: string; json: TerraformJson } {
+function build(props: Partial<InternalApplicationLoadBalancerProps> = {}): {
+  synth: string;
+  json: TerraformJson;
+  alb: InternalApplicationLoadBalancer;
+} {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
@@ -40,7 +52,21 @@ function build(props: Partial<InternalApplicationLoadBalancerProps> = {}): { syn
     );
   }
   const synth = Testing.synth(stack, true);
-  return { synth, json: JSON.parse(synth) as TerraformJson };
+  return { synth, json: JSON.parse(synth) as TerraformJson, alb };
+}
+
+/** Every warning annotation in the construct's subtree, with the path of the construct it is attached to. */
+function warningsOf(alb: InternalApplicationLoadBalancer): { path: string; message: string }[] {
+  return alb.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => ({ path: c.node.path, message: String(m.data) })));
+}
+
+/** The one resource of a type. */
+function only(json: TerraformJson, type: string): [string, Record<string, unknown>] {
+  const found = resourcesOf(json, type);
+  expect(found).toHaveLength(1);
+  return found[0];
 }
 
 test("is an internal application load balancer with its own security group and no inbound rule", () => {
@@ -164,4 +190,98 @@ test("on an existing ALB and listener: only target groups, offset rules and egre
     expect(r.priority as number).toBeGreaterThan(1000);
   }
   for (const [, e] of resourcesOf(json, "aws_vpc_security_group_egress_rule")) expect(e.security_group_id).toBe(existing.securityGroupId);
+});
+
+describe("deletion protection", () => {
+  test("is on by default, without a warning", () => {
+    const { synth, alb } = build();
+    expect(synth).toHaveResourceWithProperties(Lb, { name: "shop-alb", enable_deletion_protection: true });
+    expect(warningsOf(alb)).toEqual([]);
+  });
+
+  test("deletionProtection false turns it off, with a warning on the ALB that says what it risks", () => {
+    const { synth, alb } = build({ deletionProtection: false });
+    expect(synth).toHaveResourceWithProperties(Lb, { enable_deletion_protection: false });
+    expect(warningsOf(alb)).toEqual([
+      {
+        path: "test/Alb/Resource",
+        message:
+          "ALB shop-alb has no deletion protection (deletionProtection false): a destroy, or a change that replaces it, deletes it at once, and every service behind it is unreachable until a new ALB is up.",
+      },
+    ]);
+  });
+});
+
+describe("logs", () => {
+  const EXISTING_ALB = {
+    loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-2:890123456789:loadbalancer/app/shared/6f4e3d2c1b0a9988",
+    listenerArn: "arn:aws:elasticloadbalancing:eu-west-2:890123456789:listener/app/shared/6f4e3d2c1b0a9988/aa11bb22cc33dd44",
+    securityGroupId: "sg-0e1f2a3b4c5d60718",
+    https: false,
+  };
+
+  test("none by default: no log blocks and no bucket", () => {
+    const { json } = build();
+    const [, lb] = only(json, "aws_lb");
+    expect(lb).not.toHaveProperty("access_logs");
+    expect(lb).not.toHaveProperty("connection_logs");
+    expect(lb).not.toHaveProperty("depends_on");
+    expect(resourcesOf(json, "aws_s3_bucket")).toEqual([]);
+  });
+
+  test("to a created bucket: both kinds go to it under the prefix, and the ALB waits for the bucket's policy", () => {
+    // WHEN
+    const { json } = build({ region: "eu-west-2", logs: { bucket: { type: "create" }, prefix: "shop/alb" } });
+    // THEN
+    const [bucketId, bucket] = only(json, "aws_s3_bucket");
+    expect(bucket).toEqual(objectContaining({ bucket_prefix: "shop-alb-logs-" }));
+    const [policyId] = only(json, "aws_s3_bucket_policy");
+    const [, lb] = only(json, "aws_lb");
+    const destination = { bucket: `\${aws_s3_bucket.${bucketId}.bucket}`, prefix: "shop/alb", enabled: true };
+    expect(lb.access_logs).toEqual(destination);
+    expect(lb.connection_logs).toEqual(destination);
+    expect(lb.depends_on).toEqual([`aws_s3_bucket_policy.${policyId}`]);
+    // AND the bucket is the ALB's: its construct id is LogBucket, under the ALB
+    expect(bucketId).toBe(makeUniqueId(["Alb", "LogBucket", "Resource"]));
+  });
+
+  test("the created bucket's policy lets log delivery write for the account of the ALB's security group only", () => {
+    const { json } = build({ region: "eu-west-2", logs: { bucket: { type: "create" } } });
+    const [sgId] = only(json, "aws_security_group");
+    const [bucketId] = only(json, "aws_s3_bucket");
+    const [, policy] = only(json, "aws_s3_bucket_policy");
+    const allow = (readDocument(policy.policy) as { Statement: Record<string, unknown>[] }).Statement.filter((st) => st.Effect === "Allow");
+    expect(allow).toEqual([
+      objectContaining({
+        // eu-west-2 is a region from before August 2022: its Elastic Load Balancing account delivers.
+        Principal: { AWS: "arn:aws:iam::652711504416:root" },
+        Action: "s3:PutObject",
+        // The default prefix is the ALB's name.
+        Resource: `\${aws_s3_bucket.${bucketId}.arn}/shop-alb/AWSLogs/\${element(split(":", aws_security_group.${sgId}.arn), 4)}/*`,
+      }),
+    ]);
+  });
+
+  test("access logs only: the connection logs' block says enabled false", () => {
+    const { json } = build({ region: "eu-west-2", logs: { connection: false, bucket: { type: "create" } } });
+    const [, lb] = only(json, "aws_lb");
+    expect(lb.access_logs).toEqual(objectContaining({ enabled: true }));
+    expect(lb.connection_logs).toEqual(objectContaining({ enabled: false }));
+  });
+
+  test("to an existing bucket: the blocks name it, and nothing else is created", () => {
+    const { json } = build({ logs: { bucket: { type: "existing", name: "org-alb-logs" }, prefix: "shop" } });
+    const [, lb] = only(json, "aws_lb");
+    expect(lb.access_logs).toEqual({ bucket: "org-alb-logs", prefix: "shop", enabled: true });
+    expect(lb.connection_logs).toEqual({ bucket: "org-alb-logs", prefix: "shop", enabled: true });
+    expect(lb).not.toHaveProperty("depends_on");
+    for (const type of ["aws_s3_bucket", "aws_s3_bucket_policy"]) expect(resourcesOf(json, type)).toEqual([]);
+  });
+
+  test("are refused on an existing ALB, and a created bucket needs the region", () => {
+    expect(() => build({ existing: EXISTING_ALB, logs: { bucket: { type: "existing", name: "org-alb-logs" } } })).toThrow(
+      /logs are for a new ALB/,
+    );
+    expect(() => build({ logs: { bucket: { type: "create" } } })).toThrow(/a created log bucket needs the region/);
+  });
 });

@@ -46,6 +46,13 @@ function build(
   return { nlb, synth: Testing.synth(stack, true) };
 }
 
+/** Every warning annotation in the construct's subtree, with the path of the construct it is attached to. */
+function warningsOf(nlb: InternalNetworkLoadBalancer): { path: string; message: string }[] {
+  return nlb.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => ({ path: c.node.path, message: String(m.data) })));
+}
+
 /** The target group with a given name. */
 function targetGroupNamed(json: TerraformJson, name: string): [string, Record<string, unknown>] {
   const found = resourcesOf(json, "aws_lb_target_group").filter(([, tg]) => tg.name === name);
@@ -65,6 +72,28 @@ describe("InternalNetworkLoadBalancer", () => {
       subnets: SUBNETS,
     });
     expect(resourcesOf(JSON.parse(synth) as TerraformJson, "aws_lb")).toHaveLength(1);
+  });
+
+  test("has deletion protection by default, and no warning", () => {
+    // WHEN
+    const { nlb, synth } = build();
+    // THEN
+    expect(synth).toHaveResourceWithProperties(Lb, { enable_deletion_protection: true });
+    expect(warningsOf(nlb)).toEqual([]);
+  });
+
+  test("deletionProtection false turns it off, with a warning on the NLB that says what it risks", () => {
+    // WHEN
+    const { nlb, synth } = build({ deletionProtection: false });
+    // THEN
+    expect(synth).toHaveResourceWithProperties(Lb, { enable_deletion_protection: false });
+    expect(warningsOf(nlb)).toEqual([
+      {
+        path: "test/Nlb/Resource",
+        message:
+          "NLB team-api-nlb has no deletion protection (deletionProtection false): a destroy, or a change that replaces it, deletes it at once, and with it the VPC link's target: every route of the API fails until a new NLB and VPC link are up.",
+      },
+    ]);
   });
 
   test("has a security group with no inbound rules, which it does not enforce on PrivateLink traffic", () => {

@@ -67,6 +67,18 @@ export function accountsFor(inputs: readonly unknown[]): string[] {
   });
 }
 
+/**
+ * The config as this tier applies it: `"deletionProtection": false`, the one place the tier opts
+ * out. Every config it applies it also destroys, and AWS refuses to delete a load balancer with
+ * deletion protection; moto 5.2.1 does not (its DeleteLoadBalancer ignores the attribute), so with
+ * the protection on the tier's destroy would pass where a real one fails. A team that means to
+ * destroy a stack sets the same (docs/load-balancers.md). That the protection is planned by default
+ * is shown by __tests__/terraform/examples.process.test.ts.
+ */
+export function forTheEmulator<T extends object>(input: T): T & { deletionProtection: false } {
+  return { ...input, deletionProtection: false };
+}
+
 /** Synthesises `input` into `stackDir`'s parent outdir and points its provider at the emulator. */
 export function synthForEmulator(
   emulator: Emulator,
@@ -75,7 +87,7 @@ export function synthForEmulator(
   outdir: string,
   ledger?: NlbShardLedger,
 ): string {
-  const config = parseConfig(input);
+  const config = parseConfig(forTheEmulator(input));
   synthesize(config, outdir, { nlbShards: ledger });
   const stackDir = join(outdir, "stacks", config.name);
   rmSync(join(stackDir, OFFLINE_OVERRIDE_FILE), { force: true });
@@ -95,7 +107,8 @@ export function prepareStacks(
   return configs.map(({ key, input, ledger }, i) => {
     const account = accounts[i];
     const world = emulator.world<WorldMapping>("create", { account, config: input });
-    const applied = substitute(input as Record<string, unknown>, world);
+    // The input the stack keeps carries the opt-out too: upgrades derived from it are synthesised like it.
+    const applied = forTheEmulator(substitute(input as Record<string, unknown>, world));
     const outdir = mkdtempSync(join(tmpdir(), "deploy-out-"));
     const stackDir = synthForEmulator(emulator, account, applied, outdir, ledger);
     return {

@@ -193,6 +193,48 @@ describe("planStack", () => {
     }
   });
 
+  describe("load balancers", () => {
+    const shards = () => planStack(parseConfig(exampleConfig("200-services")), recordedLedger(join(ROOT, "examples/200-services.json")));
+
+    test("every NLB, shards included, and a created ALB have deletion protection by default", () => {
+      for (const plan of [shards(), planOf(exampleConfig("alb-bridge-native"))]) {
+        expect(plan.deletionProtection).toBe(true);
+        expect(plan.nlbs.length).toBeGreaterThan(0);
+        for (const nlb of plan.nlbs) expect(nlb.props.deletionProtection).toBe(true);
+      }
+      expect(shards().nlbs.length).toBeGreaterThan(1);
+      expect(planOf(exampleConfig("alb-bridge-native")).alb?.props.deletionProtection).toBe(true);
+    });
+
+    test('"deletionProtection": false turns it off on each of them, and says so stack-wide', () => {
+      const input = exampleConfig("alb-bridge-native");
+      const plan = planOf({ ...input, deletionProtection: false });
+      expect(plan.deletionProtection).toBe(false);
+      expect(plan.nlbs.map((n) => n.props.deletionProtection)).toEqual([false]);
+      expect(plan.alb?.props.deletionProtection).toBe(false);
+    });
+
+    test("an existing ALB is not the stack's: no deletion protection and no logs for it", () => {
+      const plan = planOf(exampleConfig("existing-alb"));
+      expect(plan.alb?.props.existing).toBeDefined();
+      expect(plan.alb?.props).not.toHaveProperty("deletionProtection");
+      expect(plan.alb?.props).not.toHaveProperty("logs");
+    });
+
+    test("ALB logs: none unless configured; configured, every default filled in, the prefix the ALB's name", () => {
+      const input = exampleConfig("alb-bridge-native");
+      expect(planOf(input).alb?.props.logs).toBeUndefined();
+      const plan = planOf({ ...input, alb: { logs: {} } });
+      expect(plan.alb?.props.logs).toEqual({
+        access: true,
+        connection: true,
+        bucket: { type: "create", expireAfterDays: 90 },
+        prefix: plan.alb?.props.loadBalancerName,
+      });
+      expect(plan.alb?.props.region).toBe(input.region);
+    });
+  });
+
   describe("state", () => {
     test("an S3 backend has its key and region filled in, and S3-native locking by default", () => {
       const input = defaultConfig();

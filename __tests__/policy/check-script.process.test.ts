@@ -142,7 +142,11 @@ describe("a plan", () => {
           mode: "managed",
           type: "aws_lb",
           name: "public",
-          change: { actions: ["create"], after: { internal, load_balancer_type: "network" }, after_unknown: {} },
+          change: {
+            actions: ["create"],
+            after: { internal, load_balancer_type: "network", enable_deletion_protection: true },
+            after_unknown: {},
+          },
         },
       ],
     });
@@ -156,11 +160,78 @@ describe("a plan", () => {
     const good = check(["--plan", fileWith("plan.json", plan(true))]);
     expect(good).toMatchObject({ status: 0, stdout: "no findings in 1 resource\n" });
   });
+});
 
-  test("--config needs a synthesised stack", () => {
-    const run = check(["--plan", fileWith("plan.json", plan(true)), "--config", join(root, "examples", "two-services.json")]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^--config needs a synthesised stack/);
+describe("deletion protection", () => {
+  // GIVEN the default config's stack, and the same config opting out of deletion protection
+  const protectedStack = synthToTemp(DEFAULT_CONFIG);
+  const optedOut = { ...DEFAULT_CONFIG, deletionProtection: false };
+  const optedOutConfig = fileWith("opted-out.json", JSON.stringify(optedOut));
+  const unprotected = synthToTemp(optedOut);
+  const lbs = resourcesOf(unprotected.json, "aws_lb");
+  const ids = referencesText(RULE_REFERENCES["lb-deletion-protection"]);
+  const line = (address: string, value: string) =>
+    `${address}: lb-deletion-protection: enable_deletion_protection is ${value}, not true: a destroy or a replacement deletes the load balancer, and everything routed through it stops [${ids}]`;
+
+  test("a stack whose NLB has it turned off fails without the opt-out, naming the rule and its ids", () => {
+    // GIVEN the protected stack with the attribute taken off its NLB, as a hand edit would
+    const [[nlbId, nlb]] = resourcesOf(protectedStack.json, "aws_lb");
+    const { enable_deletion_protection: _removed, ...bare } = nlb;
+    const edited = { ...protectedStack.json, resource: { ...protectedStack.json.resource, aws_lb: { [nlbId]: bare } } };
+    // WHEN it is checked, with the config it came from (which does not opt out)
+    const run = check([
+      fileWith("cdk.tf.json", JSON.stringify(edited)),
+      "--config",
+      fileWith("default.json", JSON.stringify(DEFAULT_CONFIG)),
+    ]);
+    // THEN
+    expect(ids).toBe("checkov CKV_AWS_150; Security Hub ELB.6");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(`${line(`aws_lb.${nlbId}`, "not set")}\n`);
+  });
+
+  test("a stack synthesised with deletionProtection false fails without its config, and is allowed with it", () => {
+    expect(lbs).toHaveLength(1);
+    const without = check([unprotected.stackDir]);
+    expect(without.status).toBe(1);
+    expect(without.stdout).toBe(lbs.map(([id]) => `${line(`aws_lb.${id}`, "false")}\n`).join(""));
+
+    const withConfig = check([unprotected.stackDir, "--config", optedOutConfig]);
+    expect(withConfig.status).toBe(0);
+    expect(withConfig.stdout).toMatch(/^no findings in \d+ resources \(1 lb-deletion-protection allowed\)\n$/);
+    expect(withConfig.stderr).toContain(`allowed: aws_lb.${lbs[0][0]}: lb-deletion-protection: `);
+    expect(withConfig.stderr).toContain('allowed by config "deletionProtection": false');
+  });
+
+  test("a plan with it off fails, and --config with the opt-out allows it (stack-wide opt-outs work on plans)", () => {
+    const planJson = JSON.stringify({
+      format_version: "1.2",
+      terraform_version: "1.11.4",
+      planned_values: {},
+      resource_changes: [
+        {
+          address: "aws_lb.Nlb",
+          mode: "managed",
+          type: "aws_lb",
+          name: "Nlb",
+          change: {
+            actions: ["update"],
+            after: { internal: true, load_balancer_type: "network", enable_deletion_protection: false },
+            after_unknown: {},
+          },
+        },
+      ],
+    });
+    const path = fileWith("plan.json", planJson);
+    const without = check(["--plan", path]);
+    expect(without.status).toBe(1);
+    expect(without.stdout).toBe(`${line("aws_lb.Nlb", "false")}\n`);
+    // Nor does a config that keeps the protection allow it.
+    expect(check(["--plan", path, "--config", fileWith("default.json", JSON.stringify(DEFAULT_CONFIG))]).status).toBe(1);
+
+    const withConfig = check(["--plan", path, "--config", optedOutConfig]);
+    expect(withConfig.status).toBe(0);
+    expect(withConfig.stdout).toBe("no findings in 1 resource (1 lb-deletion-protection allowed)\n");
   });
 });
 

@@ -71,8 +71,10 @@ const PRIVATE_NIC = { network_interfaces: [{ associate_public_ip_address: "false
 /** An iam-least-privilege case: one Allow statement that breaks the rule, one that does not. */
 const iam = (type: string, bad: Attrs, good: Attrs) => kase("iam-least-privilege", type, allowing(bad), allowing(good));
 
-/** What the alb-header-hardening rule asks of an application load balancer, so other rules' cases on one stay about their rule. */
-const ALB_HARDENED = { drop_invalid_header_fields: true, desync_mitigation_mode: "defensive" } as const;
+/** What the lb-deletion-protection rule asks of every load balancer, so other rules' cases on one stay about their rule. */
+const LB_PROTECTED = { enable_deletion_protection: true } as const;
+/** What the alb-header-hardening and lb-deletion-protection rules ask of an application load balancer, for the same reason. */
+const ALB_HARDENED = { drop_invalid_header_fields: true, desync_mitigation_mode: "defensive", ...LB_PROTECTED } as const;
 
 const CASES: readonly Case[] = [
   kase("internal-load-balancers", "aws_lb", { internal: false, ...ALB_HARDENED }, { internal: true, ...ALB_HARDENED }),
@@ -213,24 +215,56 @@ const CASES: readonly Case[] = [
   kase(
     "alb-header-hardening",
     "aws_lb",
-    { internal: true, load_balancer_type: "application", drop_invalid_header_fields: false, desync_mitigation_mode: "defensive" },
-    { internal: true, load_balancer_type: "application", drop_invalid_header_fields: true, desync_mitigation_mode: "strictest" },
+    {
+      internal: true,
+      load_balancer_type: "application",
+      drop_invalid_header_fields: false,
+      desync_mitigation_mode: "defensive",
+      ...LB_PROTECTED,
+    },
+    {
+      internal: true,
+      load_balancer_type: "application",
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "strictest",
+      ...LB_PROTECTED,
+    },
   ),
   kase(
     "alb-header-hardening",
     "aws_lb",
-    { internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: "monitor" },
-    { internal: true, load_balancer_type: "network" },
+    { internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: "monitor", ...LB_PROTECTED },
+    { internal: true, load_balancer_type: "network", ...LB_PROTECTED },
   ),
   kase(
     "alb-header-hardening",
     "aws_alb",
-    { internal: true, drop_invalid_header_fields: true },
+    { internal: true, drop_invalid_header_fields: true, ...LB_PROTECTED },
     {
       internal: true,
       drop_invalid_header_fields: true,
       desync_mitigation_mode: "defensive",
+      ...LB_PROTECTED,
     },
+  ),
+  kase(
+    "lb-deletion-protection",
+    "aws_lb",
+    { internal: true, load_balancer_type: "network", enable_deletion_protection: false },
+    { internal: true, load_balancer_type: "network", enable_deletion_protection: true },
+  ),
+  // Unset is a finding: AWS's default is off. CDKTF and plans may write the boolean as a string.
+  kase(
+    "lb-deletion-protection",
+    "aws_lb",
+    { internal: true, load_balancer_type: "network" },
+    { internal: true, load_balancer_type: "network", enable_deletion_protection: "true" },
+  ),
+  kase(
+    "lb-deletion-protection",
+    "aws_alb",
+    { internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: "defensive" },
+    { internal: true, ...ALB_HARDENED },
   ),
   kase("log-retention", "aws_cloudwatch_log_group", {}, { retention_in_days: 30 }),
   kase("log-retention", "aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 1 }),
@@ -296,6 +330,10 @@ describe("messages", () => {
     expect(messages("aws_lb", { internal: true })).toEqual([
       "drop_invalid_header_fields is not set, not true: headers that are not valid HTTP reach the targets (request smuggling)",
       'desync_mitigation_mode is not set: state "defensive" or "strictest" rather than leave it to the account\'s default',
+      "enable_deletion_protection is not set, not true: a destroy or a replacement deletes the load balancer, and everything routed through it stops",
+    ]);
+    expect(messages("aws_lb", { internal: true, load_balancer_type: "network", enable_deletion_protection: false })).toEqual([
+      "enable_deletion_protection is false, not true: a destroy or a replacement deletes the load balancer, and everything routed through it stops",
     ]);
     expect(
       messages("aws_vpc_security_group_ingress_rule", { cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 80, to_port: 80 }),

@@ -112,8 +112,8 @@ test("every finding of the check is in the review, new ones flagged, standing on
       "aws_lb",
       "Public",
       ["update"],
-      { internal: true, idle_timeout: 60, load_balancer_type: "network" },
-      { internal: false, idle_timeout: 60, load_balancer_type: "network" },
+      { internal: true, idle_timeout: 60, load_balancer_type: "network", enable_deletion_protection: true },
+      { internal: false, idle_timeout: 60, load_balancer_type: "network", enable_deletion_protection: true },
     ),
     change("aws_vpc_security_group_ingress_rule", "Ssh", ["update"], { ...openRule, from_port: 21 }, openRule),
     change("aws_cloudwatch_log_group", "Logs", ["no-op"], { name: "/x" }, { name: "/x" }),
@@ -144,7 +144,16 @@ test("every finding of the check is in the review, new ones flagged, standing on
 });
 
 test("what the rules could not check in the plan is listed, as npm run check lists it", () => {
-  const p = plan(change("aws_lb", "Later", ["create"], null, { name: "x", load_balancer_type: "network" }, { internal: true }));
+  const p = plan(
+    change(
+      "aws_lb",
+      "Later",
+      ["create"],
+      null,
+      { name: "x", load_balancer_type: "network", enable_deletion_protection: true },
+      { internal: true },
+    ),
+  );
   const review = reviewPlan(p);
   expect(review.security.unchecked).toEqual(checkPlan(p).unchecked);
   expect(items(section(review.markdown, "Not checked"))).toEqual([

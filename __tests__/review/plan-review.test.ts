@@ -12,7 +12,7 @@ function section(markdown: string, heading: string): string {
   return markdown.slice(start, next < 0 ? undefined : next);
 }
 
-const NLB = { name: "private-api-nlb", internal: true, load_balancer_type: "network" };
+const NLB = { name: "private-api-nlb", internal: true, load_balancer_type: "network", enable_deletion_protection: true };
 
 test("a replaced NLB is a downtime warning naming its address, at the top, and the plan is destructive", () => {
   // GIVEN
@@ -155,6 +155,25 @@ test("an aws_lb with internal = false is flagged as internet-facing", () => {
     "`aws_lb.Public`: `internal-load-balancers`: is internet-facing: internal is false, not true",
   );
   expect(section(review.markdown, "Security-relevant changes")).toContain("create `aws_lb.Public`: internal: `false`");
+});
+
+test("an NLB whose deletion protection is turned off is flagged, unless the config opts out", () => {
+  // GIVEN a plan that turns the protection off in place
+  const p = plan(change("aws_lb", "Nlb", ["update"], NLB, { ...NLB, enable_deletion_protection: false }));
+  // WHEN it is reviewed without, and with, the config's opt-out
+  const flagged = reviewPlan(p);
+  const optedOut = reviewPlan(p, { optedOut: new Map([["lb-deletion-protection", 'config "deletionProtection": false']]) });
+  // THEN the change is listed either way, a new finding without the opt-out, an allowed one with it
+  for (const review of [flagged, optedOut]) {
+    expect(section(review.markdown, "Security-relevant changes")).toContain(
+      "update `aws_lb.Nlb`: enable_deletion_protection: `true` → `false`",
+    );
+  }
+  expect(section(flagged.markdown, "🚨 Security flags")).toContain(
+    "`aws_lb.Nlb`: `lb-deletion-protection`: enable_deletion_protection is false",
+  );
+  expect(section(optedOut.markdown, "🚨 Security flags")).toBe("");
+  expect(section(optedOut.markdown, "Allowed")).toContain('(allowed by config "deletionProtection": false)');
 });
 
 test("IAM changes are listed with compact policies, and wildcards are flagged", () => {

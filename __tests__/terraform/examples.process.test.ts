@@ -50,6 +50,13 @@ describeWithTerraform("terraform init and plan against the real provider", (tf) 
     const changes = plan.resource_changes ?? [];
     expect(changes).toHaveLength(resources);
     expect(changes.every((c) => c.change.actions.join() === "create")).toBe(true);
+    // AND every load balancer it creates, NLB shards and ALB alike, is planned with deletion protection (the default)
+    const lbs = Object.keys(stack.json.resource.aws_lb ?? {}).length;
+    expect(lbs).toBeGreaterThan(0);
+    const protection = changes
+      .filter((c) => c.type === "aws_lb")
+      .map((c) => (c.change.after as Record<string, unknown>).enable_deletion_protection);
+    expect(protection).toEqual(Array<boolean>(lbs).fill(true));
     // AND the plan passes the policy check, but for the authorization NONE the config opened (same addresses as the stack).
     const openInStack = checkSynth(stack.json, { plan: stack.plan }).allowed.map((a) => a.address);
     const policy = checkPlan(plan, { allowNone: openInStack });

@@ -6,6 +6,7 @@ import { CONTAINER_USER } from "../core/container-settings";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
   DEFAULT_ALARM_EVALUATION_MINUTES,
+  DEFAULT_ALB_LOG_EXPIRATION_DAYS,
   DEFAULT_ANTI_FLAP_RUNS,
   DEFAULT_API_KEY_VALUE,
   DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS,
@@ -17,6 +18,7 @@ import {
   DEFAULT_CONTAINER_CPU,
   DEFAULT_CONTAINER_HEALTH_CHECK,
   DEFAULT_CONTAINER_MEMORY_MIB,
+  DEFAULT_DELETION_PROTECTION,
   DEFAULT_DESIRED_COUNT,
   DEFAULT_ECS_AMI_SSM_PARAMETER,
   DEFAULT_EXECUTION_LOG_LEVEL,
@@ -40,6 +42,7 @@ import {
 } from "../core/defaults";
 import {
   HTTP_METHODS,
+  type AlbLogsOptions,
   type Authorization,
   type Authorizer,
   type ContainerHealthCheck,
@@ -74,6 +77,8 @@ const nameField = (what: string) =>
   });
 
 const port = z.number().int().min(1).max(65535);
+
+const s3BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" });
 
 const cidr = z.string().describe("An IPv4 CIDR block, for example 10.0.0.0/16");
 
@@ -638,6 +643,48 @@ const bridge = z
   ])
   .describe('How the NLB reaches the internal ALB for services with via: "alb"');
 
+const albLogs = z
+  .strictObject({
+    access: z.boolean().default(true).describe("Access logs: one entry per request"),
+    connection: z
+      .boolean()
+      .default(true)
+      .describe("Connection logs: one entry per connection (client address and port, TLS protocol and cipher, handshake latency)"),
+    bucket: z
+      .discriminatedUnion("type", [
+        z
+          .strictObject({
+            type: z.literal("create"),
+            expireAfterDays: z.number().int().min(1).max(3653).default(DEFAULT_ALB_LOG_EXPIRATION_DAYS).describe("Days a log file is kept"),
+          })
+          .describe(
+            "A bucket the stack creates: public access blocked, ACLs off, SSE-S3 (the only encryption ELB log delivery supports), TLS only, only the region's ELB log delivery may write, files expire. Empty it before a destroy.",
+          ),
+        z
+          .strictObject({
+            type: z.literal("existing"),
+            name: s3BucketName.describe("The bucket, in the stack's region"),
+          })
+          .describe(
+            "An existing bucket; its policy must let the region's ELB log delivery write under the prefix (docs/load-balancers.md)",
+          ),
+      ])
+      .prefault({ type: "create" })
+      .describe("Where the logs go; default a bucket the stack creates"),
+    prefix: z
+      .string()
+      // No * or ?: the prefix goes into the bucket policy's Resource, where they would be wildcards.
+      .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
+        message: "must be an S3 key prefix such as payments-alb or logs/alb: letters, digits, _ . - in /-separated parts",
+      })
+      .refine((p) => !p.includes("AWSLogs"), {
+        message: "may not contain AWSLogs: Elastic Load Balancing adds AWSLogs/<account>/... after it",
+      })
+      .optional()
+      .describe("Key prefix of the log files; default the ALB's name"),
+  })
+  .describe("Access and connection logs of the created ALB, to S3 (not with alb.existing). Absent: no logs.");
+
 const alb = z.strictObject({
   certificateArn: acmCertificateArn.optional().describe("Serve HTTPS on the ALB listener with this certificate"),
   sslPolicy: z.string().min(1).default(DEFAULT_SSL_POLICY).describe("TLS policy of the HTTPS listener"),
@@ -671,6 +718,7 @@ const alb = z.strictObject({
     })
     .optional()
     .describe("Use an existing internal ALB and listener: only target groups and listener rules are created"),
+  logs: albLogs.optional(),
   serverName: z
     .string()
     .regex(/^[a-z0-9*.-]+$/, { message: "must be a DNS name" })
@@ -936,10 +984,7 @@ const backend = z.discriminatedUnion("type", [
   z
     .strictObject({
       type: z.literal("s3"),
-      bucket: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" })
-        .describe("The state bucket"),
+      bucket: s3BucketName.describe("The state bucket"),
       key: z
         .string()
         .regex(/^[^/].*\.tfstate$/, { message: "must be an object key ending in .tfstate, without a leading /" })
@@ -1029,6 +1074,12 @@ export const configShape = z.strictObject({
   api: api.prefault({}),
   alb: alb.optional().describe('The internal ALB, created when a service has via: "alb"'),
   bridge: bridge.optional().describe('NLB to ALB bridge; defaults to {"mode": "native"} when a service has via: "alb"'),
+  deletionProtection: z
+    .boolean()
+    .default(DEFAULT_DELETION_PROTECTION)
+    .describe(
+      "Deletion protection on the load balancers the stack creates (every NLB, and the ALB unless alb.existing). false prints a warning: deleting the NLB breaks the VPC link and every route. Set false and apply before a destroy (docs/load-balancers.md).",
+    ),
   logs: logs.prefault({}).describe("How the log groups the stack creates are kept"),
   backend: backend.prefault({ type: "local" }).describe("Where Terraform keeps the state"),
   adopt: z.array(adoption).default([]).describe("Existing AWS resources to take over instead of creating: Terraform import blocks"),
@@ -1072,5 +1123,6 @@ export type CustomDomainConfig = AssignableTo<NonNullable<ApiConfig["customDomai
 export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;
+export type AlbLogsConfig = AssignableTo<NonNullable<AlbConfig["logs"]>, AlbLogsOptions>;
 export type QuotasConfig = PrivateApiConfig["quotas"];
 export type LogsConfig = AssignableTo<PrivateApiConfig["logs"], LogGroupOptions>;

@@ -32,6 +32,7 @@ export function checkSemantics(cfg: PrivateApiConfig, ctx: Ctx): void {
   checkServiceCapacity(cfg, ctx);
   checkRoutes(cfg, ctx);
   checkBridge(cfg, ctx);
+  checkAlbLogs(cfg, ctx);
   checkApi(cfg, ctx);
   checkLogs(cfg, ctx);
   checkRenames(cfg, ctx);
@@ -580,6 +581,22 @@ function checkBridge(cfg: PrivateApiConfig, ctx: Ctx): void {
   });
   if (owners.size > MAX_RULES_PER_ALB) {
     fail(ctx, ["routes"], `services behind the ALB need ${owners.size} listener rules, but an ALB allows at most ${MAX_RULES_PER_ALB}`);
+  }
+}
+
+/** ALB logs: only for an ALB the stack creates, and at least one kind of them. */
+function checkAlbLogs(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const logs = cfg.alb?.logs;
+  if (!logs) return;
+  if (cfg.alb?.existing) {
+    fail(
+      ctx,
+      ["alb", "logs"],
+      `the stack does not manage an existing ALB (alb.existing ${cfg.alb.existing.loadBalancerArn}): turn its logs on where it is managed`,
+    );
+  }
+  if (!logs.access && !logs.connection) {
+    fail(ctx, ["alb", "logs"], `access and connection are both false: leave alb.logs out for no logs`);
   }
 }
 

@@ -3,12 +3,13 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import type { ITerraformDependable } from "cdktf";
+import { Annotations, Fn, type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { albIpTargetGroupName, albName, albTargetGroupName } from "../model/names";
+import { albIpTargetGroupName, albLogBucketPrefix, albName, albTargetGroupName } from "../model/names";
+import { AlbLogBucket } from "./alb-log-bucket";
 import { Connections } from "./connections";
-import { DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
-import type { HealthCheck } from "../core/types";
+import { DEFAULT_DELETION_PROTECTION, DEFAULT_SSL_POLICY, healthCheckWithDefaults } from "../core/defaults";
+import type { AlbLogsOptions, HealthCheck } from "../core/types";
 
 /** A service behind the ALB and the path patterns that reach it. */
 export interface AlbServiceRoute {
@@ -83,6 +84,22 @@ export interface InternalApplicationLoadBalancerProps {
    * @default 0
    */
   readonly rulePriorityOffset?: number;
+  /**
+   * Deletion protection on a new ALB (an existing one is left as it is). false adds a warning.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Access and connection logs of a new ALB, to S3: to a bucket created here (`AlbLogBucket`, id
+   * `LogBucket`) or to an existing one. Not with `existing`.
+   * @default - no logs
+   */
+  readonly logs?: AlbLogsOptions;
+  /**
+   * The region, which decides who delivers the logs into a created log bucket.
+   * @default - required with a created log bucket
+   */
+  readonly region?: string;
 }
 
 /**
@@ -92,6 +109,9 @@ export interface InternalApplicationLoadBalancerProps {
  * through `connections` (the egress to the instances, and in front exactly what the NLB bridge or
  * the HTTP API's VPC link needs), as PrivateApiStack adds the rules it plans, and nothing else in
  * the VPC is let in.
+ *
+ * A new ALB has deletion protection unless `deletionProtection` is false, and writes access and
+ * connection logs to S3 when `logs` says so.
  */
 export class InternalApplicationLoadBalancer extends Construct {
   /** ARN of the ALB. */
@@ -119,6 +139,11 @@ export class InternalApplicationLoadBalancer extends Construct {
     this.listenerPort = props.listenerPort;
     this.https = props.existing ? props.existing.https : props.certificateArn !== undefined;
 
+    if (props.existing && props.logs) {
+      throw new Error(
+        "InternalApplicationLoadBalancer: logs are for a new ALB; an existing one keeps the logs it is given where it is managed",
+      );
+    }
     if (props.existing) {
       this.securityGroupId = props.existing.securityGroupId;
       this.loadBalancerArn = props.existing.loadBalancerArn;
@@ -135,6 +160,8 @@ export class InternalApplicationLoadBalancer extends Construct {
       });
       this.securityGroupId = sg.id;
 
+      const deletionProtection = props.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
+      const logs = props.logs && this.logDestination(props.name, props.logs, props.region, sg.arn, lbName);
       const lb = new Lb(this, "Resource", {
         name: lbName,
         loadBalancerType: "application",
@@ -146,8 +173,18 @@ export class InternalApplicationLoadBalancer extends Construct {
         // rather than left to AWS's default (which is "defensive" too, so a deployed ALB does not change).
         dropInvalidHeaderFields: true,
         desyncMitigationMode: "defensive",
+        enableDeletionProtection: deletionProtection,
+        accessLogs: logs && { bucket: logs.bucket, prefix: logs.prefix, enabled: logs.access },
+        connectionLogs: logs && { bucket: logs.bucket, prefix: logs.prefix, enabled: logs.connection },
+        // ELB writes a test file when logging is turned on: the bucket's policy must be there first.
+        dependsOn: logs && logs.dependsOn.length > 0 ? logs.dependsOn : undefined,
         tags: { Name: lbName },
       });
+      if (!deletionProtection) {
+        Annotations.of(lb).addWarning(
+          `ALB ${lbName} has no deletion protection (deletionProtection false): a destroy, or a change that replaces it, deletes it at once, and every service behind it is unreachable until a new ALB is up.`,
+        );
+      }
       this.loadBalancerArn = lb.arn;
       this.loadBalancerArnSuffix = lb.arnSuffix;
 
@@ -203,6 +240,34 @@ export class InternalApplicationLoadBalancer extends Construct {
       );
       this.byService.set(svc.service, { targetGroup, rules });
     }
+  }
+
+  /**
+   * Where the logs go: a bucket created here (its policy lets the region's log delivery write
+   * under the prefix, for the account the ALB's security group is in), or the one given.
+   */
+  private logDestination(
+    name: string,
+    logs: AlbLogsOptions,
+    region: string | undefined,
+    securityGroupArn: string,
+    lbName: string,
+  ): { bucket: string; prefix: string; access: boolean; connection: boolean; dependsOn: ITerraformDependable[] } {
+    const prefix = logs.prefix ?? lbName;
+    const kinds = { prefix, access: logs.access ?? true, connection: logs.connection ?? true };
+    if (logs.bucket.type === "existing") return { ...kinds, bucket: logs.bucket.name, dependsOn: [] };
+    if (region === undefined) {
+      throw new Error("InternalApplicationLoadBalancer: a created log bucket needs the region: it decides who delivers the logs");
+    }
+    const bucket = new AlbLogBucket(this, "LogBucket", {
+      bucketPrefix: albLogBucketPrefix(name),
+      region,
+      // The account is the fifth part of any ARN of it: the security group's is there before the ALB, and needs no lookup.
+      accountId: Token.asString(Fn.element(Fn.split(":", securityGroupArn), 4)),
+      logPrefix: prefix,
+      expireAfterDays: logs.bucket.expireAfterDays,
+    });
+    return { ...kinds, bucket: bucket.bucketName, dependsOn: [bucket.policy] };
   }
 
   /** The target group of a service and the rules that attach it to the ALB. */

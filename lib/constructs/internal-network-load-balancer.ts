@@ -2,11 +2,12 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { portKey } from "../model/ids";
 import { ipTargetGroupName, nlbName, targetGroupName } from "../model/names";
 import { Connections } from "./connections";
-import { healthCheckWithDefaults } from "../core/defaults";
+import { DEFAULT_DELETION_PROTECTION, healthCheckWithDefaults } from "../core/defaults";
 import type { HealthCheck } from "../core/types";
 
 /** One TCP port on the NLB, forwarded to the same port on the ECS instances. */
@@ -65,6 +66,12 @@ export interface InternalNetworkLoadBalancerProps {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * Deletion protection: AWS refuses to delete the NLB, so a destroy or a replacement fails
+   * instead of breaking the VPC link and every route. false adds a warning.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** The listener and target group that serve one port. */
@@ -83,6 +90,9 @@ export interface NlbPortResources {
  * rules, the egress to the targets included, are added through `connections`, as PrivateApiStack
  * adds the rules it plans. An NLB only accepts security groups when it is created, so the group is
  * there from the start: adding one later would replace the load balancer.
+ *
+ * Deletion protection is on unless `deletionProtection` is false: to destroy the NLB, turn it off
+ * and apply first (docs/load-balancers.md).
  */
 export class InternalNetworkLoadBalancer extends Construct {
   /** ARN of the load balancer, for the VPC Link. */
@@ -101,6 +111,7 @@ export class InternalNetworkLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: InternalNetworkLoadBalancerProps) {
     super(scope, id);
     const lbName = props.loadBalancerName ?? nlbName(props.name);
+    const deletionProtection = props.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
     const sg = new SecurityGroup(this, "SecurityGroup", {
       name: lbName,
       description: "Internal NLB: VPC Link traffic only (no inbound rules; PrivateLink traffic is not filtered)",
@@ -120,9 +131,14 @@ export class InternalNetworkLoadBalancer extends Construct {
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: "off",
       // Fixed host ports mean a service may run in fewer AZs than the NLB has nodes in.
       enableCrossZoneLoadBalancing: true,
-      enableDeletionProtection: false,
+      enableDeletionProtection: deletionProtection,
       tags: { Name: lbName },
     });
+    if (!deletionProtection) {
+      Annotations.of(lb).addWarning(
+        `NLB ${lbName} has no deletion protection (deletionProtection false): a destroy, or a change that replaces it, deletes it at once, and with it the VPC link's target: every route of the API fails until a new NLB and VPC link are up.`,
+      );
+    }
     this.loadBalancerArn = lb.arn;
     this.loadBalancerDnsName = lb.dnsName;
     this.loadBalancerArnSuffix = lb.arnSuffix;

@@ -81,10 +81,25 @@ export const DEFAULT_VPC_ENDPOINTS = true;
 /** A new VPC's flow log records the traffic its security groups reject (Security Hub EC2.6's own default). */
 export const DEFAULT_FLOW_LOG_TRAFFIC = "REJECT";
 
+// ---- InternalNetworkLoadBalancer and InternalApplicationLoadBalancer ----
+
+/**
+ * Deletion protection on the load balancers the stack creates: deleting the NLB by mistake breaks
+ * the VPC link and every route at once. AWS's own default is off.
+ */
+export const DEFAULT_DELETION_PROTECTION = true;
+
 // ---- InternalApplicationLoadBalancer (./internal-application-load-balancer.ts) ----
 
 /** TLS policy of the ALB's HTTPS listener. */
 export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+// ---- AlbLogBucket (./alb-log-bucket.ts) ----
+
+/** Days a created ALB log bucket keeps a log file, as the API access logs' group keeps its events. */
+export const DEFAULT_ALB_LOG_EXPIRATION_DAYS = 90;
+/** Days after which the log bucket removes the parts of an upload that was never completed. */
+export const ALB_LOG_ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 // ---- AlbBridge (./alb-bridge.ts) ----
 

@@ -121,6 +121,43 @@ export interface LogGroupOptions {
   readonly retentionDays?: number;
 }
 
+/**
+ * The S3 bucket an ALB writes its logs to: one the stack creates (hardened: public access blocked,
+ * ACLs off, SSE-S3, TLS only, only the region's log delivery may write, objects expire), or an
+ * existing one by name, whose policy must let the region's ELB log delivery write (docs/load-balancers.md).
+ */
+export type AlbLogBucketOptions =
+  | {
+      readonly type: "create";
+      /**
+       * Days a log file is kept.
+       * @default 90
+       */
+      readonly expireAfterDays?: number;
+    }
+  | { readonly type: "existing"; readonly name: string };
+
+/** An ALB's access and connection logs, written to S3 (ALBs cannot log to CloudWatch Logs). */
+export interface AlbLogsOptions {
+  /**
+   * Access logs: one entry per request.
+   * @default true
+   */
+  readonly access?: boolean;
+  /**
+   * Connection logs: one entry per connection, with its TLS details on an HTTPS listener.
+   * @default true
+   */
+  readonly connection?: boolean;
+  /** Where the logs go. */
+  readonly bucket: AlbLogBucketOptions;
+  /**
+   * Key prefix of the log files, before the `AWSLogs/<account>/...` that ELB adds; it may not contain `AWSLogs`.
+   * @default - the ALB's name
+   */
+  readonly prefix?: string;
+}
+
 /** JSON access logs of an API stage, to a log group of their own. */
 export interface AccessLogOptions {
   /**

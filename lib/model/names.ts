@@ -31,6 +31,8 @@ export const AWS_NAME_LIMITS = {
   apiKey: 1024,
   /** AWS documents no limit for a usage plan's name; taken as the API key name's. */
   usagePlan: 1024,
+  /** An S3 bucket name has at most 63; Terraform appends 26 characters to a `bucket_prefix`. */
+  s3BucketPrefix: 37,
 } as const;
 
 /** Characters of the hash a shortened name ends with. */
@@ -55,6 +57,8 @@ export const shardNlbName = (name: string, index: number): string => fitName(`${
 export const nlbName = (name: string): string => shardNlbName(name, 0);
 export const targetGroupName = (name: string, hostPort: number): string => fitName(`${name}-tg-${hostPort}`, L.targetGroup);
 export const albName = (name: string): string => fitName(`${name}-alb`, L.loadBalancer);
+/** Prefix of the name of the bucket an ALB's logs go to: S3 names are global, so Terraform completes it with a unique suffix. */
+export const albLogBucketPrefix = (name: string): string => fitName(`${name}-alb-logs-`, L.s3BucketPrefix);
 export const albTargetGroupName = (name: string, service: string): string => fitName(`${name}-alb-${service}`, L.targetGroup);
 /**
  * Target groups of Fargate tasks (type ip). Named apart from the instance groups of the same port

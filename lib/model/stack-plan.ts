@@ -17,6 +17,7 @@ import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
 import { deepFreeze } from "../core/values";
 import type {
   AccessLogOptions,
+  AlbLogsOptions,
   Authorization,
   LogGroupOptions,
   Authorizer,
@@ -82,6 +83,8 @@ export interface NlbPlan {
     readonly name: string;
     readonly loadBalancerName: string;
     readonly ports: readonly NlbPortPlan[];
+    /** Config `deletionProtection`. */
+    readonly deletionProtection: boolean;
   };
 }
 
@@ -90,8 +93,13 @@ export interface AlbPlan {
   readonly constructId: string;
   readonly props: {
     readonly name: string;
+    readonly region: string;
     readonly loadBalancerName: string;
     readonly listenerPort: number;
+    /** Config `deletionProtection`, for a created ALB (an existing one is not the stack's). */
+    readonly deletionProtection?: boolean;
+    /** Access and connection logs of a created ALB, every default filled in (the prefix: the ALB's name). */
+    readonly logs?: Required<AlbLogsOptions>;
     readonly certificateArn?: string;
     readonly sslPolicy?: string;
     readonly existing?: {
@@ -389,6 +397,8 @@ export interface StackPlan {
   readonly api: RestApiPlan | HttpApiPlan;
   readonly outputs: OutputsPlan;
   readonly state: StatePlan;
+  /** Deletion protection on the load balancers the stack creates (config `deletionProtection`). */
+  readonly deletionProtection: boolean;
   /** The KMS key and retention of the log groups without their own setting (config `logs`). */
   readonly logs: Required<Pick<LogGroupOptions, "retentionDays">> & Pick<LogGroupOptions, "kmsKeyArn">;
 }
@@ -419,16 +429,30 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
         targetGroupName: p.targetGroupName,
         healthCheck: p.healthCheck,
       })),
+      deletionProtection: cfg.deletionProtection,
     },
   }));
 
   const albModel = topology.alb;
+  const albLogs = cfg.alb?.logs;
   const alb: AlbPlan | undefined = albModel && {
     constructId: "Alb",
     props: {
       name,
+      region,
       loadBalancerName: albModel.name,
       listenerPort: albModel.listenerPort,
+      ...(cfg.alb?.existing
+        ? {}
+        : {
+            deletionProtection: cfg.deletionProtection,
+            logs: albLogs && {
+              access: albLogs.access,
+              connection: albLogs.connection,
+              bucket: albLogs.bucket,
+              prefix: albLogs.prefix ?? albModel.name,
+            },
+          }),
       certificateArn: cfg.alb?.certificateArn,
       sslPolicy: cfg.alb?.sslPolicy,
       existing: cfg.alb?.existing && {
@@ -576,6 +600,7 @@ export function planStack(config: PrivateApiConfig, placement?: NlbShardLedger):
       bridgeNlbIps: bridge?.props.mode === "lambda",
     },
     state: planState(config, topology.placement),
+    deletionProtection: cfg.deletionProtection,
     logs: { kmsKeyArn: cfg.logs.kmsKeyArn, retentionDays: cfg.logs.retentionDays },
   };
   return deepFreeze(plan);

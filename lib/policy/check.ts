@@ -13,6 +13,7 @@ import type {
   CheckResult,
   Finding,
   ResourceView,
+  RuleId,
   SynthCheckOptions,
   Unchecked,
 } from "./types";
@@ -67,6 +68,16 @@ export function openRouteConstructPaths(plan: Pick<StackPlan, "topology">): Map<
     });
   }
   return paths;
+}
+
+/**
+ * The rules the plan's config opts out of, each with the setting that does: `"deletionProtection":
+ * false` opts out of lb-deletion-protection. Pass them as `optedOut`, for a synthesised stack or a plan.
+ */
+export function configOptOuts(plan: Pick<StackPlan, "deletionProtection">): Map<RuleId, string> {
+  const optOuts = new Map<RuleId, string>();
+  if (!plan.deletionProtection) optOuts.set("lb-deletion-protection", 'config "deletionProtection": false');
+  return optOuts;
 }
 
 /** Checks a synthesised stack. With `plan`, the methods or routes its NONE routes open are allowed. */
@@ -149,7 +160,9 @@ function run(
           continue;
         }
         const found = { ...item, references: RULE_REFERENCES[rule.id] };
-        const allowedBy = rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : undefined;
+        const allowedBy =
+          options.optedOut?.get(rule.id) ??
+          (rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : undefined);
         if (allowedBy !== undefined) allowed.push({ ...found, allowedBy });
         else findings.push(found);
       }

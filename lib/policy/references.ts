@@ -40,6 +40,8 @@ export const RULE_REFERENCES: Readonly<Record<RuleId, RuleReferences>> = Object.
   "log-retention": { checkov: ["CKV_AWS_66"], trivy: [], securityHub: [] },
   // Each of theirs checks one of the two settings (invalid headers dropped; desync mitigation mode).
   "alb-header-hardening": { checkov: ["CKV_AWS_131", "CKV_AWS_328"], trivy: ["AVD-AWS-0052"], securityHub: ["ELB.4", "ELB.12"] },
+  // The same check; ELB.6's archived text names Application Load Balancers only, the current one every kind.
+  "lb-deletion-protection": { checkov: ["CKV_AWS_150"], trivy: [], securityHub: ["ELB.6"] },
   // Each of theirs checks one of the two settings (IMDSv2 tokens, hop limit).
   "imds-hop-limit": {
     checkov: ["CKV_AWS_79", "CKV_AWS_341"],

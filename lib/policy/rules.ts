@@ -319,6 +319,22 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: "lb-deletion-protection",
+    summary:
+      "Every load balancer (aws_lb, aws_alb) has enable_deletion_protection = true (AWS's default is false), unless the config opts out (deletionProtection false).",
+    types: ["aws_lb", "aws_alb"],
+    check: (r) => {
+      const unknown = unknownAt(r, ["enable_deletion_protection"]);
+      if (unknown) return [unknown];
+      if (asBool(r.values.enable_deletion_protection) === true) return [];
+      return [
+        finding(
+          `enable_deletion_protection is ${quote(r.values.enable_deletion_protection)}, not true: a destroy or a replacement deletes the load balancer, and everything routed through it stops`,
+        ),
+      ];
+    },
+  },
+  {
     id: "log-retention",
     summary: "Every aws_cloudwatch_log_group has retention_in_days set (more than 0): logs are not kept forever.",
     types: ["aws_cloudwatch_log_group"],

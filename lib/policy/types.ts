@@ -16,7 +16,8 @@ export type RuleId =
   | "no-public-ips"
   | "log-retention"
   | "imds-hop-limit"
-  | "alb-header-hardening";
+  | "alb-header-hardening"
+  | "lb-deletion-protection";
 
 /** One broken rule on one resource. */
 /**
@@ -42,9 +43,12 @@ export interface Finding {
   readonly references: RuleReferences;
 }
 
-/** A finding the caller allowed (authorization NONE on a route the config or `allowNone` opened deliberately). */
+/**
+ * A finding the caller allowed: authorization NONE on a route the config or `allowNone` opened
+ * deliberately, or a finding of a rule the stack's config opts out of (`optedOut`).
+ */
 export interface AllowedFinding extends Finding {
-  /** Who allowed it: `allowNone`, or the config route that says NONE. */
+  /** Who allowed it: `allowNone`, the config route that says NONE, or the config setting that opts out of the rule. */
   readonly allowedBy: string;
 }
 
@@ -71,6 +75,11 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Addresses whose authorization NONE is deliberate. */
   readonly allowNone?: Iterable<string>;
+  /**
+   * Rules the stack's config opts out of, each with the setting that does (`configOptOuts` of its
+   * plan): their findings are allowed, with that setting as `allowedBy`, on every resource.
+   */
+  readonly optedOut?: ReadonlyMap<RuleId, string>;
   /**
    * The day Lambda runtimes are judged on.
    * @default - now

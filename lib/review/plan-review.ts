@@ -44,7 +44,7 @@ export interface PlanReview {
   readonly newFindings: readonly Finding[];
 }
 
-/** Options of the review; those of the policy check (`allowNone`, `now`) are passed on to it. */
+/** Options of the review; those of the policy check (`allowNone`, `optedOut`, `now`) are passed on to it. */
 export interface ReviewOptions extends CheckOptions {
   /** Heading of the review (for example the stack name). */
   readonly title?: string;
@@ -111,7 +111,9 @@ export const SECURITY_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   aws_apigatewayv2_route: ["route_key", "authorization_type", "authorizer_id", "authorization_scopes", "api_key_required"],
   aws_api_gateway_authorizer: ["type", "provider_arns", "authorizer_uri", "identity_source", "authorizer_result_ttl_in_seconds"],
   aws_apigatewayv2_authorizer: ["authorizer_type", "authorizer_uri", "identity_sources", "jwt_configuration"],
-  aws_lb: ["internal"],
+  aws_lb: ["internal", "enable_deletion_protection"],
+  aws_s3_bucket_policy: ["bucket", "policy"],
+  aws_s3_bucket_public_access_block: ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"],
 };
 
 /** At most this many entries per list, so the review fits a PR comment. */
@@ -322,7 +324,11 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
   const destructive = totals.replace + totals.delete > 0;
 
   // The security judge: the policy rules over the plan, and over the state before it to tell new findings from old.
-  const checkOptions: CheckOptions = { now: options.now ?? new Date(), allowNone: [...(options.allowNone ?? [])] };
+  const checkOptions: CheckOptions = {
+    now: options.now ?? new Date(),
+    allowNone: [...(options.allowNone ?? [])],
+    optedOut: options.optedOut,
+  };
   const check = checkPlan(plan, checkOptions);
   const newFindings = newFindingsOf(check.findings, checkPlan(priorPlan(plan), checkOptions).findings);
   const isNew = new Set(newFindings);
@@ -396,7 +402,14 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
   }
   if (check.allowed.length > 0) {
     const lines = byAddress(check.allowed).map((a) => `${findingItem(a)} (allowed by ${a.allowedBy})`);
-    md.push("### Allowed", "", "Findings of the policy rules that were allowed (`allowNone`):", "", ...limit(lines), "");
+    md.push(
+      "### Allowed",
+      "",
+      "Findings of the policy rules that were allowed (`allowNone`, or a rule the config opts out of):",
+      "",
+      ...limit(lines),
+      "",
+    );
   }
   if (check.unchecked.length > 0) {
     md.push(

@@ -292,6 +292,8 @@ def inventory(endpoint, account, regions):
             found["roles"] = [r["RoleName"] for r in pages((iam, "list_roles"), "Roles")]
             found["policies"] = [p["Arn"] for p in pages((iam, "list_policies"), "Policies", Scope="Local")]
             found["instance profiles"] = [p["InstanceProfileName"] for p in pages((iam, "list_instance_profiles"), "InstanceProfiles")]
+            # A created ALB log bucket (S3 lists an account's buckets of every region at once).
+            found["s3 buckets"] = [b["Name"] for b in client("s3").list_buckets().get("Buckets", [])]
             found["hosted zones"] = [z["Id"] for z in pages((client("route53"), "list_hosted_zones"), "HostedZones")]
             found["record sets"] = [
                 f"{z['Id']} {r['Name']} {r['Type']}"
