@@ -98,7 +98,7 @@ test("with a certificate the listener speaks HTTPS with a TLS 1.3 policy", () =>
     port: 443,
     protocol: "HTTPS",
     certificate_arn: certificateArn,
-    ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
   });
 });
 

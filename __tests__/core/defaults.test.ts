@@ -83,7 +83,7 @@ describe("the config schema's defaults are the constructs' constants", () => {
 });
 
 test("the constants keep their values", () => {
-  expect(defaults.DEFAULT_SSL_POLICY).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+  expect(defaults.DEFAULT_SSL_POLICY).toBe("ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
   expect(defaults.DEFAULT_ANTI_FLAP_RUNS).toBe(3);
   expect(defaults.DEFAULT_SYNC_SCHEDULE).toBe("rate(1 minute)");
   expect(defaults.BRIDGE_METRIC_NAMESPACE).toBe("PrivateEcsApi/AlbBridge");

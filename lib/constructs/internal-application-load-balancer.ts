@@ -70,7 +70,7 @@ export interface InternalApplicationLoadBalancerProps {
   readonly certificateArn?: string;
   /**
    * TLS policy of the HTTPS listener.
-   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+   * @default "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
    */
   readonly sslPolicy?: string;
   /**
