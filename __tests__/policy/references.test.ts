@@ -77,3 +77,20 @@ describe("docs/policy-check.md", () => {
     expect(ids(securityHub, /[A-Za-z0-9]+\.\d+/g)).toEqual(refs.securityHub);
   });
 });
+
+describe("SECURITY.md's table of scanner rules", () => {
+  const security = readFileSync(join(__dirname, "..", "..", "SECURITY.md"), "utf8");
+  const table = security.slice(security.indexOf("## Scanner rules"));
+
+  test("says, for every public id a rule of npm run check names, what this project does about it", () => {
+    const ids = RULES.flatMap((r) => {
+      const refs = RULE_REFERENCES[r.id];
+      return [...refs.checkov, ...refs.trivy, ...refs.securityHub];
+    });
+    expect(ids.length).toBeGreaterThan(40);
+    const cells = new Set(
+      [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => m[1].split(/[,;]\s*/).map((id) => id.replace(/ †$/, "").trim())),
+    );
+    expect(ids.filter((id) => !cells.has(id))).toEqual([]);
+  });
+});
