@@ -105,8 +105,11 @@ export const DEFAULT_REST_IDENTITY_SOURCE = "method.request.header.Authorization
 export const DEFAULT_HTTP_IDENTITY_SOURCE = "$request.header.Authorization";
 /** How a REST API calls a Lambda authorizer: with the token only. */
 export const DEFAULT_LAMBDA_AUTHORIZER_KIND = "TOKEN";
-/** REST stage execution logging. */
-export const DEFAULT_EXECUTION_LOG_LEVEL = "OFF";
+/**
+ * REST stage execution logging: errors only, to a log group the stack manages (retention, KMS key).
+ * INFO logs every request's execution and costs more; data trace (bodies) is never turned on.
+ */
+export const DEFAULT_EXECUTION_LOG_LEVEL = "ERROR";
 /** Seconds API Gateway caches a Lambda authorizer's answer. */
 export const DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS = 300;
 /** Retention of the log groups without a setting of their own (Lambdas, the web ACL's, REST execution logs), days. */
