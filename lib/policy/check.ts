@@ -13,6 +13,7 @@ import type {
   CheckResult,
   Finding,
   ResourceView,
+  RuleId,
   SynthCheckOptions,
   Unchecked,
 } from "./types";
@@ -67,6 +68,19 @@ export function openRouteConstructPaths(plan: Pick<StackPlan, "topology">): Map<
     });
   }
   return paths;
+}
+
+/**
+ * The rules the plan's config opts out of for the whole stack, each with the config field that
+ * says so: `allowedBy` of their findings. Unlike NONE routes, these need no construct path, so they
+ * are allowed in a plan as in a synthesised stack.
+ */
+export function stackOptOuts(plan: Pick<StackPlan, "api">): Map<RuleId, string> {
+  const optOuts = new Map<RuleId, string>();
+  if (plan.api.kind === "rest" && plan.api.props.webAcl.mode === "none") {
+    optOuts.set("rest-stage-web-acl", 'config api.webAcl {"mode": "none"}');
+  }
+  return optOuts;
 }
 
 /** Checks a synthesised stack. With `plan`, the methods or routes its NONE routes open are allowed. */
@@ -137,19 +151,21 @@ function run(
 ): CheckResult {
   const now = options.now ?? new Date();
   const allowNone = new Set(options.allowNone ?? []);
+  const optOuts = options.optOuts ?? new Map<RuleId, string>();
   const findings: Finding[] = [];
   const allowed: AllowedFinding[] = [];
   const unchecked: Unchecked[] = [];
   for (const view of views) {
     for (const rule of RULES_BY_TYPE.get(view.type) ?? []) {
-      for (const outcome of rule.check(view, { now })) {
+      for (const outcome of rule.check(view, { now, resources: views })) {
         const item = { address: view.address, rule: rule.id, message: outcome.message };
         if (outcome.kind === "unchecked") {
           unchecked.push(item);
           continue;
         }
         const found = { ...item, references: RULE_REFERENCES[rule.id] };
-        const allowedBy = rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : undefined;
+        const allowedBy =
+          rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : optOuts.get(rule.id);
         if (allowedBy !== undefined) allowed.push({ ...found, allowedBy });
         else findings.push(found);
       }

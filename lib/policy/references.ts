@@ -40,6 +40,8 @@ export const RULE_REFERENCES: Readonly<Record<RuleId, RuleReferences>> = Object.
   "log-retention": { checkov: ["CKV_AWS_66"], trivy: [], securityHub: [] },
   // Each of theirs checks one of the two settings (invalid headers dropped; desync mitigation mode).
   "alb-header-hardening": { checkov: ["CKV_AWS_131", "CKV_AWS_328"], trivy: ["AVD-AWS-0052"], securityHub: ["ELB.4", "ELB.12"] },
+  // CKV2_AWS_29 passes PRIVATE APIs and leaves EDGE ones out; ours judges every REST stage. Trivy has no such check.
+  "rest-stage-web-acl": { checkov: ["CKV2_AWS_29"], trivy: [], securityHub: ["APIGateway.4"] },
   // Each of theirs checks one of the two settings (IMDSv2 tokens, hop limit).
   "imds-hop-limit": {
     checkov: ["CKV_AWS_79", "CKV_AWS_341"],

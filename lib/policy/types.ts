@@ -16,7 +16,8 @@ export type RuleId =
   | "no-public-ips"
   | "log-retention"
   | "imds-hop-limit"
-  | "alb-header-hardening";
+  | "alb-header-hardening"
+  | "rest-stage-web-acl";
 
 /** One broken rule on one resource. */
 /**
@@ -42,9 +43,12 @@ export interface Finding {
   readonly references: RuleReferences;
 }
 
-/** A finding the caller allowed (authorization NONE on a route the config or `allowNone` opened deliberately). */
+/**
+ * A finding the caller allowed: authorization NONE on a route the config or `allowNone` opened
+ * deliberately, or a finding of a rule the config opts out of for the whole stack (`optOuts`).
+ */
 export interface AllowedFinding extends Finding {
-  /** Who allowed it: `allowNone`, or the config route that says NONE. */
+  /** Who allowed it: `allowNone`, the config route that says NONE, or the config field that opts out of the rule. */
   readonly allowedBy: string;
 }
 
@@ -71,6 +75,11 @@ export interface CheckResult {
 export interface CheckOptions {
   /** Addresses whose authorization NONE is deliberate. */
   readonly allowNone?: Iterable<string>;
+  /**
+   * Rules the config opts out of for the whole stack, each with the config field that says so
+   * (stackOptOuts in ./check.ts): their findings are allowed, in a synthesised stack and in a plan.
+   */
+  readonly optOuts?: ReadonlyMap<RuleId, string>;
   /**
    * The day Lambda runtimes are judged on.
    * @default - now
@@ -145,4 +154,9 @@ export interface Rule {
 export interface RuleContext {
   /** The day Lambda runtimes are judged on. */
   readonly now: Date;
+  /**
+   * Every resource of the input, the one judged included: for a rule about how resources relate
+   * (a REST stage and the web ACL association that names it).
+   */
+  readonly resources: readonly ResourceView[];
 }

@@ -44,7 +44,7 @@ export interface PlanReview {
   readonly newFindings: readonly Finding[];
 }
 
-/** Options of the review; those of the policy check (`allowNone`, `now`) are passed on to it. */
+/** Options of the review; those of the policy check (`allowNone`, `optOuts`, `now`) are passed on to it. */
 export interface ReviewOptions extends CheckOptions {
   /** Heading of the review (for example the stack name). */
   readonly title?: string;
@@ -322,7 +322,11 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
   const destructive = totals.replace + totals.delete > 0;
 
   // The security judge: the policy rules over the plan, and over the state before it to tell new findings from old.
-  const checkOptions: CheckOptions = { now: options.now ?? new Date(), allowNone: [...(options.allowNone ?? [])] };
+  const checkOptions: CheckOptions = {
+    now: options.now ?? new Date(),
+    allowNone: [...(options.allowNone ?? [])],
+    optOuts: options.optOuts,
+  };
   const check = checkPlan(plan, checkOptions);
   const newFindings = newFindingsOf(check.findings, checkPlan(priorPlan(plan), checkOptions).findings);
   const isNew = new Set(newFindings);
@@ -396,7 +400,14 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
   }
   if (check.allowed.length > 0) {
     const lines = byAddress(check.allowed).map((a) => `${findingItem(a)} (allowed by ${a.allowedBy})`);
-    md.push("### Allowed", "", "Findings of the policy rules that were allowed (`allowNone`):", "", ...limit(lines), "");
+    md.push(
+      "### Allowed",
+      "",
+      "Findings of the policy rules that were allowed (`allowNone`, or a rule the config opts out of):",
+      "",
+      ...limit(lines),
+      "",
+    );
   }
   if (check.unchecked.length > 0) {
     md.push(
