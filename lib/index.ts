@@ -38,7 +38,9 @@ export {
   DEFAULT_SYNC_SCHEDULE,
   DEFAULT_TARGET_CAPACITY_PERCENT,
   DEFAULT_VPC_ENDPOINTS,
+  DEFAULT_WEB_ACL_RATE_LIMIT,
   healthCheckWithDefaults,
+  WEB_ACL_MANAGED_RULE_GROUPS,
 } from "./core/defaults";
 export {
   DYNAMIC_PORT_RANGE,
@@ -62,9 +64,12 @@ export {
   type HttpMethod,
   type JwtAuthorizer,
   type LambdaAuthorizer,
+  type LogGroupOptions,
   type TaskRolePermissions,
   type TaskRoleStatement,
   type ThrottleSettings,
+  type WebAclManagedRuleGroup,
+  type WebAclOptions,
 } from "./core/types";
 
 // The config: schema, loading, what it implies
@@ -102,6 +107,7 @@ export {
   type ServicePortConfig,
   type TaskRoleConfig,
   type ThrottleConfig,
+  type WebAclConfig,
 } from "./config/schema";
 
 // The model: the plan of a stack, its topology, names and ids
@@ -157,6 +163,8 @@ export {
   targetGroupName,
   taskFamilyName,
   taskRoleName,
+  webAclLogGroupName,
+  webAclName,
 } from "./model/names";
 export { type NlbShardLedger } from "./model/shards";
 export {
@@ -266,6 +274,7 @@ export { type HttpApiIntegrationTarget, type HttpApiRoute, PrivateHttpApi, type 
 export { ECS_INTERFACE_ENDPOINTS, type ExistingVpc, PrivateNetwork, type PrivateNetworkProps } from "./constructs/private-network";
 export { PrivateRestApi, type PrivateRestApiProps, type RestApiRoute, type StageCacheOptions } from "./constructs/private-rest-api";
 export { RestApiCustomDomain, type RestApiCustomDomainProps } from "./constructs/rest-api-custom-domain";
+export { RATE_LIMIT_RULE_NAME, RestApiWebAcl, type RestApiWebAclProps, WEB_ACL_REDACTED_HEADERS } from "./constructs/rest-api-web-acl";
 export {
   type ApiKeyOptions,
   apiKeyVariableName,
