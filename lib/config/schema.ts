@@ -834,7 +834,7 @@ const webAcl = z
           )
           .optional()
           .describe(
-            'Rules of the managed groups that only count (and log) what they match instead of blocking it, by group, such as {"AWSManagedRulesCommonRuleSet": ["SizeRestrictions_BODY"]} for APIs that take bodies over 8 KB (see docs/waf.md)',
+            `Rules of the managed groups that only count (and log) what they match instead of blocking it, by group (${WEB_ACL_MANAGED_RULE_GROUPS.join(", ")}), such as {"AWSManagedRulesCommonRuleSet": ["SizeRestrictions_BODY"]} for APIs that take bodies over 8 KB (see docs/waf.md). The Log4j rules (Log4JRCE_*) cannot count.`,
           ),
       })
       .describe(
