@@ -377,3 +377,13 @@ test("switching one service (catalog) from EC2 to Fargate flags its ECS service 
   expect(review.counts.aws_lb_target_group).toEqual({ create: 1, update: 0, replace: 0, delete: 1 });
   expect(review.destructive).toBe(true);
 });
+
+test("a REST stage without a web ACL is flagged, and listed as allowed when the config opts out (optOuts), as in npm run check", () => {
+  // GIVEN a plan creating a stage that no web ACL association names
+  const p = plan(change("aws_api_gateway_stage", "Api_Stage", ["create"], null, { stage_name: "v1" }));
+  // WHEN / THEN
+  expect(section(reviewPlan(p).markdown, "🚨 Security flags")).toContain("`aws_api_gateway_stage.Api_Stage`: `rest-stage-web-acl`");
+  const allowed = reviewPlan(p, { optOuts: new Map([["rest-stage-web-acl", 'config api.webAcl {"mode": "none"}']]) });
+  expect(allowed.markdown).not.toContain("Security flags");
+  expect(section(allowed.markdown, "Allowed")).toContain('(allowed by config api.webAcl {"mode": "none"})');
+});
