@@ -43,7 +43,9 @@ export {
   DEFAULT_VPC_ENDPOINTS,
   DEFAULT_FLOW_LOG_TRAFFIC,
   DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_WEB_ACL_RATE_LIMIT,
   healthCheckWithDefaults,
+  WEB_ACL_MANAGED_RULE_GROUPS,
 } from "./core/defaults";
 export {
   DYNAMIC_PORT_RANGE,
@@ -65,7 +67,6 @@ export {
   type AccessLogOptions,
   type AlbLogBucketOptions,
   type AlbLogsOptions,
-  type LogGroupOptions,
   type Authorization,
   type Authorizer,
   type CognitoAuthorizer,
@@ -76,9 +77,12 @@ export {
   type HttpMethod,
   type JwtAuthorizer,
   type LambdaAuthorizer,
+  type LogGroupOptions,
   type TaskRolePermissions,
   type TaskRoleStatement,
   type ThrottleSettings,
+  type WebAclManagedRuleGroup,
+  type WebAclOptions,
 } from "./core/types";
 
 // The config: schema, loading, what it implies
@@ -117,6 +121,7 @@ export {
   type ServicePortConfig,
   type TaskRoleConfig,
   type ThrottleConfig,
+  type WebAclConfig,
 } from "./config/schema";
 
 // The model: the plan of a stack, its topology, names and ids
@@ -173,6 +178,8 @@ export {
   targetGroupName,
   taskFamilyName,
   taskRoleName,
+  webAclLogGroupName,
+  webAclName,
 } from "./model/names";
 export { type NlbShardLedger } from "./model/shards";
 export {
@@ -289,6 +296,7 @@ export {
 } from "./constructs/private-network";
 export { PrivateRestApi, type PrivateRestApiProps, type RestApiRoute, type StageCacheOptions } from "./constructs/private-rest-api";
 export { RestApiCustomDomain, type RestApiCustomDomainProps } from "./constructs/rest-api-custom-domain";
+export { RATE_LIMIT_RULE_NAME, RestApiWebAcl, type RestApiWebAclProps, WEB_ACL_REDACTED_HEADERS } from "./constructs/rest-api-web-acl";
 export {
   type ApiKeyOptions,
   apiKeyVariableName,

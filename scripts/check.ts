@@ -4,13 +4,14 @@
  *   npm run check                                  # every cdktf.out/stacks/<name>/cdk.tf.json
  *   npm run check -- cdktf.out/stacks/orders       # a stack directory, a cdk.tf.json, or a cdktf.out
  *   npm run check -- --plan plan.json              # terraform show -json plan.tfplan > plan.json
- *   npm run check -- --config my.json              # allow what the config opens or opts out of
+ *   npm run check -- --config my.json              # allow what the config opens on purpose: its "authorization": "NONE"
+ *                                                  # routes (stacks only) and the rules it opts out of ("webAcl": {"mode": "none"}, "deletionProtection": false)
  *
  * Exit codes: 0 no findings, 1 findings (one line each: `<address>: <rule>: <message> [<checkov, trivy and Security Hub ids of the same rule>]`), 2 the
  * input or the arguments are unusable. The environment is read by the bootstrap
  * (lib/entry/bootstrap.ts), as for synth: CDKTF_OUTDIR sets the default directory, and with CI set
  * the config's NLB shard ledger must match it (the config of --config, else PRIVATE_API_CONFIG's;
- * only --config's allows findings).
+ * only --config's allows anything).
  */
 // First, before anything else loads (see the file).
 import "../lib/source-maps-off";
@@ -22,12 +23,12 @@ import { bootstrap } from "../lib/entry/bootstrap";
 import {
   checkPlan,
   checkSynth,
-  configOptOuts,
   inputKind,
+  openRouteConstructPaths,
   referencesText,
   RULES,
+  stackOptOuts,
   type CheckResult,
-  type RuleId,
   type RuleReferences,
 } from "../lib/policy";
 
@@ -37,10 +38,11 @@ const USAGE = `Usage: npm run check -- [path ...] [--plan plan.json ...] [--conf
                        (every stacks/*/cdk.tf.json); a plan JSON file works too. Default: every
                        stack in cdktf.out (or CDKTF_OUTDIR)
   --plan <file>        a plan as \`terraform show -json plan.tfplan > plan.json\` writes it
-  --config <file>      the config the stacks or plans were made from: the rules it opts out of
-                       are allowed ("deletionProtection": false allows lb-deletion-protection),
-                       and on synthesised stacks the methods and routes of its
-                       "authorization": "NONE" routes (on a plan, name them with --allow-none)
+  --config <file>      the config the stacks or plans were made from: findings of the rules it
+                       opts out of for the whole stack ("webAcl": {"mode": "none"},
+                       "deletionProtection": false) are allowed, and the methods and routes of its
+                       "authorization": "NONE" routes (in a synthesised stack only; in a plan,
+                       allow them with --allow-none)
   --allow-none <addr>  allow authorization NONE on this resource address (repeatable)
   --json               print the results as JSON
   -h, --help           this text
@@ -173,13 +175,17 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const boot = bootstrap(env, { configPath: args.config });
   const inputs = inputsOf(args, boot.outdir);
   const plan = args.config === undefined ? undefined : boot.plan;
-  // What the config opts out of holds for a plan too; its NONE routes are found through construct paths, which only a synthesised stack has.
-  const optedOut = plan && configOptOuts(plan);
+  const optOuts = plan === undefined ? undefined : stackOptOuts(plan);
+  if (plan !== undefined && openRouteConstructPaths(plan).size > 0 && inputs.some((i) => i.kind === "plan")) {
+    process.stderr.write(
+      "note: --config allows the config's NONE routes in synthesised stacks only, through their construct paths; in a plan, allow each address with --allow-none\n",
+    );
+  }
   const results: (CheckResult & { readonly source: string })[] = inputs.map((input) => ({
     source: input.source,
     ...(input.kind === "synth"
-      ? checkSynth(input.json as Parameters<typeof checkSynth>[0], { plan, allowNone: args.allowNone, optedOut })
-      : checkPlan(input.json as Parameters<typeof checkPlan>[0], { allowNone: args.allowNone, optedOut })),
+      ? checkSynth(input.json as Parameters<typeof checkSynth>[0], { plan, allowNone: args.allowNone, optOuts })
+      : checkPlan(input.json as Parameters<typeof checkPlan>[0], { allowNone: args.allowNone, optOuts })),
   }));
   const findings = results.flatMap((r) => r.findings.map((f) => ({ ...f, source: r.source })));
   if (args.json) {
@@ -204,11 +210,11 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
   for (const f of findings) process.stdout.write(`${f.address}: ${f.rule}: ${f.message}${alsoAs(f.references)}${from(f.source)}\n`);
 
   const resources = results.reduce((n, r) => n + r.resources, 0);
-  const allowedByRule = new Map<RuleId, number>();
+  const allowedByRule = new Map<string, number>();
   for (const a of results.flatMap((r) => r.allowed)) allowedByRule.set(a.rule, (allowedByRule.get(a.rule) ?? 0) + 1);
   const unchecked = results.reduce((n, r) => n + r.unchecked.length, 0);
   const notes = [
-    ...[...allowedByRule].map(([rule, n]) => (rule === "authorization" ? `${n} authorization NONE allowed` : `${n} ${rule} allowed`)),
+    ...[...allowedByRule].map(([rule, n]) => `${n} ${rule === "authorization" ? "authorization NONE" : rule} allowed`),
     unchecked > 0 ? `${plural(unchecked, "value")} not checked, listed above` : "",
   ].filter((n) => n !== "");
   const summary = `${findings.length === 0 ? "no findings" : plural(findings.length, "finding")} in ${plural(resources, "resource")}${several ? ` of ${results.length} inputs` : ""}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;

@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/config/load";
 import { bootstrap } from "../lib/entry/bootstrap";
-import { configOptOuts } from "../lib/policy/check";
+import { stackOptOuts } from "../lib/policy";
 import { reviewPlan } from "../lib/review/plan-review";
 import { synthesize } from "../lib/synth";
 import { initAndPlan, locateTerraform, locateUserTerraform, TerraformError } from "./tooling/terraform";
@@ -81,7 +81,8 @@ function main(argv: string[], env: NodeJS.ProcessEnv): number {
     initialState: args.state,
   });
 
-  const review = reviewPlan(plan, { title: args.title ?? `Plan review: ${config.name}`, optedOut: configOptOuts(stackPlan) });
+  // The rules the config opts out of on purpose ("webAcl": {"mode": "none"}) are listed as allowed, not flagged.
+  const review = reviewPlan(plan, { title: args.title ?? `Plan review: ${config.name}`, optOuts: stackOptOuts(stackPlan) });
   const reviewPath = join(stackDir, "plan-review.md");
   writeFileSync(reviewPath, review.markdown);
   process.stdout.write(`${review.markdown}\n`);

@@ -21,6 +21,12 @@
  *   same config as JSON in memory and rewrites each mis-rendered string literal correctly, before
  *   the CLI formats the files.
  *
+ * - It renders an attribute its provider bindings leave untyped as an HCL object (`statement = {
+ *   ... }`, after a "# Warning: The following attribute is of an unexpected type" comment), where
+ *   the provider's schema has nested blocks: the rules of an AWS WAF web ACL. Terraform refuses
+ *   that. The repair step rewrites each such attribute named in UNTYPED_BLOCK_ATTRIBUTES as the
+ *   nested blocks it stands for (reblockUntypedAttributes).
+ *
  * Assets (the bridge's Lambda zips) stay under assets/ in the stack directory, referenced by
  * relative paths, exactly as in the JSON output.
  */
@@ -33,6 +39,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../lib/config/load";
 import { bootstrap } from "../lib/entry/bootstrap";
 import { synthesize } from "../lib/synth";
+import { reblockUntypedAttributes } from "./tooling/hcl-blocks";
 
 const root = resolve(__dirname, "..");
 
@@ -114,7 +121,11 @@ function repair(env: NodeJS.ProcessEnv): number {
   const json = JSON.parse(readFileSync(join(scratch, "stacks", config.name, "cdk.tf.json"), "utf8")) as unknown;
   rmSync(scratch, { recursive: true, force: true });
 
-  let hcl = readFileSync(hclPath, "utf8");
+  const reblocked = reblockUntypedAttributes(readFileSync(hclPath, "utf8"));
+  let hcl = reblocked.hcl;
+  if (reblocked.rewritten > 0) {
+    process.stderr.write(`stack "${config.name}": wrote ${reblocked.rewritten} untyped attribute(s) as the nested blocks they are\n`);
+  }
   let repaired = 0;
   // Longest first, so a string that contains another is replaced whole.
   const candidates = [...stringsIn(json, new Set())].filter((s) => !/[\r\n]/.test(s)).sort((a, b) => b.length - a.length);

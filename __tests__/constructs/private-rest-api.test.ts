@@ -366,3 +366,113 @@ describe("construct paths, which are Terraform addresses", () => {
     expect(url).toBe("https://api.example.com/");
   });
 });
+
+describe("the stage's web ACL", () => {
+  test("by default, a web ACL of the API's own (child WebAcl) is associated with the stage", () => {
+    // WHEN
+    const { api, json } = build();
+    // THEN
+    expect(api.node.tryFindChild("WebAcl")).toBe(api.webAcl);
+    expect(resourcesOf(json, "aws_wafv2_web_acl").map(([, a]) => a.name)).toEqual(["team-api-api"]);
+    const [, association] = resourcesOf(json, "aws_wafv2_web_acl_association")[0];
+    expect(association.resource_arn).toBe(refToOnly(json, "aws_api_gateway_stage", "arn"));
+    expect(warningsOf(api)).toEqual([]);
+  });
+
+  test("an existing web ACL is only associated", () => {
+    // GIVEN
+    const arn = "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/central/a1b2c3d4-5678-90ab-cdef-111122223333";
+    // WHEN
+    const { json } = build({ webAcl: { mode: "existing", arn } });
+    // THEN
+    expect(resourcesOf(json, "aws_wafv2_web_acl")).toEqual([]);
+    expect(resourcesOf(json, "aws_wafv2_web_acl_association").map(([, a]) => a)).toEqual([
+      objectContaining({ resource_arn: refToOnly(json, "aws_api_gateway_stage", "arn"), web_acl_arn: arn }),
+    ]);
+  });
+
+  test('"none": no web ACL and no association, and a warning on the stage', () => {
+    // WHEN
+    const { api, json } = build({ webAcl: { mode: "none" } });
+    // THEN
+    expect(Object.keys(json.resource).filter((type) => type.startsWith("aws_wafv2_"))).toEqual([]);
+    expect(api.webAcl).toBeUndefined();
+    expect(warningsOf(api)).toEqual([
+      {
+        path: "test/Api/Stage",
+        message:
+          'Stage v1 of the REST API team-api has no AWS WAF web ACL ("webAcl": {"mode": "none"}): requests reach the authorizers and the services unfiltered, with no rate limit per client IP. This was chosen explicitly in the config.',
+      },
+    ]);
+  });
+});
+
+describe("execution logs", () => {
+  const KMS = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const executionLogGroups = (json: TerraformJson) =>
+    resourcesOf(json, "aws_cloudwatch_log_group").filter(([, g]) => String(g.name).startsWith("API-Gateway-Execution-Logs_"));
+
+  test("log errors by default, never with bodies, to the group API Gateway would make, which the API manages: 30 days", () => {
+    // WHEN
+    const { json } = build();
+    // THEN
+    const [, settings] = resourcesOf(json, "aws_api_gateway_method_settings")[0];
+    expect(settings.settings).toMatchObject({ logging_level: "ERROR", data_trace_enabled: false, metrics_enabled: false });
+    const groups = executionLogGroups(json);
+    expect(groups).toHaveLength(1);
+    const [groupId, group] = groups[0];
+    expect(group).toEqual(
+      objectContaining({
+        name: `API-Gateway-Execution-Logs_${refToOnly(json, "aws_api_gateway_rest_api", "id")}/v1`,
+        retention_in_days: 30,
+      }),
+    );
+    expect(group.kms_key_id).toBeUndefined();
+    // The method settings turn logging on only once the group exists.
+    expect(settings.depends_on).toEqual([`aws_cloudwatch_log_group.${groupId}`]);
+  });
+
+  test("the group is named after the configured stage, and takes the KMS key and retention of `logs`", () => {
+    // WHEN
+    const { json } = build({ stageName: "prod", executionLogLevel: "INFO", logs: { kmsKeyArn: KMS, retentionDays: 365 } });
+    // THEN
+    const [[, group]] = executionLogGroups(json);
+    expect(group).toEqual(
+      objectContaining({
+        name: `API-Gateway-Execution-Logs_${refToOnly(json, "aws_api_gateway_rest_api", "id")}/prod`,
+        retention_in_days: 365,
+        kms_key_id: KMS,
+      }),
+    );
+    const [, settings] = resourcesOf(json, "aws_api_gateway_method_settings")[0];
+    expect(settings.settings).toMatchObject({ logging_level: "INFO", data_trace_enabled: false });
+  });
+
+  test("OFF: no execution log group", () => {
+    // WHEN
+    const { json } = build({ executionLogLevel: "OFF" });
+    // THEN
+    expect(executionLogGroups(json)).toEqual([]);
+    const [, settings] = resourcesOf(json, "aws_api_gateway_method_settings")[0];
+    expect(settings.settings).toMatchObject({ logging_level: "OFF" });
+    expect(settings.depends_on ?? []).toEqual([]);
+  });
+
+  test("the access log group takes the KMS key of `logs`, and keeps its own retention", () => {
+    // WHEN
+    const { json } = build({ accessLogs: { retentionDays: 180 }, logs: { kmsKeyArn: KMS, retentionDays: 7 } });
+    // THEN
+    const access = resourcesOf(json, "aws_cloudwatch_log_group").find(([, g]) => g.name === "/aws/apigateway/team-api/access");
+    expect(access?.[1]).toEqual(objectContaining({ retention_in_days: 180, kms_key_id: KMS }));
+  });
+});
+
+test("a stage cache is encrypted (cache_data_encrypted), and used by the methods", () => {
+  // WHEN
+  const { json } = build({ cache: { sizeGb: "1.6", ttlSeconds: 60 } });
+  // THEN
+  const [[, stage]] = resourcesOf(json, "aws_api_gateway_stage");
+  expect(stage).toEqual(objectContaining({ cache_cluster_enabled: true, cache_cluster_size: "1.6" }));
+  const [[, settings]] = resourcesOf(json, "aws_api_gateway_method_settings");
+  expect(settings.settings).toMatchObject({ caching_enabled: true, cache_ttl_in_seconds: 60, cache_data_encrypted: true });
+});

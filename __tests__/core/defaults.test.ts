@@ -91,7 +91,13 @@ test("the constants keep their values", () => {
   expect(defaults.DEFAULT_ECS_AMI_SSM_PARAMETER).toBe("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id");
   expect(defaults.DEFAULT_REST_IDENTITY_SOURCE).toBe("method.request.header.Authorization");
   expect(defaults.DEFAULT_HTTP_IDENTITY_SOURCE).toBe("$request.header.Authorization");
-  expect(defaults.DEFAULT_EXECUTION_LOG_LEVEL).toBe("OFF");
+  expect(defaults.DEFAULT_EXECUTION_LOG_LEVEL).toBe("ERROR");
+  expect(defaults.DEFAULT_WEB_ACL_RATE_LIMIT).toBe(2000);
+  expect([...defaults.WEB_ACL_MANAGED_RULE_GROUPS]).toEqual([
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+  ]);
   expect(defaults.DEFAULT_TARGET_CAPACITY_PERCENT).toBe(100);
   // An existing service switched to a capacity provider strategy is replaced: the default must stay the launch type.
   expect(defaults.DEFAULT_SERVICE_CAPACITY).toBe("launchType");

@@ -179,6 +179,7 @@ export const EMULATED_SERVICES = [
   "sqs",
   "ssm",
   "sts",
+  "wafv2",
 ] as const;
 
 /** File name of the emulator override in a stack directory. */

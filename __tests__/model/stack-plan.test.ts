@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config/load";
+import type { PrivateApiConfigInput } from "../../lib/config/schema";
 import { albIngressFunctionName, nlbTargetSyncFunctionName } from "../../lib/model/names";
 import { planStack, type StackPlan } from "../../lib/model/stack-plan";
 import { recordedLedger } from "../../lib/entry/ledger-file";
@@ -84,6 +85,38 @@ describe("planStack", () => {
     test("is not created when nothing logs, or the account has one", () => {
       expect(withApi({ accessLogs: { enabled: false }, executionLogLevel: "OFF" }).cloudWatchRole).toBeUndefined();
       expect(withApi({ accessLogs: { enabled: true }, cloudWatchRole: "existing" }).cloudWatchRole).toBeUndefined();
+    });
+
+    test("is created without access logs too, since execution logging is on by default (ERROR)", () => {
+      const api = withApi({ accessLogs: { enabled: false } });
+      expect(api.props.executionLogLevel).toBeUndefined();
+      expect(api.cloudWatchRole).toBeDefined();
+    });
+  });
+
+  describe("the REST stage's web ACL", () => {
+    const webAclOf = (webAcl?: NonNullable<PrivateApiConfigInput["api"]>["webAcl"]) => {
+      const input = defaultConfig();
+      input.api = { ...input.api, ...(webAcl === undefined ? {} : { webAcl }) };
+      const plan = planOf(input);
+      if (plan.api.kind !== "rest") throw new Error("expected a REST API");
+      return plan.api.props.webAcl;
+    };
+
+    test("is one of the stack's own, rate limit 2000, when the config has none", () => {
+      expect(webAclOf()).toEqual({ mode: "create", rateLimit: 2000 });
+    });
+
+    test.each<NonNullable<Parameters<typeof webAclOf>[0]>>([
+      { mode: "create", rateLimit: 300, countRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] } },
+      { mode: "existing", arn: "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/central/a1b2c3d4-5678-90ab-cdef-111122223333" },
+      { mode: "none" },
+    ])("is the config's: %j", (webAcl) => {
+      expect(webAclOf(webAcl)).toEqual(webAcl);
+    });
+
+    test("an HTTP API has none", () => {
+      expect(planOf(exampleConfig("http-api")).api.props).not.toHaveProperty("webAcl");
     });
   });
 

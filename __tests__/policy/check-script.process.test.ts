@@ -160,6 +160,13 @@ describe("a plan", () => {
     const good = check(["--plan", fileWith("plan.json", plan(true))]);
     expect(good).toMatchObject({ status: 0, stdout: "no findings in 1 resource\n" });
   });
+  test("--config on a plan allows no NONE route (those need --allow-none), and says so", () => {
+    const run = check(["--plan", fileWith("plan.json", plan(true)), "--config", join(root, "examples", "two-services.json")]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      "note: --config allows the config's NONE routes in synthesised stacks only, through their construct paths; in a plan, allow each address with --allow-none",
+    );
+  });
 });
 
 describe("deletion protection", () => {
@@ -232,6 +239,75 @@ describe("deletion protection", () => {
     const withConfig = check(["--plan", path, "--config", optedOutConfig]);
     expect(withConfig.status).toBe(0);
     expect(withConfig.stdout).toBe("no findings in 1 resource (1 lb-deletion-protection allowed)\n");
+  });
+});
+
+describe("a REST stage without a web ACL (rest-stage-web-acl)", () => {
+  const ids = referencesText(RULE_REFERENCES["rest-stage-web-acl"]);
+
+  test("the default stack with its web ACL association removed fails, naming the stage, the rule and its ids", () => {
+    // GIVEN the default config's stack without the association of its web ACL
+    const { json } = synthToTemp(DEFAULT_CONFIG);
+    const { aws_wafv2_web_acl_association: associations, ...rest } = json.resource;
+    expect(Object.keys(associations)).toHaveLength(1);
+    const [[stageId]] = resourcesOf(json, "aws_api_gateway_stage");
+    const path = fileWith("cdk.tf.json", JSON.stringify({ ...json, resource: rest }));
+    // WHEN
+    const run = check([path]);
+    // THEN
+    expect(ids).toBe("checkov CKV2_AWS_29; Security Hub APIGateway.4");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(
+      `aws_api_gateway_stage.${stageId}: rest-stage-web-acl: stage v1 has no AWS WAF web ACL: no aws_wafv2_web_acl_association in this input names its arn, so requests reach it unfiltered [${ids}]\n`,
+    );
+  });
+
+  describe('a config that says "webAcl": {"mode": "none"}', () => {
+    const config = { ...DEFAULT_CONFIG, api: { webAcl: { mode: "none" as const } } };
+    const configPath = fileWith("no-web-acl.json", JSON.stringify(config));
+    const stack = synthToTemp(config);
+    const [[stageId]] = resourcesOf(stack.json, "aws_api_gateway_stage");
+    // Its plan, as `terraform show -json` writes it for the stage (no association: the stack has none).
+    const planPath = fileWith(
+      "plan.json",
+      JSON.stringify({
+        format_version: "1.2",
+        terraform_version: "1.11.4",
+        resource_changes: [
+          {
+            address: `aws_api_gateway_stage.${stageId}`,
+            mode: "managed",
+            type: "aws_api_gateway_stage",
+            name: stageId,
+            change: { actions: ["create"], after: { stage_name: "v1" }, after_unknown: { arn: true, web_acl_arn: true } },
+          },
+        ],
+        configuration: { root_module: { resources: [{ address: `aws_api_gateway_stage.${stageId}`, mode: "managed", expressions: {} }] } },
+      }),
+    );
+
+    test.each([
+      ["its synthesised stack", [stack.stackDir]],
+      ["its plan", ["--plan", planPath]],
+    ])("%s fails without --config", (_what, args) => {
+      const run = check(args);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(
+        new RegExp(`^aws_api_gateway_stage\\.${stageId}: rest-stage-web-acl: .* \\[${ids.replace(/\./g, "\\.")}\\]\\n$`),
+      );
+    });
+
+    test.each([
+      ["its synthesised stack", [stack.stackDir]],
+      ["its plan", ["--plan", planPath]],
+    ])("%s passes with --config, listing the finding as allowed by the config", (_what, args) => {
+      const run = check([...args, "--config", configPath]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^no findings in \d+ resources? \(1 rest-stage-web-acl allowed\)\n$/);
+      expect(run.stderr).toContain(
+        `allowed: aws_api_gateway_stage.${stageId}: rest-stage-web-acl: stage v1 has no AWS WAF web ACL: no aws_wafv2_web_acl_association in this input names its arn, so requests reach it unfiltered; allowed by config api.webAcl {"mode": "none"}`,
+      );
+    });
   });
 });
 

@@ -266,6 +266,21 @@ const CASES: readonly Case[] = [
     { internal: true, drop_invalid_header_fields: true, desync_mitigation_mode: "defensive" },
     { internal: true, ...ALB_HARDENED },
   ),
+  kase(
+    "rest-stage-web-acl",
+    "aws_api_gateway_stage",
+    { stage_name: "v1" },
+    { stage_name: "v1" },
+    {
+      extra: {
+        aws_wafv2_web_acl_association: {
+          waf: { resource_arn: "${aws_api_gateway_stage.subject.arn}", web_acl_arn: "${aws_wafv2_web_acl.acl.arn}" },
+        },
+      },
+      // A plan of a stage associated elsewhere (Firewall Manager, another stack) knows its web_acl_arn.
+      goodInPlan: { stage_name: "v1", web_acl_arn: "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/central/a1b2c3d4" },
+    },
+  ),
   kase("log-retention", "aws_cloudwatch_log_group", {}, { retention_in_days: 30 }),
   kase("log-retention", "aws_cloudwatch_log_group", { retention_in_days: 0 }, { retention_in_days: 1 }),
   kase("imds-hop-limit", "aws_launch_template", { ...PRIVATE_NIC, ...imds("required", 2) }, { ...PRIVATE_NIC, ...IMDS_V2_HOP_1 }),
@@ -655,5 +670,127 @@ describe("Fargate services", () => {
     expect(expression.unchecked.map((u) => u.message)).toEqual([
       'network_configuration.assign_public_ip is the expression "${var.public}"',
     ]);
+  });
+});
+
+describe("rest-stage-web-acl: the stage and the association that names it", () => {
+  const STAGE_ARN = "arn:aws:apigateway:eu-west-2::/restapis/a1b2c3d4e5/stages/v1";
+  const webAclFindings = (result: ReturnType<typeof checkSynth>) => result.findings.filter((f) => f.rule === "rest-stage-web-acl");
+  const association = (resourceArn: string) => ({ resource_arn: resourceArn, web_acl_arn: "${aws_wafv2_web_acl.acl.arn}" });
+
+  test("in a synthesised stack, the association must reference that stage's arn", () => {
+    const withAssociation = (resourceArn: string) =>
+      webAclFindings(
+        checkSynth(
+          stack("aws_api_gateway_stage", { stage_name: "v1" }, { aws_wafv2_web_acl_association: { waf: association(resourceArn) } }),
+        ),
+      );
+    expect(withAssociation("${aws_api_gateway_stage.subject.arn}")).toEqual([]);
+    // Another stage's, a literal ARN, or another attribute of the stage do not count.
+    expect(withAssociation("${aws_api_gateway_stage.other.arn}")).toHaveLength(1);
+    expect(withAssociation(STAGE_ARN)).toHaveLength(1);
+    expect(withAssociation("${aws_api_gateway_stage.subject.invoke_url}")).toHaveLength(1);
+  });
+
+  test("the finding names the stage and says why it matters, with the rule's ids", () => {
+    const [finding] = checkSynth(stack("aws_api_gateway_stage", { stage_name: "prod" })).findings;
+    expect(finding).toEqual({
+      address: "aws_api_gateway_stage.subject",
+      rule: "rest-stage-web-acl",
+      message:
+        "stage prod has no AWS WAF web ACL: no aws_wafv2_web_acl_association in this input names its arn, so requests reach it unfiltered",
+      references: { checkov: ["CKV2_AWS_29"], trivy: [], securityHub: ["APIGateway.4"] },
+    });
+  });
+
+  describe("in a plan", () => {
+    /** A plan creating the stage (arn unknown) and an association (resource_arn unknown), in `module`. */
+    const planWith = (options: {
+      configuration?: string[];
+      module?: string;
+      associationModule?: string;
+      arns?: [string, string];
+    }): PlanJson => {
+      const at = (module: string | undefined, address: string) => (module ? `${module}.${address}` : address);
+      const [stageArn, resourceArn] = options.arns ?? [undefined, undefined];
+      const change = (type: string, name: string, module: string | undefined, after: Attrs, unknown: Attrs) => ({
+        address: at(module, `${type}.${name}`),
+        module_address: module,
+        mode: "managed",
+        type,
+        name,
+        change: { actions: ["create"], after, after_unknown: unknown },
+      });
+      const moduleResources = [
+        { address: "aws_api_gateway_stage.stage", mode: "managed", expressions: {} },
+        {
+          address: "aws_wafv2_web_acl_association.waf",
+          mode: "managed",
+          expressions: { resource_arn: { references: options.configuration ?? [] } },
+        },
+      ];
+      return {
+        format_version: "1.2",
+        terraform_version: "1.11.4",
+        resource_changes: [
+          change(
+            "aws_api_gateway_stage",
+            "stage",
+            options.module,
+            { stage_name: "v1", ...(stageArn ? { arn: stageArn } : {}) },
+            stageArn ? {} : { arn: true, web_acl_arn: true },
+          ),
+          change(
+            "aws_wafv2_web_acl_association",
+            "waf",
+            options.associationModule ?? options.module,
+            resourceArn ? { resource_arn: resourceArn } : {},
+            resourceArn ? {} : { resource_arn: true },
+          ),
+        ],
+        ...(options.configuration
+          ? {
+              configuration: {
+                root_module: options.module
+                  ? { module_calls: { [options.module.replace(/^module\./, "")]: { module: { resources: moduleResources } } } }
+                  : { resources: moduleResources },
+              },
+            }
+          : {}),
+      };
+    };
+
+    test("a new stage passes when the configuration section shows the association references its arn", () => {
+      const refs = ["aws_api_gateway_stage.stage.arn", "aws_api_gateway_stage.stage"];
+      expect(checkPlan(planWith({ configuration: refs }))).toMatchObject({ findings: [], unchecked: [] });
+      expect(checkPlan(planWith({ configuration: refs, module: "module.api" }))).toMatchObject({ findings: [], unchecked: [] });
+      // An association of another module references another stage, whatever its expression says.
+      expect(
+        checkPlan(planWith({ configuration: refs, module: "module.api", associationModule: "module.other" })).findings.map((f) => f.rule),
+      ).toEqual(["rest-stage-web-acl"]);
+      expect(checkPlan(planWith({ configuration: ["aws_api_gateway_stage.other.arn"] })).findings.map((f) => f.rule)).toEqual([
+        "rest-stage-web-acl",
+      ]);
+    });
+
+    test("an existing stage passes when the association's resource_arn is its known arn", () => {
+      expect(checkPlan(planWith({ arns: [STAGE_ARN, STAGE_ARN] }))).toMatchObject({ findings: [], unchecked: [] });
+      expect(checkPlan(planWith({ arns: [STAGE_ARN, STAGE_ARN.replace("v1", "v2")] })).findings.map((f) => f.rule)).toEqual([
+        "rest-stage-web-acl",
+      ]);
+    });
+
+    test("without a configuration section or known values, it is unchecked, not passed", () => {
+      const result = checkPlan(planWith({}));
+      expect(result.findings).toEqual([]);
+      expect(result.unchecked).toEqual([
+        {
+          address: "aws_api_gateway_stage.stage",
+          rule: "rest-stage-web-acl",
+          message:
+            "resource_arn of a web ACL association is known only after apply, and the plan has no configuration section to show what it references",
+        },
+      ]);
+    });
   });
 });

@@ -162,7 +162,7 @@ test("an NLB whose deletion protection is turned off is flagged, unless the conf
   const p = plan(change("aws_lb", "Nlb", ["update"], NLB, { ...NLB, enable_deletion_protection: false }));
   // WHEN it is reviewed without, and with, the config's opt-out
   const flagged = reviewPlan(p);
-  const optedOut = reviewPlan(p, { optedOut: new Map([["lb-deletion-protection", 'config "deletionProtection": false']]) });
+  const optedOut = reviewPlan(p, { optOuts: new Map([["lb-deletion-protection", 'config "deletionProtection": false']]) });
   // THEN the change is listed either way, a new finding without the opt-out, an allowed one with it
   for (const review of [flagged, optedOut]) {
     expect(section(review.markdown, "Security-relevant changes")).toContain(
@@ -395,4 +395,14 @@ test("switching one service (catalog) from EC2 to Fargate flags its ECS service 
   expect(review.markdown).not.toContain("cart");
   expect(review.counts.aws_lb_target_group).toEqual({ create: 1, update: 0, replace: 0, delete: 1 });
   expect(review.destructive).toBe(true);
+});
+
+test("a REST stage without a web ACL is flagged, and listed as allowed when the config opts out (optOuts), as in npm run check", () => {
+  // GIVEN a plan creating a stage that no web ACL association names
+  const p = plan(change("aws_api_gateway_stage", "Api_Stage", ["create"], null, { stage_name: "v1" }));
+  // WHEN / THEN
+  expect(section(reviewPlan(p).markdown, "🚨 Security flags")).toContain("`aws_api_gateway_stage.Api_Stage`: `rest-stage-web-acl`");
+  const allowed = reviewPlan(p, { optOuts: new Map([["rest-stage-web-acl", 'config api.webAcl {"mode": "none"}']]) });
+  expect(allowed.markdown).not.toContain("Security flags");
+  expect(section(allowed.markdown, "Allowed")).toContain('(allowed by config api.webAcl {"mode": "none"})');
 });

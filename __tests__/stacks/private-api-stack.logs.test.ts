@@ -50,13 +50,15 @@ describe("every log group takes the config's KMS key and a retention the config 
     const input = withLogSettings(exampleConfig("alb-bridge-lambda"));
     const key = keyIn(input.region);
     const groups = logGroups(input);
-    // The REST API's own groups (access and execution logs) are the REST construct's, not checked here.
-    const notRest = new Map([...groups].filter(([path]) => !path.startsWith("Api/")));
-    expect(notRest).toEqual(
+    expect(groups).toEqual(
       new Map<string, [unknown, unknown]>([
         ...input.services.map((s): [string, [unknown, unknown]] => [`Service-${s.name}/LogGroup`, [731, key]]),
         ["AlbBridge/SyncFunction/LogGroup", [365, key]],
         ["AlbBridge/IngressFunction/LogGroup", [365, key]],
+        // The REST API's: access logs keep api.accessLogs.retentionDays; execution logs and the web ACL's, logs.retentionDays.
+        ["Api/AccessLogs", [90, key]],
+        ["Api/ExecutionLogs", [365, key]],
+        ["Api/WebAcl/Logs", [365, key]],
       ]),
     );
   });
@@ -99,8 +101,6 @@ describe("the default config and every example, as they are", () => {
     expect(configs.length).toBeGreaterThan(10);
     const wrong = configs.flatMap(({ name, config, json }) =>
       [...resourcesByPath(json, "aws_cloudwatch_log_group")]
-        // The REST API's groups are the REST construct's, not checked here.
-        .filter(([path]) => !path.startsWith("Api/"))
         .filter(([, g]) => g.attrs.kms_key_id !== config.logs.kmsKeyArn)
         .map(([path, g]) => `${name} ${path}: ${String(g.attrs.kms_key_id)}`),
     );

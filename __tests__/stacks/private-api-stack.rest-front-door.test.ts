@@ -136,3 +136,16 @@ test("a regional custom domain, a base path mapping and an alias record, with th
   expect(only("aws_route53_record")[1]).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", type: "A", name: "partners.example.com" });
   expect(json.output?.custom_domain_url.value).toBe("https://partners.example.com/v1");
 });
+
+test("a web ACL of the stack's own on the stage, and the execution log group the stack manages", () => {
+  const [, acl] = only("aws_wafv2_web_acl");
+  expect(acl).toMatchObject({ name: "partner-api-api", scope: "REGIONAL" });
+  const [, association] = only("aws_wafv2_web_acl_association");
+  const [stageId] = only("aws_api_gateway_stage");
+  expect(association.resource_arn).toBe(`\${aws_api_gateway_stage.${stageId}.arn}`);
+  const [restApiId] = only("aws_api_gateway_rest_api");
+  const names = resourcesOf(json, "aws_cloudwatch_log_group").map(([, g]) => g.name);
+  expect(names).toEqual(
+    expect.arrayContaining([`API-Gateway-Execution-Logs_\${aws_api_gateway_rest_api.${restApiId}.id}/prod`, "aws-waf-logs-partner-api"]),
+  );
+});

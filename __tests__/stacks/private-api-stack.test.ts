@@ -8,7 +8,7 @@ import { Testing } from "cdktf";
 import { parseConfig } from "../../lib/config/load";
 import { planStack, type StackPlan } from "../../lib/model/stack-plan";
 import { PrivateApiStack } from "../../lib/stacks/private-api-stack";
-import { configWithServices, defaultConfig } from "../helpers/fixtures";
+import { configWithServices, defaultConfig, exampleConfig, ledgerOf } from "../helpers/fixtures";
 import type { TerraformJson } from "../helpers/synth";
 
 function synth(plan: StackPlan): TerraformJson {
@@ -84,5 +84,35 @@ describe("PrivateApiStack", () => {
     expect(aws.region).toBe(plan.provider.region);
     expect(aws.default_tags).toEqual(plan.provider.defaultTags ? [{ tags: plan.provider.defaultTags }] : undefined);
     expect(json.terraform).toMatchObject({ required_providers: { aws: { version: "5.100.0" } } });
+  });
+});
+
+describe("the REST API's log groups and web ACL", () => {
+  test("every log group of the API takes the stack's KMS key (logs.kmsKeyArn); those without their own retention take logs.retentionDays", () => {
+    // GIVEN
+    const kmsKeyArn = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const json = synth(planStack(parseConfig({ ...defaultConfig(), logs: { kmsKeyArn, retentionDays: 90 } })));
+    // WHEN
+    // (the services' groups and the VPC's flow log group are not the API's: private-api-stack.logs.test.ts)
+    const groups = Object.values(json.resource.aws_cloudwatch_log_group).filter((g) => !/^\/(ecs|aws\/vpc)\//.test(String(g.name)));
+    // THEN the access logs keep their own retention (api.accessLogs.retentionDays)
+    expect(groups.map((g) => [String(g.name).replace(/_\$\{.*\}/, "_<api id>"), g.retention_in_days, g.kms_key_id]).sort()).toEqual([
+      ["/aws/apigateway/private-api/access", 90, kmsKeyArn],
+      ["API-Gateway-Execution-Logs_<api id>/v1", 90, kmsKeyArn],
+      ["aws-waf-logs-private-api", 90, kmsKeyArn],
+    ]);
+  });
+
+  test("examples/existing-vpc.json: the stage is only associated with the organisation's web ACL", () => {
+    // GIVEN
+    const input = exampleConfig("existing-vpc");
+    const json = synth(planStack(parseConfig(input), ledgerOf("examples/existing-vpc.json")));
+    // THEN
+    const webAcl = input.api?.webAcl;
+    expect(webAcl?.mode).toBe("existing");
+    expect(json.resource.aws_wafv2_web_acl).toBeUndefined();
+    expect(Object.values(json.resource.aws_wafv2_web_acl_association)).toEqual([
+      expect.objectContaining({ web_acl_arn: webAcl?.mode === "existing" ? webAcl.arn : undefined }),
+    ]);
   });
 });

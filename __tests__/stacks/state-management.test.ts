@@ -164,7 +164,21 @@ describe("renames", () => {
   });
 });
 
+test("the REST stage's execution log group can be adopted by its construct path and name (a stage that logged before)", () => {
+  // GIVEN a stage that had execution logging on, so API Gateway made the group already
+  const name = "API-Gateway-Execution-Logs_a1b2c3d4e5/v1";
+  const { json } = synthToTemp({ ...defaultConfig(), adopt: [{ resource: "Api/ExecutionLogs", id: name }] });
+  // WHEN / THEN the group is imported, not created
+  const groups = Object.entries(json.resource.aws_cloudwatch_log_group).filter(([, g]) =>
+    String(g.name).startsWith("API-Gateway-Execution-Logs_"),
+  );
+  expect(groups).toHaveLength(1);
+  expect((json as unknown as StateJson).import).toEqual([{ id: name, to: `aws_cloudwatch_log_group.${groups[0][0]}` }]);
+});
+
 test("adoptableResources names primary resources by their construct path", () => {
   const stack = new PrivateApiStack(new App({ skipValidation: true }), "s", { plan: planStack(parseConfig(defaultConfig())) });
-  expect(adoptableResources(stack)).toEqual(expect.arrayContaining(["Nlb", "Api/VpcLink", "Network", "Cluster", "Service-orders"]));
+  expect(adoptableResources(stack)).toEqual(
+    expect.arrayContaining(["Nlb", "Api/VpcLink", "Network", "Cluster", "Service-orders", "Api/ExecutionLogs", "Api/WebAcl"]),
+  );
 });

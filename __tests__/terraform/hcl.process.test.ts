@@ -15,13 +15,13 @@ import { synthToTemp } from "../helpers/synth";
 
 const root = join(__dirname, "..", "..");
 
-/** A scratch copy of what `cdktf synth` needs (main.ts, lib, the Lambda sources, cdktf.json), sharing node_modules. */
+/** A scratch copy of what `cdktf synth` needs (main.ts, lib, the Lambda sources, cdktf.json, the HCL repair), sharing node_modules. */
 function scratchProject(): string {
   const cwd = mkdtempSync(join(tmpdir(), "cdktf-hcl-"));
   for (const f of ["cdktf.json", "main.ts", "lib", "lambdas", "package.json", "tsconfig.json"])
     cpSync(join(root, f), join(cwd, f), { recursive: true });
-  mkdirSync(join(cwd, "scripts"));
-  cpSync(join(root, "scripts", "synth-hcl.ts"), join(cwd, "scripts", "synth-hcl.ts"));
+  mkdirSync(join(cwd, "scripts", "tooling"), { recursive: true });
+  for (const f of ["synth-hcl.ts", "tooling/hcl-blocks.ts"]) cpSync(join(root, "scripts", f), join(cwd, "scripts", f));
   symlinkSync(join(root, "node_modules"), join(cwd, "node_modules"), "dir");
   return cwd;
 }

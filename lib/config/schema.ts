@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FARGATE_EPHEMERAL_STORAGE_GIB, MAX_TARGET_GROUPS_PER_ECS_SERVICE } from "../core/limits";
 import { AWS_ID_EXAMPLES, AWS_ID_PATTERNS } from "../core/aws-ids";
-import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN } from "../core/arn";
+import { arnPattern, IAM_POLICY_ARN, KMS_KEY_ARN, SECRETS_MANAGER_SECRET_ARN, SSM_PARAMETER_ARN, WAFV2_WEB_ACL_ARN } from "../core/arn";
 import { CONTAINER_USER } from "../core/container-settings";
 import {
   DEFAULT_ACCESS_LOG_RETENTION_DAYS,
@@ -39,6 +39,8 @@ import {
   DEFAULT_SYNC_SCHEDULE,
   DEFAULT_TARGET_CAPACITY_PERCENT,
   DEFAULT_VPC_ENDPOINTS,
+  DEFAULT_WEB_ACL_RATE_LIMIT,
+  WEB_ACL_MANAGED_RULE_GROUPS,
 } from "../core/defaults";
 import {
   HTTP_METHODS,
@@ -51,6 +53,7 @@ import {
   type LogGroupOptions,
   type TaskRolePermissions,
   type ThrottleSettings,
+  type WebAclOptions,
 } from "../core/types";
 
 /**
@@ -873,6 +876,59 @@ const usagePlan = z.strictObject({
     .describe("Per-method limits; path and method must be a route of this API"),
 });
 
+const webAcl = z
+  .discriminatedUnion("mode", [
+    z
+      .strictObject({
+        mode: z.literal("create"),
+        rateLimit: z
+          .number()
+          .int()
+          .min(10)
+          .max(2_000_000_000)
+          .default(DEFAULT_WEB_ACL_RATE_LIMIT)
+          .describe(
+            "Requests one client IP may send in 5 minutes before the rate-based rule blocks it (AWS WAF allows 10 to 2,000,000,000)",
+          ),
+        countRules: z
+          .partialRecord(
+            z.enum(WEB_ACL_MANAGED_RULE_GROUPS),
+            z
+              .array(
+                z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { message: "must be a rule name of the group, such as SizeRestrictions_BODY" }),
+              )
+              .min(1),
+          )
+          .optional()
+          .describe(
+            `Rules of the managed groups that only count (and log) what they match instead of blocking it, by group (${WEB_ACL_MANAGED_RULE_GROUPS.join(", ")}), such as {"AWSManagedRulesCommonRuleSet": ["SizeRestrictions_BODY"]} for APIs that take bodies over 8 KB (see docs/waf.md). The Log4j rules (Log4JRCE_*) cannot count.`,
+          ),
+      })
+      .describe(
+        "A web ACL of the stack's own (the default): AWS managed rule groups for IP reputation, common attacks and known bad inputs (Log4j), a rate-based rule per client IP, and its logs in the log group aws-waf-logs-<name>",
+      ),
+    z
+      .strictObject({
+        mode: z.literal("existing"),
+        arn: z
+          .string()
+          .regex(WAFV2_WEB_ACL_ARN, {
+            message:
+              "must be a web ACL ARN such as arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/central-api/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+          })
+          .describe("ARN of a regional web ACL in the stack's region, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>"),
+      })
+      .describe("A web ACL managed elsewhere (a central security team's, Firewall Manager's): the stage is only associated with it"),
+    z
+      .strictObject({ mode: z.literal("none") })
+      .describe(
+        "No web ACL: requests reach the stage unfiltered. Printed as a warning at every synth, and allowed by npm run check --config.",
+      ),
+  ])
+  .describe(
+    'REST only: the AWS WAF web ACL of the stage; default {"mode": "create"}. AWS WAF cannot be associated with an HTTP API (only with REST API stages, ALBs, CloudFront, AppSync, Cognito user pools, App Runner and Verified Access): for a web ACL use "type": "rest", or put CloudFront with a web ACL in front of the HTTP API (docs/waf.md).',
+  );
+
 const api = z.strictObject({
   type: z
     .enum(["rest", "http"])
@@ -901,9 +957,15 @@ const api = z.strictObject({
     .describe(
       "REST only. create (default): set the region's API Gateway account CloudWatch role, which REST access and execution logs need. existing: the account already has one.",
     ),
-  executionLogLevel: z.enum(["OFF", "ERROR", "INFO"]).optional().describe(`REST only; default ${DEFAULT_EXECUTION_LOG_LEVEL}`),
+  executionLogLevel: z
+    .enum(["OFF", "ERROR", "INFO"])
+    .optional()
+    .describe(
+      `REST only: execution logging of every method (never with bodies), to the log group API-Gateway-Execution-Logs_<api id>/<stage>, which the stack manages (logs.retentionDays, logs.kmsKeyArn); default ${DEFAULT_EXECUTION_LOG_LEVEL}`,
+    ),
   detailedMetrics: z.boolean().optional().describe("Per-method (REST) or per-route (HTTP) CloudWatch metrics; default false"),
   tracing: z.boolean().optional().describe("REST only: X-Ray tracing; default false"),
+  webAcl: webAcl.optional(),
   cache: z
     .strictObject({
       sizeGb: z
@@ -1120,6 +1182,7 @@ export type AuthorizerConfig = AssignableTo<ApiConfig["authorizers"][string], Au
 export type RouteAuthorization = AssignableTo<RouteConfig["authorization"], Authorization>;
 export type ThrottleConfig = AssignableTo<ApiConfig["throttling"], ThrottleSettings>;
 export type CustomDomainConfig = AssignableTo<NonNullable<ApiConfig["customDomain"]>, CustomDomainOptions>;
+export type WebAclConfig = AssignableTo<NonNullable<ApiConfig["webAcl"]>, WebAclOptions>;
 export type BackendConfig = PrivateApiConfig["backend"];
 export type BridgeConfig = NonNullable<PrivateApiConfig["bridge"]>;
 export type AlbConfig = NonNullable<PrivateApiConfig["alb"]>;

@@ -611,6 +611,7 @@ function checkApi(cfg: PrivateApiConfig, ctx: Ctx): void {
       if (api[field] !== undefined) fail(ctx, ["api", field], `api.${field} applies to REST APIs only, and api.type is "http"`);
     }
   }
+  checkWebAcl(cfg, ctx);
   for (const [name, authorizer] of Object.entries(api.authorizers)) {
     if (rest && authorizer.type === "jwt") {
       fail(
@@ -740,6 +741,51 @@ function checkLogs(cfg: PrivateApiConfig, ctx: Ctx): void {
       ["logs", "kmsKeyArn"],
       `${key} is a key in ${keyRegion}, but the stack's log groups are in ${cfg.region}: CloudWatch Logs only uses a KMS key of its own region; give a key in ${cfg.region}`,
     );
+  }
+}
+
+/** The web ACL: REST APIs only, an existing one in the stack's region, rules to count listed once. */
+function checkWebAcl(cfg: PrivateApiConfig, ctx: Ctx): void {
+  const webAcl = cfg.api.webAcl;
+  if (webAcl === undefined) return;
+  if (cfg.api.type === "http") {
+    fail(
+      ctx,
+      ["api", "webAcl"],
+      `AWS WAF cannot be associated with an HTTP API (api.type "http"): a web ACL protects REST API stages, ALBs, CloudFront distributions, AppSync APIs, Cognito user pools, App Runner services and Verified Access instances only. Remove api.webAcl; for a web ACL in front of the API, use "type": "rest", or put CloudFront with a web ACL in front of the HTTP API (docs/waf.md)`,
+    );
+    return;
+  }
+  if (webAcl.mode === "existing") {
+    const [, , , region, , resource = ""] = webAcl.arn.split(":");
+    if (resource.startsWith("global/")) {
+      fail(
+        ctx,
+        ["api", "webAcl", "arn"],
+        `${webAcl.arn} is a CloudFront (global) web ACL; a REST API stage takes a regional one (arn:aws:wafv2:${cfg.region}:<account>:regional/webacl/<name>/<id>)`,
+      );
+    } else if (region !== cfg.region) {
+      fail(
+        ctx,
+        ["api", "webAcl", "arn"],
+        `${webAcl.arn} is a web ACL in ${region}, and the stack is in ${cfg.region}: AWS WAF associates a stage only with a web ACL of its own region`,
+      );
+    }
+  }
+  if (webAcl.mode === "create") {
+    for (const [group, rules] of Object.entries(webAcl.countRules ?? {})) {
+      rules.forEach((rule, i) => {
+        const first = rules.indexOf(rule);
+        if (first !== i) fail(ctx, ["api", "webAcl", "countRules", group, i], `rule ${rule} is listed twice (also [${first}])`);
+        if (/^Log4JRCE/i.test(rule)) {
+          fail(
+            ctx,
+            ["api", "webAcl", "countRules", group, i],
+            `${rule} blocks Log4j exploits (CVE-2021-44228) and stays blocking; if a web ACL of your own must treat it otherwise, give it with "mode": "existing"`,
+          );
+        }
+      });
+    }
   }
 }
 

@@ -21,14 +21,24 @@ import {
   DEFAULT_CACHE_TTL_SECONDS,
   DEFAULT_EXECUTION_LOG_LEVEL,
   DEFAULT_LAMBDA_AUTHORIZER_KIND,
+  DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_REST_IDENTITY_SOURCE,
   DEFAULT_ROUTE_AUTHORIZATION,
   DEFAULT_STAGE_NAME,
 } from "../core/defaults";
 import type { InternalNetworkLoadBalancer } from "./internal-network-load-balancer";
 import { allowAuthorizerInvoke, lambdaAuthorizerUri } from "./lambda-authorizer";
+import { RestApiWebAcl } from "./rest-api-web-acl";
 import { RestVpcLink } from "./rest-vpc-link";
-import type { AccessLogOptions, Authorization, Authorizer, HttpMethod, ThrottleSettings } from "../core/types";
+import type {
+  AccessLogOptions,
+  Authorization,
+  Authorizer,
+  HttpMethod,
+  LogGroupOptions,
+  ThrottleSettings,
+  WebAclOptions,
+} from "../core/types";
 
 /** One API path and its methods, sent to one NLB port. */
 export interface RestApiRoute {
@@ -110,7 +120,12 @@ export interface PrivateRestApiProps {
    * @default - no access logs
    */
   readonly accessLogs?: AccessLogOptions;
-  /** @default "OFF" */
+  /**
+   * Execution logging of every method (never with request and response bodies). Unless OFF, the
+   * stack manages the log group API Gateway writes them to, `API-Gateway-Execution-Logs_<api id>/<stage>`,
+   * so that it has a retention and, with `logs.kmsKeyArn`, a KMS key.
+   * @default "ERROR"
+   */
   readonly executionLogLevel?: "OFF" | "ERROR" | "INFO";
   /** @default false */
   readonly detailedMetrics?: boolean;
@@ -126,13 +141,27 @@ export interface PrivateRestApiProps {
    * @default - nothing
    */
   readonly loggingDependsOn?: readonly ITerraformDependable[];
+  /**
+   * The AWS WAF web ACL of the stage: one of its own (`create`), an existing one by ARN, or none
+   * (reported as a warning at synth time).
+   * @default - { mode: "create" }: see RestApiWebAcl
+   */
+  readonly webAcl?: WebAclOptions;
+  /**
+   * The KMS key of every log group the API creates (access logs, execution logs, the web ACL's),
+   * and the retention of those without their own setting (execution logs, the web ACL's).
+   * @default - CloudWatch Logs' own encryption; 30 days
+   */
+  readonly logs?: LogGroupOptions;
 }
 
 /**
  * A regional REST API whose only way in to the VPC is a VPC Link to the internal NLB. Every route
  * method gets an HTTP_PROXY integration to `http://<nlb dns>:<port>/<path>` over the VPC Link,
  * with path parameters (greedy ones too) passed through. The deployment is replaced whenever a
- * route or an integration changes, and the stage moves to the new one.
+ * route or an integration changes, and the stage moves to the new one. The stage has an AWS WAF
+ * web ACL (RestApiWebAcl, child `WebAcl`) unless `webAcl` says `none`, and logs errors of every
+ * method to a log group the construct manages (`ExecutionLogs`).
  *
  * Alarms and a custom domain are not part of it: addStageAlarms and addStageCustomDomain
  * (./api-stage-addons.ts) add them to a REST and an HTTP API the same way.
@@ -154,6 +183,10 @@ export class PrivateRestApi extends Construct {
   public readonly restApiName: string;
   /** Name of the stage. */
   public readonly stageName: string;
+  /** ARN of the stage (what AWS WAF associates a web ACL with). */
+  public readonly stageArn: string;
+  /** The stage's web ACL, unless `webAcl` is `none`. */
+  public readonly webAcl?: RestApiWebAcl;
 
   constructor(scope: Construct, id: string, props: PrivateRestApiProps) {
     super(scope, id);
@@ -301,11 +334,25 @@ export class PrivateRestApi extends Construct {
       ? new CloudwatchLogGroup(this, "AccessLogs", {
           name: restAccessLogGroupName(props.name),
           retentionInDays: props.accessLogs.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+          kmsKeyId: props.logs?.kmsKeyArn,
         })
       : undefined;
+    const stageName = props.stageName ?? DEFAULT_STAGE_NAME;
+    const executionLogLevel = props.executionLogLevel ?? DEFAULT_EXECUTION_LOG_LEVEL;
+    // The group API Gateway would otherwise create on the first logged request, kept forever and
+    // without the KMS key. A stage that logged before this group was managed already has it: adopt
+    // it (docs/front-door.md, "Execution logs").
+    const executionLogGroup =
+      executionLogLevel === "OFF"
+        ? undefined
+        : new CloudwatchLogGroup(this, "ExecutionLogs", {
+            name: `API-Gateway-Execution-Logs_${api.id}/${stageName}`,
+            retentionInDays: props.logs?.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+            kmsKeyId: props.logs?.kmsKeyArn,
+          });
     const stage = new ApiGatewayStage(this, "Stage", {
       restApiId: api.id,
-      stageName: props.stageName ?? DEFAULT_STAGE_NAME,
+      stageName,
       deploymentId: deployment.id,
       xrayTracingEnabled: props.tracing ?? false,
       cacheClusterEnabled: props.cache !== undefined,
@@ -320,7 +367,7 @@ export class PrivateRestApi extends Construct {
       settings: {
         throttlingRateLimit: props.throttling?.rateLimit,
         throttlingBurstLimit: props.throttling?.burstLimit,
-        loggingLevel: props.executionLogLevel ?? DEFAULT_EXECUTION_LOG_LEVEL,
+        loggingLevel: executionLogLevel,
         // Full request and response bodies in the execution log could hold secrets.
         dataTraceEnabled: false,
         metricsEnabled: props.detailedMetrics ?? false,
@@ -328,11 +375,21 @@ export class PrivateRestApi extends Construct {
         cacheTtlInSeconds: props.cache ? (props.cache.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) : undefined,
         cacheDataEncrypted: props.cache !== undefined ? true : undefined,
       },
-      dependsOn: [...(props.loggingDependsOn ?? [])],
+      dependsOn: [...(props.loggingDependsOn ?? []), ...(executionLogGroup ? [executionLogGroup] : [])],
     });
     // The stage's own attribute, so that mappings, usage plans and alarms wait for the stage.
     this.stageName = stage.stageName;
     this.invokeUrl = stage.invokeUrl;
     this.stageExecutionArn = stage.executionArn;
+    this.stageArn = stage.arn;
+
+    const webAcl = props.webAcl ?? { mode: "create" };
+    if (webAcl.mode === "none") {
+      Annotations.of(stage).addWarning(
+        `Stage ${stageName} of the REST API ${props.name} has no AWS WAF web ACL ("webAcl": {"mode": "none"}): requests reach the authorizers and the services unfiltered, with no rate limit per client IP. This was chosen explicitly in the config.`,
+      );
+    } else {
+      this.webAcl = new RestApiWebAcl(this, "WebAcl", { name: props.name, stageArn: stage.arn, webAcl, logs: props.logs });
+    }
   }
 }

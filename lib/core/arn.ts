@@ -28,6 +28,11 @@ export const SECRETS_MANAGER_SECRET_ARN = arnPattern(
 export const SSM_PARAMETER_ARN = arnPattern("ssm", "parameter/[A-Za-z0-9_.-][A-Za-z0-9_./-]*");
 /** A KMS key ARN (not an alias): `arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`. */
 export const KMS_KEY_ARN = arnPattern("kms", "key/[A-Za-z0-9-]+");
+/**
+ * An AWS WAF web ACL ARN of either scope: `regional/webacl/<name>/<id>`, or `global/webacl/...` for
+ * CloudFront (always in us-east-1). The config checks the scope and the region apart, to say which is wrong.
+ */
+export const WAFV2_WEB_ACL_ARN = arnPattern("wafv2", "(regional|global)/webacl/[A-Za-z0-9_-]{1,128}/[A-Za-z0-9-]{1,128}");
 /** A managed IAM policy ARN, AWS's (`arn:aws:iam::aws:policy/ReadOnlyAccess`) or an account's, with or without a path. */
 export const IAM_POLICY_ARN = globalArnPattern("iam", "policy/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,128}");
 

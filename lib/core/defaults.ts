@@ -7,7 +7,7 @@
  * cycle-free: this module imports nothing but types from ./types.ts, while the construct modules load cdktf and the
  * provider classes. Each construct module re-exports the constants it owns.
  */
-import type { HealthCheck } from "./types";
+import type { HealthCheck, WebAclManagedRuleGroup } from "./types";
 
 // ---- EcsEc2Cluster (./ecs-ec2-cluster.ts) ----
 
@@ -126,8 +126,11 @@ export const DEFAULT_REST_IDENTITY_SOURCE = "method.request.header.Authorization
 export const DEFAULT_HTTP_IDENTITY_SOURCE = "$request.header.Authorization";
 /** How a REST API calls a Lambda authorizer: with the token only. */
 export const DEFAULT_LAMBDA_AUTHORIZER_KIND = "TOKEN";
-/** REST stage execution logging. */
-export const DEFAULT_EXECUTION_LOG_LEVEL = "OFF";
+/**
+ * REST stage execution logging: errors only, to a log group the stack manages (retention, KMS key).
+ * INFO logs every request's execution and costs more; data trace (bodies) is never turned on.
+ */
+export const DEFAULT_EXECUTION_LOG_LEVEL = "ERROR";
 /** Seconds API Gateway caches a Lambda authorizer's answer. */
 export const DEFAULT_AUTHORIZER_RESULT_TTL_SECONDS = 300;
 /** Retention of the log groups without a setting of their own (Lambdas, the web ACL's, REST execution logs), days. */
@@ -138,6 +141,23 @@ export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 export const DEFAULT_CACHE_SIZE_GB = "0.5";
 /** Seconds a REST stage cache keeps an answer. */
 export const DEFAULT_CACHE_TTL_SECONDS = 300;
+
+// ---- RestApiWebAcl (./rest-api-web-acl.ts) ----
+
+/** Requests one client IP may send in 5 minutes before the web ACL's rate-based rule blocks it. */
+export const DEFAULT_WEB_ACL_RATE_LIMIT = 2000;
+/**
+ * The AWS managed rule groups of the web ACL the stack creates, in the order they are evaluated
+ * (after the IP reputation list comes the rate-based rule): known bad IPs, the core rule set
+ * (OWASP Top 10 style attacks), and known bad inputs (Log4j, Java deserialisation, ...). All three
+ * are free beyond the web ACL's own price; together with the rate-based rule they use 927 of the
+ * 1,500 web ACL capacity units (WCU) the base price includes (25 + 700 + 200 + 2).
+ */
+export const WEB_ACL_MANAGED_RULE_GROUPS = [
+  "AWSManagedRulesAmazonIpReputationList",
+  "AWSManagedRulesCommonRuleSet",
+  "AWSManagedRulesKnownBadInputsRuleSet",
+] as const satisfies readonly WebAclManagedRuleGroup[];
 
 // ---- ApiAlarms (./api-alarms.ts) ----
 

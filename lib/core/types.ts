@@ -172,6 +172,40 @@ export interface AccessLogOptions {
   readonly kmsKeyArn?: string;
 }
 
+/** One of the AWS managed rule groups of the web ACL the stack creates (WEB_ACL_MANAGED_RULE_GROUPS in ./defaults.ts). */
+export type WebAclManagedRuleGroup =
+  | "AWSManagedRulesAmazonIpReputationList"
+  | "AWSManagedRulesCommonRuleSet"
+  | "AWSManagedRulesKnownBadInputsRuleSet";
+
+/**
+ * The AWS WAF web ACL of a REST API stage (AWS WAF cannot be associated with an HTTP API stage).
+ * `create`: a regional web ACL of the stack's own (AWS managed rule groups and a rate-based rule),
+ * logging to a log group; `existing`: an association with a web ACL managed elsewhere, by ARN;
+ * `none`: no web ACL, reported as a warning at synth time.
+ */
+export type WebAclOptions =
+  | {
+      readonly mode: "create";
+      /**
+       * Requests one client IP may send in 5 minutes before it is blocked, 10 to 2,000,000,000.
+       * @default 2000
+       */
+      readonly rateLimit?: number;
+      /**
+       * Rules of the managed groups that only count (and log) what they match instead of blocking
+       * it, by group: `{ AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] }`.
+       * @default - every rule blocks
+       */
+      readonly countRules?: Readonly<Partial<Record<WebAclManagedRuleGroup, readonly string[]>>>;
+    }
+  | {
+      readonly mode: "existing";
+      /** ARN of a regional web ACL in the stack's region: arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>. */
+      readonly arn: string;
+    }
+  | { readonly mode: "none" };
+
 /** A regional custom domain for an API stage, with an alias record in a Route 53 zone. */
 export interface CustomDomainOptions {
   /** For example api.example.com. */

@@ -33,6 +33,7 @@ export const AWS_NAME_LIMITS = {
   usagePlan: 1024,
   /** An S3 bucket name has at most 63; Terraform appends 26 characters to a `bucket_prefix`. */
   s3BucketPrefix: 37,
+  webAcl: 128,
 } as const;
 
 /** Characters of the hash a shortened name ends with. */
@@ -90,6 +91,10 @@ export const restVpcLinkName = (name: string, index: number): string =>
   fitName(index === 0 ? name : `${name}-nlb${shardSuffix(index)}`, L.vpcLink);
 /** The log group of a REST API stage's access logs. */
 export const restAccessLogGroupName = (name: string): string => fitName(`/aws/apigateway/${name}/access`, L.logGroup);
+/** The web ACL the stack creates for its REST API stage; also the prefix of its CloudWatch metric names. */
+export const webAclName = (name: string): string => fitName(`${name}-api`, L.webAcl);
+/** The log group of that web ACL: AWS WAF only logs to CloudWatch Logs groups named aws-waf-logs-... */
+export const webAclLogGroupName = (name: string): string => fitName(`aws-waf-logs-${name}`, L.logGroup);
 /** The log group of an HTTP API stage's access logs. */
 export const httpAccessLogGroupName = (name: string): string => fitName(`/aws/apigateway/${name}-http`, L.logGroup);
 /** The log group Lambda writes a function's logs to. Never shortened: a function name has at most 64 characters. */

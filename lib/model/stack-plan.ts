@@ -13,7 +13,7 @@
  * port). The stack adds only references to constructs it built (VPC id, subnet ids, target
  * groups), which do not exist before the app.
  */
-import { DEFAULT_EXECUTION_LOG_LEVEL } from "../core/defaults";
+import { DEFAULT_EXECUTION_LOG_LEVEL, DEFAULT_WEB_ACL_RATE_LIMIT } from "../core/defaults";
 import { deepFreeze } from "../core/values";
 import type {
   AccessLogOptions,
@@ -24,6 +24,7 @@ import type {
   HealthCheck,
   HttpMethod,
   ThrottleSettings,
+  WebAclOptions,
 } from "../core/types";
 import type { ClusterConfig, PrivateApiConfig, ServiceConfig } from "../config/schema";
 import { computeOf, createsVpcEndpoints } from "../config/implied";
@@ -304,6 +305,8 @@ export interface RestApiPlan {
     readonly executionLogLevel?: "OFF" | "ERROR" | "INFO";
     readonly tracing?: boolean;
     readonly cache?: PrivateApiConfig["api"]["cache"];
+    /** The stage's AWS WAF web ACL: the config's, or by default one of the stack's own. */
+    readonly webAcl: WebAclOptions;
   };
   readonly routes: readonly RestRoutePlan[];
   /**
@@ -729,7 +732,13 @@ function planApi(cfg: PrivateApiConfig, topology: Topology): RestApiPlan | HttpA
   return {
     kind: "rest",
     constructId: apiConstructId("rest"),
-    props: { ...stage, executionLogLevel: api.executionLogLevel, tracing: api.tracing, cache: api.cache },
+    props: {
+      ...stage,
+      executionLogLevel: api.executionLogLevel,
+      tracing: api.tracing,
+      cache: api.cache,
+      webAcl: api.webAcl ?? { mode: "create", rateLimit: DEFAULT_WEB_ACL_RATE_LIMIT },
+    },
     routes: topology.api.routes.map((r) => ({
       path: r.path,
       methods: r.methods,

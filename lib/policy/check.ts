@@ -71,12 +71,16 @@ export function openRouteConstructPaths(plan: Pick<StackPlan, "topology">): Map<
 }
 
 /**
- * The rules the plan's config opts out of, each with the setting that does: `"deletionProtection":
- * false` opts out of lb-deletion-protection. Pass them as `optedOut`, for a synthesised stack or a plan.
+ * The rules the plan's config opts out of for the whole stack, each with the config field that
+ * says so: `allowedBy` of their findings. Unlike NONE routes, these need no construct path, so they
+ * are allowed in a plan as in a synthesised stack.
  */
-export function configOptOuts(plan: Pick<StackPlan, "deletionProtection">): Map<RuleId, string> {
+export function stackOptOuts(plan: Pick<StackPlan, "api" | "deletionProtection">): Map<RuleId, string> {
   const optOuts = new Map<RuleId, string>();
   if (!plan.deletionProtection) optOuts.set("lb-deletion-protection", 'config "deletionProtection": false');
+  if (plan.api.kind === "rest" && plan.api.props.webAcl.mode === "none") {
+    optOuts.set("rest-stage-web-acl", 'config api.webAcl {"mode": "none"}');
+  }
   return optOuts;
 }
 
@@ -148,12 +152,13 @@ function run(
 ): CheckResult {
   const now = options.now ?? new Date();
   const allowNone = new Set(options.allowNone ?? []);
+  const optOuts = options.optOuts ?? new Map<RuleId, string>();
   const findings: Finding[] = [];
   const allowed: AllowedFinding[] = [];
   const unchecked: Unchecked[] = [];
   for (const view of views) {
     for (const rule of RULES_BY_TYPE.get(view.type) ?? []) {
-      for (const outcome of rule.check(view, { now })) {
+      for (const outcome of rule.check(view, { now, resources: views })) {
         const item = { address: view.address, rule: rule.id, message: outcome.message };
         if (outcome.kind === "unchecked") {
           unchecked.push(item);
@@ -161,8 +166,7 @@ function run(
         }
         const found = { ...item, references: RULE_REFERENCES[rule.id] };
         const allowedBy =
-          options.optedOut?.get(rule.id) ??
-          (rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : undefined);
+          rule.id === "authorization" ? (allowNone.has(view.address) ? "allowNone" : allowedByConfig(view)) : optOuts.get(rule.id);
         if (allowedBy !== undefined) allowed.push({ ...found, allowedBy });
         else findings.push(found);
       }

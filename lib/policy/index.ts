@@ -6,10 +6,10 @@ export {
   checkInput,
   checkPlan,
   checkSynth,
-  configOptOuts,
   inputKind,
   openRouteConstructPaths,
   PolicyInputError,
+  stackOptOuts,
   type SynthJson,
 } from "./check";
 export type { PlanJson } from "../plan/plan-json";

@@ -42,6 +42,8 @@ export const RULE_REFERENCES: Readonly<Record<RuleId, RuleReferences>> = Object.
   "alb-header-hardening": { checkov: ["CKV_AWS_131", "CKV_AWS_328"], trivy: ["AVD-AWS-0052"], securityHub: ["ELB.4", "ELB.12"] },
   // The same check; ELB.6's archived text names Application Load Balancers only, the current one every kind.
   "lb-deletion-protection": { checkov: ["CKV_AWS_150"], trivy: [], securityHub: ["ELB.6"] },
+  // CKV2_AWS_29 passes PRIVATE APIs and leaves EDGE ones out; ours judges every REST stage. Trivy has no such check.
+  "rest-stage-web-acl": { checkov: ["CKV2_AWS_29"], trivy: [], securityHub: ["APIGateway.4"] },
   // Each of theirs checks one of the two settings (IMDSv2 tokens, hop limit).
   "imds-hop-limit": {
     checkov: ["CKV_AWS_79", "CKV_AWS_341"],

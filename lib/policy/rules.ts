@@ -82,6 +82,42 @@ const VPC_LINK_TYPE: Record<string, string> = {
   aws_apigatewayv2_integration: "aws_apigatewayv2_vpc_link",
 };
 
+/** `aws_api_gateway_stage.api` from `module.a.aws_api_gateway_stage.api[0]`: the address inside its module, without an index. */
+function moduleLocalAddress(address: string): string {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  return parts.slice(-2).join(".");
+}
+
+/** `module.a` from `module.a.aws_api_gateway_stage.api[0]` ("" for the root module). */
+function moduleOf(address: string): string {
+  const parts = address.replace(/\[[^\]]*\]/g, "").split(".");
+  return parts.slice(0, -2).join(".");
+}
+
+/**
+ * Whether a web ACL association of the input names the stage: its resource_arn references the
+ * stage's arn (a synthesised stack's `${...}`, or a plan's configuration references, from the same
+ * module), or equals the stage's arn where a plan knows both (a stage that already exists).
+ * Undefined when a plan can tell neither (no configuration section, values known after apply).
+ */
+function stageHasAssociation(stage: ResourceView, resources: readonly ResourceView[]): boolean | undefined {
+  const stageRef = moduleLocalAddress(stage.address);
+  const stageArn = stage.unknown(["arn"]) ? undefined : stage.values.arn;
+  let undecided = false;
+  for (const association of resources) {
+    if (association.type !== "aws_wafv2_web_acl_association" || moduleOf(association.address) !== moduleOf(stage.address)) continue;
+    const known = association.unknown(["resource_arn"]) ? undefined : association.values.resource_arn;
+    if (typeof stageArn === "string" && stageArn !== "" && known === stageArn) return true;
+    const refs = association.references("resource_arn");
+    if (refs === undefined) {
+      if (known === undefined) undecided = true;
+      continue;
+    }
+    if (refs.some((ref) => ref === `${stageRef}.arn` || ref === stageRef)) return true;
+  }
+  return undecided ? undefined : false;
+}
+
 /** Each rule, in the order findings are listed. */
 export const RULES: readonly Rule[] = [
   {
@@ -330,6 +366,29 @@ export const RULES: readonly Rule[] = [
       return [
         finding(
           `enable_deletion_protection is ${quote(r.values.enable_deletion_protection)}, not true: a destroy or a replacement deletes the load balancer, and everything routed through it stops`,
+        ),
+      ];
+    },
+  },
+  {
+    id: "rest-stage-web-acl",
+    summary:
+      "Every REST API stage (aws_api_gateway_stage) has an AWS WAF web ACL: an aws_wafv2_web_acl_association of the same input whose resource_arn is the stage's arn, or, in a plan, a known web_acl_arn on the stage.",
+    types: ["aws_api_gateway_stage"],
+    check: (r, { resources }) => {
+      const webAclArn = r.unknown(["web_acl_arn"]) ? undefined : r.values.web_acl_arn;
+      if (typeof webAclArn === "string" && webAclArn !== "" && !webAclArn.includes("${")) return [];
+      const associated = stageHasAssociation(r, resources);
+      if (associated === true) return [];
+      if (associated === undefined)
+        return [
+          unchecked(
+            "resource_arn of a web ACL association is known only after apply, and the plan has no configuration section to show what it references",
+          ),
+        ];
+      return [
+        finding(
+          `${typeof r.values.stage_name === "string" ? `stage ${r.values.stage_name} ` : ""}has no AWS WAF web ACL: no aws_wafv2_web_acl_association in this input names its arn, so requests reach it unfiltered`,
         ),
       ];
     },

@@ -17,7 +17,8 @@ export type RuleId =
   | "log-retention"
   | "imds-hop-limit"
   | "alb-header-hardening"
-  | "lb-deletion-protection";
+  | "lb-deletion-protection"
+  | "rest-stage-web-acl";
 
 /** One broken rule on one resource. */
 /**
@@ -45,10 +46,10 @@ export interface Finding {
 
 /**
  * A finding the caller allowed: authorization NONE on a route the config or `allowNone` opened
- * deliberately, or a finding of a rule the stack's config opts out of (`optedOut`).
+ * deliberately, or a finding of a rule the config opts out of for the whole stack (`optOuts`).
  */
 export interface AllowedFinding extends Finding {
-  /** Who allowed it: `allowNone`, the config route that says NONE, or the config setting that opts out of the rule. */
+  /** Who allowed it: `allowNone`, the config route that says NONE, or the config field that opts out of the rule. */
   readonly allowedBy: string;
 }
 
@@ -76,10 +77,10 @@ export interface CheckOptions {
   /** Addresses whose authorization NONE is deliberate. */
   readonly allowNone?: Iterable<string>;
   /**
-   * Rules the stack's config opts out of, each with the setting that does (`configOptOuts` of its
-   * plan): their findings are allowed, with that setting as `allowedBy`, on every resource.
+   * Rules the config opts out of for the whole stack, each with the config field that says so
+   * (stackOptOuts in ./check.ts): their findings are allowed, in a synthesised stack and in a plan.
    */
-  readonly optedOut?: ReadonlyMap<RuleId, string>;
+  readonly optOuts?: ReadonlyMap<RuleId, string>;
   /**
    * The day Lambda runtimes are judged on.
    * @default - now
@@ -154,4 +155,9 @@ export interface Rule {
 export interface RuleContext {
   /** The day Lambda runtimes are judged on. */
   readonly now: Date;
+  /**
+   * Every resource of the input, the one judged included: for a rule about how resources relate
+   * (a REST stage and the web ACL association that names it).
+   */
+  readonly resources: readonly ResourceView[];
 }

@@ -44,7 +44,7 @@ export interface PlanReview {
   readonly newFindings: readonly Finding[];
 }
 
-/** Options of the review; those of the policy check (`allowNone`, `optedOut`, `now`) are passed on to it. */
+/** Options of the review; those of the policy check (`allowNone`, `optOuts`, `now`) are passed on to it. */
 export interface ReviewOptions extends CheckOptions {
   /** Heading of the review (for example the stack name). */
   readonly title?: string;
@@ -327,7 +327,7 @@ export function reviewPlan(plan: PlanJson, options: ReviewOptions = {}): PlanRev
   const checkOptions: CheckOptions = {
     now: options.now ?? new Date(),
     allowNone: [...(options.allowNone ?? [])],
-    optedOut: options.optedOut,
+    optOuts: options.optOuts,
   };
   const check = checkPlan(plan, checkOptions);
   const newFindings = newFindingsOf(check.findings, checkPlan(priorPlan(plan), checkOptions).findings);

@@ -132,6 +132,7 @@ export class PrivateApiStack extends TerraformStack {
         api.cloudWatchRole && new ApiGatewayCloudWatchRole(this, api.cloudWatchRole.constructId, api.cloudWatchRole.props);
       const restApi = new PrivateRestApi(this, api.constructId, {
         ...api.props,
+        logs: plan.logs,
         loadBalancers: nlbs,
         loggingDependsOn: cloudWatchRole ? [cloudWatchRole.account] : [],
         routes: api.routes,

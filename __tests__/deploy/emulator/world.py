@@ -5,16 +5,17 @@ The world outside a stack, made in the emulator for the deploy tier (test-only, 
       Creates what the config refers to but does not create itself: an existing VPC and its
       subnets, an existing ALB with its listener and security group, an existing cluster and its
       instance security group, ACM certificates, authorizer functions, hosted zones, Cognito user
-      pools, SNS topics, an AMI, and the NLB and VPC link that `adopt` entries name. Prints
-      {"<placeholder in the config>": "<id or ARN in the emulator>"}; the test replaces each
-      placeholder in its copy of the config with the emulator's value (the example files are
-      never changed).
+      pools, SNS topics, an AMI, an existing web ACL, and the NLB and VPC link that `adopt` entries
+      name. Prints {"<placeholder in the config>": "<id or ARN in the emulator>"}; the test
+      replaces each placeholder in its copy of the config with the emulator's value (the example
+      files are never changed).
 
   python3 world.py inventory < {"endpoint": ..., "account": "<12 digits>", "regions": [...]}
       Prints, per region, the ids of what a stack creates (VPCs, subnets, security groups, load
-      balancers, target groups, listeners, APIs, VPC links, roles, policies, instance profiles,
-      functions, log groups, parameters, clusters, services, task definitions, autoscaling groups,
-      launch templates and configurations, alarms, event rules, schedules, queues, topics).
+      balancers, target groups, listeners, APIs, VPC links, web ACLs and their logging, roles,
+      policies, instance profiles, functions, log groups, parameters, clusters, services, task
+      definitions, autoscaling groups, launch templates and configurations, alarms, event rules,
+      schedules, queues, topics).
       Compared before apply and after destroy: what destroy leaves behind shows up as a difference.
 """
 
@@ -158,6 +159,13 @@ def create(endpoint, account, config):
             mapping[value] = client("sns").create_topic(Name=m.group(1))["TopicArn"]
         elif value.startswith("arn:aws:cognito-idp:"):
             mapping[value] = client("cognito-idp").create_user_pool(PoolName=f"world-{config['name']}")["UserPool"]["Arn"]
+        elif m := re.fullmatch(r"arn:aws:wafv2:[^:]+:\d+:regional/webacl/([^/]+)/[^/]+", value):
+            # A web ACL managed outside the stack ("webAcl": {"mode": "existing"}): the stack only associates it.
+            visibility = {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": m.group(1)}
+            acl = client("wafv2").create_web_acl(
+                Name=m.group(1), Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility, Rules=[]
+            )
+            mapping[value] = acl["Summary"]["ARN"]
         elif re.fullmatch(r"ami-[0-9a-f]+", value):
             image = ec2.register_image(Name=f"world-{config['name']}", RootDeviceName="/dev/xvda", Architecture="x86_64")
             mapping[value] = image["ImageId"]
@@ -248,6 +256,10 @@ def inventory(endpoint, account, regions):
             "api keys": [k["id"] for k in pages((client("apigateway"), "get_api_keys"), "items")],
             "usage plans": [p["id"] for p in pages((client("apigateway"), "get_usage_plans"), "items")],
             "rest domain names": [d["domainName"] for d in pages((client("apigateway"), "get_domain_names"), "items")],
+            "web acls": [a["ARN"] for a in client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]],
+            "web acl logging configurations": [
+                c["ResourceArn"] for c in client("wafv2").list_logging_configurations(Scope="REGIONAL").get("LoggingConfigurations", [])
+            ],
             "http apis": [a["ApiId"] for a in client("apigatewayv2").get_apis()["Items"]],
             "http vpc links": [v["VpcLinkId"] for v in client("apigatewayv2").get_vpc_links()["Items"]],
             "http domain names": [d["DomainName"] for d in client("apigatewayv2").get_domain_names()["Items"]],
