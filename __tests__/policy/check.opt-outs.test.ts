@@ -2,7 +2,7 @@
  * Rules a config opts out of for the whole stack (stackOptOuts in lib/policy/check.ts): their
  * findings are allowed, naming the config field, in a synthesised stack and in a plan alike, since
  * no construct path is needed to match them. `"webAcl": {"mode": "none"}` opts out of
- * rest-stage-web-acl.
+ * rest-stage-web-acl, `"deletionProtection": false` lb-deletion-protection.
  */
 import type { PlanJson } from "../../lib/plan/plan-json";
 import { checkPlan, checkSynth, stackOptOuts } from "../../lib/policy";
@@ -33,6 +33,13 @@ test('"webAcl": {"mode": "none"} opts out of rest-stage-web-acl; a web ACL, or a
   expect([...stackOptOuts(noWebAcl.plan)]).toEqual([["rest-stage-web-acl", 'config api.webAcl {"mode": "none"}']]);
   expect(stackOptOuts(synthToTemp(defaultConfig()).plan).size).toBe(0);
   expect(stackOptOuts(synthToTemp(exampleConfig("http-api")).plan).size).toBe(0);
+});
+
+test('"deletionProtection": false opts out of lb-deletion-protection, and of it alone', () => {
+  const unprotected = synthToTemp({ ...defaultConfig(), deletionProtection: false });
+  expect([...stackOptOuts(unprotected.plan)]).toEqual([["lb-deletion-protection", 'config "deletionProtection": false']]);
+  const neither = synthToTemp({ ...defaultConfig(), deletionProtection: false, api: { webAcl: { mode: "none" } } });
+  expect(new Set(stackOptOuts(neither.plan).keys())).toEqual(new Set(["lb-deletion-protection", "rest-stage-web-acl"]));
 });
 
 describe.each([

@@ -13,6 +13,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { endpointSecurityGroupName, flowLogGroupName, flowLogRoleName, partitionOf } from "../model/names";
+import { serviceTrustPolicy } from "../model/task-permissions";
 import { Connections } from "./connections";
 import { DEFAULT_FLOW_LOG_TRAFFIC, DEFAULT_LOG_RETENTION_DAYS, DEFAULT_VPC_ENDPOINTS, EC2_INTERFACE_ENDPOINTS } from "../core/defaults";
 import type { LogGroupOptions } from "../core/types";
@@ -208,20 +209,9 @@ export class PrivateNetwork extends Construct {
     const role = new IamRole(this, "FlowLogsRole", {
       name: flowLogRoleName(name),
       description: `VPC Flow Logs writes the flow log of ${name} with this role`,
-      assumeRolePolicy: Fn.jsonencode({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: {
-              StringEquals: { "aws:SourceAccount": account },
-              ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*` },
-            },
-          },
-        ],
-      }),
+      assumeRolePolicy: Fn.jsonencode(
+        serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account, `arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*`),
+      ),
     });
     new IamRolePolicy(this, "FlowLogsRolePolicy", {
       role: role.name,

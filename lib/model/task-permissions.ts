@@ -124,26 +124,31 @@ export function taskRoleStatements(statements: readonly TaskRoleStatement[] = []
 }
 
 /**
- * The trust policy of the task role: ECS tasks of this account only, with the conditions AWS
- * documents for task roles against the confused deputy problem. `aws:SourceAccount` is the
- * account; `aws:SourceArn` may only name the account's ECS resources in the region (ECS does not
- * support a narrower, per-cluster ARN there). `account` may be a Terraform expression.
+ * A trust policy that lets one AWS service assume the role for this account's resources only:
+ * `aws:SourceAccount` is the account and `aws:SourceArn` must match `sourceArn`, the conditions AWS
+ * documents against the confused deputy problem. `account` may be a Terraform expression.
  */
-export function ecsTasksTrustPolicy(region: string, account: string): Record<string, unknown> {
+export function serviceTrustPolicy(service: string, account: string, sourceArn: string): Record<string, unknown> {
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Principal: { Service: service },
         Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": account },
-          ArnLike: { "aws:SourceArn": `arn:${partitionOf(region)}:ecs:${region}:${account}:*` },
-        },
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": sourceArn } },
       },
     ],
   };
+}
+
+/**
+ * The trust policy of the task role: ECS tasks of this account only, with the conditions AWS
+ * documents for task roles against the confused deputy problem. `aws:SourceArn` may only name the
+ * account's ECS resources in the region (ECS does not support a narrower, per-cluster ARN there).
+ */
+export function ecsTasksTrustPolicy(region: string, account: string): Record<string, unknown> {
+  return serviceTrustPolicy("ecs-tasks.amazonaws.com", account, `arn:${partitionOf(region)}:ecs:${region}:${account}:*`);
 }
 
 /**
