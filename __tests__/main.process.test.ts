@@ -3,7 +3,7 @@
  * directory. A bad config must print one message and write nothing.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configWithServices, defaultConfig } from "./helpers/fixtures";
@@ -34,6 +34,22 @@ test("with no arguments it synthesises the embedded default", () => {
   expect(Object.keys(out.resource.aws_lb_listener)).toHaveLength(2);
   // The topology diagram is written beside the stack.
   expect(readFileSync(join(run.cwd, "cdktf.out", "stacks", "private-api", "diagram.md"), "utf8")).toMatch(/^```mermaid\nflowchart LR\n/);
+});
+
+test("a synth with the Lambda bridge and renames leaves nothing in the temp directory, and its Lambda archives in the output", () => {
+  // GIVEN an empty temp directory of its own, and a config whose synth bundles Lambdas and plans a rename
+  const tmp = mkdtempSync(join(tmpdir(), "main-tmp-"));
+  const config = JSON.parse(readFileSync(join(root, "examples", "alb-bridge-lambda.json"), "utf8")) as { services: { name: string }[] };
+  const renamed = { ...config, renames: { services: { "old-name": config.services[0].name } } };
+  // WHEN
+  const run = runMain({ PRIVATE_API_CONFIG: writeConfig(renamed), TMPDIR: tmp });
+  // THEN
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(run.status).toBe(0);
+  // tsx keeps its compile cache there (tsx-<uid>): not the synth's.
+  expect(readdirSync(tmp).filter((name) => !/^tsx-\d+$/.test(name))).toEqual([]);
+  const assets = join(run.cwd, "cdktf.out", "stacks", "claims", "assets");
+  expect(readdirSync(assets)).toHaveLength(2);
 });
 
 test("PRIVATE_API_CONFIG selects another file", () => {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -11,6 +10,7 @@ import { Construct } from "constructs";
 import { type BuildOptions, buildSync } from "esbuild";
 import { zipSync } from "fflate";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../core/defaults";
+import { processTempDir } from "../core/temp-dirs";
 import { lambdaLogGroupName } from "../model/names";
 
 /** The Lambda runtime the bundles target; nodejs20.x is deprecated. */
@@ -107,11 +107,11 @@ export function bundleOnce(entry: string, bundleAwsSdk: boolean): LambdaBundle {
   const key = JSON.stringify([entry, bundleAwsSdk]);
   const known = bundles.get(key);
   if (known !== undefined && existsSync(known.file) && existsSync(known.archive)) return known;
-  const dir = mkdtempSync(join(tmpdir(), "lambda-bundle-"));
+  const dir = processTempDir("lambda-bundle-");
   const file = join(dir, "index.js");
   buildSync(lambdaBundleOptions(entry, file, bundleAwsSdk));
   const hash = hashPath(dir);
-  const archive = join(mkdtempSync(join(tmpdir(), "lambda-archive-")), "archive.zip");
+  const archive = join(processTempDir("lambda-archive-"), "archive.zip");
   // Unix, regular file, mode 0644.
   const attrs = (0o100644 << 16) >>> 0;
   writeFileSync(archive, zipSync({ "index.js": [readFileSync(file), { mtime: ZIP_TIME, os: 3, attrs, level: 9 }] }));

@@ -1,10 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { App, LocalBackend, S3Backend, TerraformResource, type TerraformStack } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { arnPattern } from "../core/arn";
 import { AWS_ID_PATTERNS } from "../core/aws-ids";
+import { processTempDir } from "../core/temp-dirs";
 import { moveFromRenamed } from "../constructs/migrations";
 import { ImportBlock } from "../constructs/state-blocks";
 import type { AdoptionPlan, BackendPlan, StackPlan, StatePlan } from "../model/stack-plan";
@@ -131,7 +129,7 @@ export function applyRenames(stack: TerraformStack, state: StatePlan, build: (sc
   const renames = state.renames;
   if (renames.length === 0 || !state.beforeRenames) return;
   // Built in a scratch app that is never synthesised; only its logical ids are read.
-  const oldStack = build(new App({ outdir: mkdtempSync(join(tmpdir(), "renames-")), skipValidation: true }), state.beforeRenames);
+  const oldStack = build(new App({ outdir: processTempDir("renames-"), skipValidation: true }), state.beforeRenames);
   const rename = (segment: string) =>
     renames.reduce(
       (seg, [from, to]) => seg.replace(new RegExp(`(^|-)${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-|$)`), `$1${to}$2`),

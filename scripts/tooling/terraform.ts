@@ -22,11 +22,12 @@
  * - GOGC: Go garbage-collector target of offline runs (default 400, see OFFLINE_GOGC)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, relative, sep } from "node:path";
 import type { ResourceChange, TerraformShowJson } from "../../lib/review/plan-review";
 import { AWS_PROVIDER_VERSION } from "../../lib/stacks/private-api-stack";
+import { processTempDir } from "../../lib/core/temp-dirs";
 
 const PROVIDER_DIR = `registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}`;
 const MIRROR_CANDIDATES = ["/opt/tf-plugins", join(homedir(), ".terraform.d/plugins"), "/usr/share/terraform/plugins"];
@@ -63,7 +64,7 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string
 
 /** Writes a Terraform CLI config that installs hashicorp/aws from `mirror` and nothing from the network. Returns its path. */
 export function writeMirrorCliConfig(mirror: string): string {
-  const cliConfig = join(mkdtempSync(join(tmpdir(), "tf-cli-")), "terraformrc");
+  const cliConfig = join(processTempDir("tf-cli-"), "terraformrc");
   writeFileSync(
     cliConfig,
     [
@@ -117,7 +118,7 @@ export interface OfflineOverrideOptions {
  * dir. Returns the state path. Only for offline use (tests, `--offline` plans).
  */
 export function writeOfflineOverride(stackDir: string, region: string, options: OfflineOverrideOptions = {}): string {
-  const statePath = join(mkdtempSync(join(tmpdir(), "tf-state-")), "terraform.tfstate");
+  const statePath = join(processTempDir("tf-state-"), "terraform.tfstate");
   if (options.initialState !== undefined) copyFileSync(options.initialState, statePath);
   writeFileSync(
     join(stackDir, OFFLINE_OVERRIDE_FILE),
@@ -223,7 +224,7 @@ export function initAndPlan(tf: TerraformEnv, stackDir: string, options: PlanOpt
   if (options.offline) {
     if (options.region === undefined) throw new Error("an offline plan needs the stack's region");
     writeOfflineOverride(stackDir, options.region, { initialState: options.initialState });
-    extraEnv = { TF_DATA_DIR: join(mkdtempSync(join(tmpdir(), "tf-data-")), ".terraform") };
+    extraEnv = { TF_DATA_DIR: join(processTempDir("tf-data-"), ".terraform") };
     planArgs.push("-lock=false", "-refresh=false", ...dummyVarArgs(stackDir));
   } else {
     if (options.initialState !== undefined) throw new Error("an initial state can only be given to an offline plan");
@@ -294,7 +295,7 @@ export interface CombinedPlanResult {
 export function planOfflineTogether(tf: TerraformEnv, stacks: readonly OfflineStack[]): CombinedPlanResult {
   if (stacks.length === 0) throw new Error("planOfflineTogether needs at least one stack");
   if (new Set(stacks.map((s) => s.key)).size !== stacks.length) throw new Error("planOfflineTogether: stack keys must be unique");
-  const rootDir = mkdtempSync(join(tmpdir(), "tf-plan-together-"));
+  const rootDir = processTempDir("tf-plan-together-");
   // Module names must be identifiers; the index keeps them unique, the key makes errors readable.
   const modules = stacks.map((stack, i) => ({ stack, name: `stack${i}_${stack.key.replace(/[^A-Za-z0-9_-]+/g, "_")}` }));
   const moduleBlocks: Record<string, Record<string, string>> = {};
