@@ -12,6 +12,7 @@ import { renderLedger } from "../../lib/entry/ledger-file";
 import { RULE_REFERENCES, referencesText } from "../../lib/policy";
 import { configWithServices, exampleConfig } from "../helpers/fixtures";
 import { resourcesOf, synthToTemp } from "../helpers/synth";
+import { stagePlanWithoutWebAcl } from "./fixtures";
 
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -268,23 +269,7 @@ describe("a REST stage without a web ACL (rest-stage-web-acl)", () => {
     const stack = synthToTemp(config);
     const [[stageId]] = resourcesOf(stack.json, "aws_api_gateway_stage");
     // Its plan, as `terraform show -json` writes it for the stage (no association: the stack has none).
-    const planPath = fileWith(
-      "plan.json",
-      JSON.stringify({
-        format_version: "1.2",
-        terraform_version: "1.11.4",
-        resource_changes: [
-          {
-            address: `aws_api_gateway_stage.${stageId}`,
-            mode: "managed",
-            type: "aws_api_gateway_stage",
-            name: stageId,
-            change: { actions: ["create"], after: { stage_name: "v1" }, after_unknown: { arn: true, web_acl_arn: true } },
-          },
-        ],
-        configuration: { root_module: { resources: [{ address: `aws_api_gateway_stage.${stageId}`, mode: "managed", expressions: {} }] } },
-      }),
-    );
+    const planPath = fileWith("plan.json", JSON.stringify(stagePlanWithoutWebAcl(stageId)));
 
     test.each([
       ["its synthesised stack", [stack.stackDir]],

@@ -4,30 +4,17 @@
  * no construct path is needed to match them. `"webAcl": {"mode": "none"}` opts out of
  * rest-stage-web-acl, `"deletionProtection": false` lb-deletion-protection.
  */
-import type { PlanJson } from "../../lib/plan/plan-json";
 import { checkPlan, checkSynth, stackOptOuts } from "../../lib/policy";
 import { defaultConfig, exampleConfig } from "../helpers/fixtures";
 import { synthToTemp } from "../helpers/synth";
+import { stagePlanWithoutWebAcl } from "./fixtures";
 
 /** The default config with no web ACL, synthesised. */
 const noWebAcl = synthToTemp({ ...defaultConfig(), api: { webAcl: { mode: "none" } } });
 const [stageId] = Object.keys(noWebAcl.json.resource.aws_api_gateway_stage);
 
 /** A plan that creates the stack's stage, as `terraform show -json` gives it (no association: there is none). */
-const plan: PlanJson = {
-  format_version: "1.2",
-  terraform_version: "1.11.4",
-  resource_changes: [
-    {
-      address: `aws_api_gateway_stage.${stageId}`,
-      mode: "managed",
-      type: "aws_api_gateway_stage",
-      name: stageId,
-      change: { actions: ["create"], after: { stage_name: "v1" }, after_unknown: { arn: true, web_acl_arn: true } },
-    },
-  ],
-  configuration: { root_module: { resources: [{ address: `aws_api_gateway_stage.${stageId}`, mode: "managed", expressions: {} }] } },
-};
+const plan = stagePlanWithoutWebAcl(stageId);
 
 test('"webAcl": {"mode": "none"} opts out of rest-stage-web-acl; a web ACL, or an HTTP API, opts out of nothing', () => {
   expect([...stackOptOuts(noWebAcl.plan)]).toEqual([["rest-stage-web-acl", 'config api.webAcl {"mode": "none"}']]);
